@@ -1,0 +1,43 @@
+"""YunCai mall API: the Chalice app. Wiring only; rules live in chalicelib.domain."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Chalice, ConvertToMiddleware, Response
+
+from chalicelib.handlers import auth, events, orgs, sites
+from chalicelib.http import internal_error_response
+from chalicelib.observability import logger, metrics
+
+app = Chalice(app_name="yuncai", configure_logs=False, debug=False)
+app.register_middleware(ConvertToMiddleware(functools.partial(logger.inject_lambda_context, clear_state=True)), "all")
+app.register_middleware(
+    ConvertToMiddleware(functools.partial(metrics.log_metrics, capture_cold_start_metric=True)), "all"
+)
+
+for blueprint in (auth.bp, sites.bp, orgs.bp, events.bp):
+    app.register_blueprint(blueprint)
+
+# Chalice answers a few cases before any view runs (wrong method, non-JSON
+# body); give those the same {"code", "message", "details"} shape in Chinese.
+_CHALICE_ERRORS = {
+    "MethodNotAllowedError": ("METHOD_NOT_ALLOWED", "不支持该请求方法"),
+    "UnsupportedMediaType": ("UNSUPPORTED_MEDIA_TYPE", "请求体须为 JSON（Content-Type: application/json）"),
+    "BadRequest": ("BAD_REQUEST", "请求格式不正确"),
+    "BadRequestError": ("BAD_REQUEST", "请求格式不正确"),
+}
+
+
+@app.middleware("http")
+def uniform_errors(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    response = get_response(event)
+    body = response.body
+    if isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        if response.status_code >= 500:
+            return internal_error_response()
+        code, message = _CHALICE_ERRORS.get(str(body["Code"]), ("BAD_REQUEST", "请求格式不正确"))
+        response.body = {"code": code, "message": message, "details": None}
+    return response

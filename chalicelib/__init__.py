@@ -1,0 +1,1 @@
+"""Deployed code of the YunCai mall: handlers, domain rules and data access."""

@@ -1,0 +1,1 @@
+"""Business rules of the mall. Pure Python: no boto3, pynamodb or chalice here."""

@@ -1,0 +1,415 @@
+"""City sites (分站) as tenants: what each configures, and the rules for changing it.
+
+A site maps its own mall categories (商城品目) onto the national catalog, sets
+its purchase limits (采购限额标准), enables purchase methods and defaults for
+bidding, and lists the districts (区划) its buyers belong to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.domain.catalog import CATALOG_EDITION, NationalCatalog
+from chalicelib.domain.clock import to_iso
+from chalicelib.domain.errors import InvalidInput, RuleViolation
+from chalicelib.domain.money import format_wan
+
+SITE_ID_PATTERN = re.compile(r"^[a-z]{2,20}$")
+THEME_COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class PurchaseMethod(StrEnum):
+    DIRECT = "direct"
+    BIDDING = "bidding"
+    REVERSE_AUCTION = "reverse_auction"
+    BATCH = "batch"
+    FRAMEWORK_DIRECT = "framework_direct"
+    FRAMEWORK_BIDDING = "framework_bidding"
+    FRAMEWORK_ROTATION = "framework_rotation"
+    DESIGNATED = "designated"
+
+    @property
+    def label(self) -> str:
+        return METHOD_LABELS[self]
+
+
+METHOD_LABELS: dict[PurchaseMethod, str] = {
+    PurchaseMethod.DIRECT: "直购",
+    PurchaseMethod.BIDDING: "竞价",
+    PurchaseMethod.REVERSE_AUCTION: "反拍",
+    PurchaseMethod.BATCH: "批量采购（优惠率）",
+    PurchaseMethod.FRAMEWORK_DIRECT: "框架协议·直接选定",
+    PurchaseMethod.FRAMEWORK_BIDDING: "框架协议·二次竞价",
+    PurchaseMethod.FRAMEWORK_ROTATION: "框架协议·顺序轮候",
+    PurchaseMethod.DESIGNATED: "定点采购",
+}
+
+
+class DistrictKind(StrEnum):
+    CITY_LEVEL = "city_level"  # 市本级
+    COUNTY = "county"  # 区、县、县级市
+    FUNCTIONAL_ZONE = "functional_zone"  # 开发区、度假区等功能区
+
+
+@dataclass(frozen=True)
+class District:
+    code: str
+    name: str
+    kind: DistrictKind
+    # Where the code comes from: MCA-2024 (GB/T 2260), NBS-2023-statistical-only,
+    # or tenant-local for zones that no official list codes (聊城's 经开区 etc.).
+    code_source: str
+    short_name: str = ""  # as reports print it, e.g. 经开区
+
+
+@dataclass(frozen=True)
+class MallCategory:
+    id: str
+    name: str
+    parent_id: str
+    catalog_code: str
+    sort: int = 0
+
+
+@dataclass(frozen=True)
+class SiteLook:
+    title: str
+    theme_color: str
+    subtitle: str = ""
+
+
+@dataclass(frozen=True)
+class PurchaseLimits:
+    """采购限额标准 of a site, in fen.
+
+    per_order_cap_fen: one order may not exceed it.
+    per_plan_cap_fen: one self-built plan may not exceed it.
+    annual_category_cap_fen: one buyer's yearly total per 二级品目 through the mall.
+    """
+
+    per_order_cap_fen: int
+    per_plan_cap_fen: int
+    annual_category_cap_fen: int
+
+    def problems(self) -> list[dict[str, str]]:
+        found: list[dict[str, str]] = []
+        for name in ("per_order_cap_fen", "per_plan_cap_fen", "annual_category_cap_fen"):
+            if getattr(self, name) <= 0:
+                found.append({"field": name, "message": "限额必须大于 0"})
+        if found:
+            return found
+        if self.per_order_cap_fen > self.per_plan_cap_fen:
+            found.append(
+                {
+                    "field": "per_order_cap_fen",
+                    "message": (
+                        f"单笔订单限额（{format_wan(self.per_order_cap_fen)} 万元）"
+                        f"不能高于单个计划限额（{format_wan(self.per_plan_cap_fen)} 万元）"
+                    ),
+                }
+            )
+        if self.per_plan_cap_fen > self.annual_category_cap_fen:
+            found.append(
+                {
+                    "field": "per_plan_cap_fen",
+                    "message": (
+                        f"单个计划限额（{format_wan(self.per_plan_cap_fen)} 万元）"
+                        f"不能高于二级品目年度限额（{format_wan(self.annual_category_cap_fen)} 万元）"
+                    ),
+                }
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class BiddingDefaults:
+    """Defaults a buyer starts from when opening a 竞价 or 反拍 (anchors.md B6)."""
+
+    bidding_min_suppliers: int
+    bidding_response_hours: int
+    winner_confirm_working_days: int
+    auction_rounds: int
+    auction_turn_minutes: int
+    auction_first_pause_minutes: int
+    auction_pause_minutes: int
+    auction_min_step_bp: int  # basis points of the budget: 50 = 0.5 %
+    auction_max_step_bp: int
+
+    def problems(self) -> list[dict[str, str]]:
+        found: list[dict[str, str]] = []
+        if not 1 <= self.bidding_min_suppliers <= 9:
+            found.append({"field": "bidding_min_suppliers", "message": "竞价最少供应商数须在 1 到 9 之间"})
+        if not 1 <= self.bidding_response_hours <= 168:
+            found.append({"field": "bidding_response_hours", "message": "竞价响应时间须在 1 到 168 小时之间"})
+        if not 1 <= self.winner_confirm_working_days <= 10:
+            found.append({"field": "winner_confirm_working_days", "message": "成交确认期须在 1 到 10 个工作日之间"})
+        if not 1 <= self.auction_rounds <= 5:
+            found.append({"field": "auction_rounds", "message": "反拍轮数须在 1 到 5 之间"})
+        for name in ("auction_turn_minutes", "auction_first_pause_minutes", "auction_pause_minutes"):
+            if not 1 <= getattr(self, name) <= 60:
+                found.append({"field": name, "message": "时长须在 1 到 60 分钟之间"})
+        if not 1 <= self.auction_min_step_bp <= self.auction_max_step_bp <= 1000:
+            found.append(
+                {"field": "auction_min_step_bp", "message": "降价幅度下限须大于 0 且不高于上限（上限不超过 10%）"}
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    id: str
+    name: str
+    short_name: str
+    city_name: str
+    division_code: str
+    look: SiteLook
+    districts: tuple[District, ...]
+    methods: tuple[PurchaseMethod, ...]
+    limits: PurchaseLimits
+    bidding: BiddingDefaults
+    categories: tuple[MallCategory, ...]
+    catalog_edition: str = CATALOG_EDITION
+    version: int = 0
+    updated_at: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def district(self, code: str) -> District | None:
+        return next((d for d in self.districts if d.code == code), None)
+
+    def leaf_categories(self) -> list[MallCategory]:
+        parents = {c.parent_id for c in self.categories if c.parent_id}
+        return [c for c in self.categories if c.id not in parents]
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _district(raw: Mapping[str, Any]) -> District:
+    return District(
+        code=str(raw["code"]),
+        name=str(raw["name"]),
+        kind=DistrictKind(raw["kind"]),
+        code_source=str(raw["code_source"]),
+        short_name=str(raw.get("short_name", "")),
+    )
+
+
+def _category(raw: Mapping[str, Any]) -> MallCategory:
+    return MallCategory(
+        id=str(raw["id"]),
+        name=str(raw["name"]),
+        parent_id=str(raw.get("parent_id", "")),
+        catalog_code=str(raw["catalog_code"]),
+        sort=int(raw.get("sort", 0)),
+    )
+
+
+def limits_from_dict(raw: Mapping[str, Any]) -> PurchaseLimits:
+    return PurchaseLimits(
+        per_order_cap_fen=int(raw["per_order_cap_fen"]),
+        per_plan_cap_fen=int(raw["per_plan_cap_fen"]),
+        annual_category_cap_fen=int(raw["annual_category_cap_fen"]),
+    )
+
+
+def bidding_from_dict(raw: Mapping[str, Any]) -> BiddingDefaults:
+    return BiddingDefaults(**{k: int(raw[k]) for k in BiddingDefaults.__dataclass_fields__})
+
+
+def site_from_dict(raw: Mapping[str, Any]) -> SiteConfig:
+    """Build a site from its data-file or stored form; raises KeyError/ValueError if malformed."""
+    look = raw["look"]
+    return SiteConfig(
+        id=str(raw["id"]),
+        name=str(raw["name"]),
+        short_name=str(raw["short_name"]),
+        city_name=str(raw["city_name"]),
+        division_code=str(raw["division_code"]),
+        look=SiteLook(
+            title=str(look["title"]), theme_color=str(look["theme_color"]), subtitle=str(look.get("subtitle", ""))
+        ),
+        districts=tuple(_district(d) for d in raw["districts"]),
+        methods=tuple(PurchaseMethod(m) for m in raw["methods"]),
+        limits=limits_from_dict(raw["limits"]),
+        bidding=bidding_from_dict(raw["bidding"]),
+        categories=tuple(_category(c) for c in raw["categories"]),
+        catalog_edition=str(raw.get("catalog_edition", CATALOG_EDITION)),
+        version=int(raw.get("version", 0)),
+        updated_at=str(raw.get("updated_at", "")),
+    )
+
+
+def site_to_dict(site: SiteConfig) -> dict[str, Any]:
+    return {
+        "id": site.id,
+        "name": site.name,
+        "short_name": site.short_name,
+        "city_name": site.city_name,
+        "division_code": site.division_code,
+        "catalog_edition": site.catalog_edition,
+        "look": {"title": site.look.title, "theme_color": site.look.theme_color, "subtitle": site.look.subtitle},
+        "districts": [_district_dict(d) for d in site.districts],
+        "methods": [m.value for m in site.methods],
+        "limits": limits_to_dict(site.limits),
+        "bidding": dict(site.bidding.__dict__),
+        "categories": [
+            {"id": c.id, "name": c.name, "parent_id": c.parent_id, "catalog_code": c.catalog_code, "sort": c.sort}
+            for c in site.categories
+        ],
+        "version": site.version,
+        "updated_at": site.updated_at,
+    }
+
+
+def _district_dict(d: District) -> dict[str, str]:
+    return {
+        "code": d.code,
+        "name": d.name,
+        "short_name": d.short_name,
+        "kind": d.kind.value,
+        "code_source": d.code_source,
+    }
+
+
+def limits_to_dict(limits: PurchaseLimits) -> dict[str, int]:
+    return dict(limits.__dict__)
+
+
+# ---------------------------------------------------------------- validation
+
+
+def site_problems(site: SiteConfig, catalog: NationalCatalog, official_districts: Mapping[str, str]) -> list[str]:
+    """Everything wrong with a site's configuration; empty when it is sound.
+
+    official_districts maps GB/T 2260 and NBS codes to their names, so that a
+    data file cannot carry a made-up or misnamed official code.
+    """
+    found: list[str] = []
+    if not SITE_ID_PATTERN.match(site.id):
+        found.append(f"站点标识 {site.id!r} 须为 2–20 位小写字母")
+    if not THEME_COLOR_PATTERN.match(site.look.theme_color):
+        found.append(f"主题色 {site.look.theme_color!r} 须为 #RRGGBB")
+    if official_districts.get(site.division_code) != site.city_name:
+        found.append(f"站点区划 {site.division_code} 不是 {site.city_name}")
+    found += [f"限额：{p['message']}" for p in site.limits.problems()]
+    found += [f"竞价默认值：{p['message']}" for p in site.bidding.problems()]
+    if not site.methods:
+        found.append("至少启用一种采购方式")
+    found += _district_problems(site, official_districts)
+    found += _category_problems(site, catalog)
+    return found
+
+
+def _district_problems(site: SiteConfig, official: Mapping[str, str]) -> list[str]:
+    found: list[str] = []
+    codes = [d.code for d in site.districts]
+    if len(codes) != len(set(codes)):
+        found.append("区划编码重复")
+    for d in site.districts:
+        if d.code_source == "tenant-local":
+            if d.code in official or not d.code.startswith("L"):
+                found.append(f"本地区划编码 {d.code} 须以 L 开头且不与官方编码冲突")
+        elif official.get(d.code) is None:
+            found.append(f"区划编码 {d.code}（{d.name}）不在官方区划表中")
+        elif d.kind is not DistrictKind.CITY_LEVEL and official[d.code] != d.name:
+            found.append(f"区划编码 {d.code} 的官方名称是 {official[d.code]}，不是 {d.name}")
+    if not any(d.kind is DistrictKind.CITY_LEVEL for d in site.districts):
+        found.append("缺少市本级")
+    return found
+
+
+def _category_problems(site: SiteConfig, catalog: NationalCatalog) -> list[str]:
+    found: list[str] = []
+    ids = [c.id for c in site.categories]
+    if len(ids) != len(set(ids)):
+        found.append("商城品目编号重复")
+    known = set(ids)
+    for c in site.categories:
+        if c.parent_id and c.parent_id not in known:
+            found.append(f"商城品目 {c.name} 的上级 {c.parent_id} 不存在")
+        entry = catalog.get(c.catalog_code)
+        if entry is None:
+            found.append(f"商城品目 {c.name} 对应的品目编码 {c.catalog_code} 不在 2022 版品目分类目录中")
+    return found
+
+
+# ---------------------------------------------------------------- changes
+
+
+def validated_limits(limits: PurchaseLimits) -> PurchaseLimits:
+    problems = limits.problems()
+    if problems:
+        raise RuleViolation(
+            "采购限额设置不合理：" + "；".join(p["message"] for p in problems), code="LIMITS_INVALID", details=problems
+        )
+    return limits
+
+
+def validated_methods(methods: tuple[PurchaseMethod, ...]) -> tuple[PurchaseMethod, ...]:
+    if not methods:
+        raise InvalidInput("至少启用一种采购方式", code="METHODS_EMPTY")
+    if len(set(methods)) != len(methods):
+        raise InvalidInput("采购方式重复", code="METHODS_DUPLICATE")
+    # Keep a stable order so that audit diffs show real changes only.
+    order = list(PurchaseMethod)
+    return tuple(sorted(methods, key=order.index))
+
+
+def with_limits(site: SiteConfig, limits: PurchaseLimits, at: datetime) -> SiteConfig:
+    return replace(site, limits=validated_limits(limits), version=site.version + 1, updated_at=to_iso(at))
+
+
+def with_methods(site: SiteConfig, methods: tuple[PurchaseMethod, ...], at: datetime) -> SiteConfig:
+    return replace(site, methods=validated_methods(methods), version=site.version + 1, updated_at=to_iso(at))
+
+
+# ---------------------------------------------------------------- views
+
+
+def public_view(site: SiteConfig, catalog: NationalCatalog) -> dict[str, Any]:
+    """What anyone may read about a site: no internal ids beyond what the UI needs."""
+    categories = []
+    leaf_ids = {c.id for c in site.leaf_categories()}
+    for c in sorted(site.categories, key=lambda c: (c.sort, c.id)):
+        entry = catalog.get(c.catalog_code)
+        categories.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "parent_id": c.parent_id,
+                "is_leaf": c.id in leaf_ids,
+                "catalog_code": c.catalog_code,
+                "catalog_name": entry.name if entry else "",
+            }
+        )
+    return {
+        "id": site.id,
+        "name": site.name,
+        "short_name": site.short_name,
+        "city_name": site.city_name,
+        "division_code": site.division_code,
+        "catalog_edition": site.catalog_edition,
+        "look": {"title": site.look.title, "theme_color": site.look.theme_color, "subtitle": site.look.subtitle},
+        "districts": [_district_dict(d) for d in site.districts],
+        "methods": [{"code": m.value, "label": m.label} for m in site.methods],
+        "limits": limits_to_dict(site.limits),
+        "bidding": dict(site.bidding.__dict__),
+        "categories": categories,
+        "version": site.version,
+        "updated_at": site.updated_at,
+    }
+
+
+def site_summary(site: SiteConfig) -> dict[str, Any]:
+    return {
+        "id": site.id,
+        "name": site.name,
+        "short_name": site.short_name,
+        "division_code": site.division_code,
+        "look": {"title": site.look.title, "theme_color": site.look.theme_color, "subtitle": site.look.subtitle},
+    }

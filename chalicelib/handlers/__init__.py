@@ -1,0 +1,1 @@
+"""Blueprints: translate HTTP and events into domain calls, and results back."""

@@ -1,0 +1,50 @@
+"""Buyer organisations (采购单位) of a site, managed by its operator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.domain import orgs, site_admin
+from chalicelib.domain.principals import Role
+from chalicelib.http import Reply, RequestContext, api_route
+from chalicelib.observability import metrics
+from chalicelib.schemas.orgs import NewOrgBody, OrgQuery
+from chalicelib.store.idempotency import run_once
+from chalicelib.store.orgs import DynamoOrgStore
+from chalicelib.store.sites import DynamoSiteStore
+
+bp = Blueprint(__name__)
+
+ORG_EDITORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
+ORG_READERS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN, Role.FINANCE})
+
+
+@api_route(bp, "/sites/{site_id}/orgs", methods=("POST",), roles=ORG_EDITORS)
+def create_org(ctx: RequestContext, site_id: str) -> Reply:
+    body = ctx.body(NewOrgBody)
+
+    def create() -> dict[str, Any]:
+        site = site_admin.load_site(DynamoSiteStore(), site_id)
+        new = orgs.NewOrg(**body.model_dump())
+        org = orgs.register_org(DynamoOrgStore(), site, ctx.user, new, ctx.now, ctx.request_id)
+        metrics.add_metric(name="BuyerOrgCreated", unit="Count", value=1)
+        return org.to_dict(site)
+
+    result = run_once(
+        scope=f"{site_id}#{ctx.user.user_id}#create_org",
+        key=ctx.header("idempotency-key") or None,
+        body=body.model_dump(mode="json"),
+        action=create,
+        lambda_context=ctx.lambda_context,
+    )
+    return Reply(result, status=201)
+
+
+@api_route(bp, "/sites/{site_id}/orgs", roles=ORG_READERS)
+def list_orgs(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    query = ctx.query(OrgQuery)
+    site = site_admin.load_site(DynamoSiteStore(), site_id)
+    found = orgs.list_orgs(DynamoOrgStore(), site, query.district)
+    return {"items": [o.to_dict(site) for o in found]}

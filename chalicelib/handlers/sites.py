@@ -1,0 +1,86 @@
+"""City sites: public configuration, and the operator's changes to limits and methods."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.domain import site_admin
+from chalicelib.domain.principals import Role
+from chalicelib.domain.sites import public_view, site_summary
+from chalicelib.http import RequestContext, api_route
+from chalicelib.observability import metrics
+from chalicelib.schemas.sites import AuditQuery, LimitsBody, MethodsBody, ScheduleFields
+from chalicelib.store.audit_log import DynamoAuditLog
+from chalicelib.store.deadlines import StepFunctionsTimer
+from chalicelib.store.reference import national_catalog
+from chalicelib.store.sites import DynamoSiteStore
+
+bp = Blueprint(__name__)
+
+SITE_EDITORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
+SITE_SUPERVISORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN, Role.FINANCE})
+
+
+@api_route(bp, "/health")
+def health(ctx: RequestContext) -> dict[str, Any]:
+    return {"status": "ok"}
+
+
+@api_route(bp, "/sites")
+def list_sites(ctx: RequestContext) -> dict[str, Any]:
+    sites = sorted(DynamoSiteStore().list_sites(), key=lambda s: s.division_code)
+    return {"items": [site_summary(s) for s in sites]}
+
+
+@api_route(bp, "/sites/{site_id}/config")
+def site_config(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    site = site_admin.load_site(DynamoSiteStore(), site_id)
+    return public_view(site, national_catalog())
+
+
+def _change(
+    ctx: RequestContext, site_id: str, kind: site_admin.ChangeKind, body: ScheduleFields, payload: dict[str, Any]
+) -> dict[str, Any]:
+    request = site_admin.ChangeRequest(
+        kind=kind, payload=payload, effective_date=body.effective_date, expected_version=body.expected_version
+    )
+    result = site_admin.request_change(
+        DynamoSiteStore(), StepFunctionsTimer(), ctx.user, site_id, request, ctx.now, ctx.request_id
+    )
+    metrics.add_metric(name="SiteConfigChanged" if result["applied"] else "SiteConfigScheduled", unit="Count", value=1)
+    return result
+
+
+@api_route(bp, "/sites/{site_id}/limits", methods=("PUT",), roles=SITE_EDITORS)
+def change_limits(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    body = ctx.body(LimitsBody)
+    payload = body.model_dump(include={"per_order_cap_fen", "per_plan_cap_fen", "annual_category_cap_fen"})
+    return _change(ctx, site_id, site_admin.ChangeKind.LIMITS, body, payload)
+
+
+@api_route(bp, "/sites/{site_id}/methods", methods=("PUT",), roles=SITE_EDITORS)
+def change_methods(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    body = ctx.body(MethodsBody)
+    return _change(ctx, site_id, site_admin.ChangeKind.METHODS, body, {"methods": [m.value for m in body.methods]})
+
+
+@api_route(bp, "/sites/{site_id}/changes", roles=SITE_SUPERVISORS)
+def list_changes(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    store = DynamoSiteStore()
+    site_admin.load_site(store, site_id)
+    return {"items": [c.to_dict() for c in store.list_changes(site_id)]}
+
+
+@api_route(bp, "/sites/{site_id}/changes/{change_id}", methods=("DELETE",), roles=SITE_EDITORS)
+def cancel_change(ctx: RequestContext, site_id: str, change_id: str) -> dict[str, Any]:
+    return site_admin.cancel_change(DynamoSiteStore(), ctx.user, site_id, change_id, ctx.now, ctx.request_id).to_dict()
+
+
+@api_route(bp, "/sites/{site_id}/audit", roles=SITE_SUPERVISORS)
+def site_audit(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    query = ctx.query(AuditQuery)
+    site_admin.load_site(DynamoSiteStore(), site_id)
+    items, cursor = DynamoAuditLog().site_timeline(site_id, query.limit, query.cursor)
+    return {"items": items, "next_cursor": cursor}

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from chalicelib.domain.sites import PurchaseMethod
+from chalicelib.validation import QueryParams, StrictBody
+
+# 1 000 亿元 in fen: far above any real limit, low enough to stay exact everywhere.
+MAX_FEN = 10**13
+
+
+class ScheduleFields(StrictBody):
+    effective_date: date | None = Field(default=None, description="生效日期（中国时间），空或今天为立即生效")
+    expected_version: int | None = Field(default=None, ge=0)
+
+
+class LimitsBody(ScheduleFields):
+    per_order_cap_fen: int = Field(gt=0, le=MAX_FEN)
+    per_plan_cap_fen: int = Field(gt=0, le=MAX_FEN)
+    annual_category_cap_fen: int = Field(gt=0, le=MAX_FEN)
+
+
+class MethodsBody(ScheduleFields):
+    methods: list[PurchaseMethod] = Field(min_length=1, max_length=len(PurchaseMethod))
+
+
+class AuditQuery(QueryParams):
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)

@@ -1,0 +1,89 @@
+"""One DynamoDB transaction with the audit event that records it.
+
+Conditions that fail become domain errors: the caller names, for each item,
+the Conflict to raise when that item's condition is what cancelled the write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.audit import AuditEvent
+from chalicelib.domain.errors import Conflict
+from chalicelib.store.models import AuditItem
+
+_connection: Connection | None = None
+
+
+def connection() -> Connection:
+    global _connection
+    if _connection is None:
+        _connection = Connection()
+    return _connection
+
+
+def audit_item(event: AuditEvent) -> AuditItem:
+    return AuditItem(
+        pk=f"{event.tenant}#{event.entity_type}#{event.entity_id}",
+        sk=f"{event.at}#{event.id}",
+        gsi1pk=event.tenant,
+        gsi1sk=f"{event.at}#{event.id}",
+        data=event.to_dict(),
+    )
+
+
+@dataclass
+class AuditedWrite:
+    """Collects puts/updates/deletes/checks, then commits them with one audit event."""
+
+    audit: AuditEvent
+    _ops: list[tuple[str, Any, Conflict | None]] = field(default_factory=list)
+
+    def put(self, item: Model, condition: Condition | None = None, on_fail: Conflict | None = None) -> None:
+        self._ops.append(("put", (item, condition), on_fail))
+
+    def update(
+        self, item: Model, actions: list[Any], condition: Condition | None = None, on_fail: Conflict | None = None
+    ) -> None:
+        self._ops.append(("update", (item, actions, condition), on_fail))
+
+    def delete(self, item: Model, condition: Condition | None = None, on_fail: Conflict | None = None) -> None:
+        self._ops.append(("delete", (item, condition), on_fail))
+
+    def check(self, model: type[Model], hash_key: str, range_key: str, condition: Condition, on_fail: Conflict) -> None:
+        self._ops.append(("check", (model, hash_key, range_key, condition), on_fail))
+
+    def commit(self) -> None:
+        audit = audit_item(self.audit)
+        self.put(audit, AuditItem.pk.does_not_exist(), Conflict("审计事件重复", code="AUDIT_DUPLICATE"))
+        # pynamodb sends checks, then deletes, puts, updates: reasons come back in that order.
+        order = {"check": 0, "delete": 1, "put": 2, "update": 3}
+        ordered = sorted(self._ops, key=lambda op: order[op[0]])
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                for kind, args, _ in self._ops:
+                    if kind == "put":
+                        tx.save(args[0], condition=args[1])
+                    elif kind == "update":
+                        tx.update(args[0], actions=args[1], condition=args[2])
+                    elif kind == "delete":
+                        tx.delete(args[0], condition=args[1])
+                    else:
+                        tx.condition_check(args[0], args[1], args[2], condition=args[3])
+        except TransactWriteError as exc:
+            reasons = exc.cancellation_reasons or []
+            for (_, _, on_fail), reason in zip(ordered, reasons, strict=False):
+                if reason is not None and reason.code == "ConditionalCheckFailed" and on_fail is not None:
+                    raise on_fail from exc
+            if exc.cause_response_code == "TransactionCanceledException" and any(
+                r is not None and r.code == "TransactionConflict" for r in reasons
+            ):
+                raise Conflict("数据正被同时修改，请稍后重试", code="WRITE_CONFLICT") from exc
+            raise

@@ -1,0 +1,1 @@
+"""Deploy template sources, packaging and moto provisioning."""

@@ -1,0 +1,135 @@
+"""Shared fixtures: moto-emulated AWS provisioned from infra/, the app, demo data.
+
+The environment is set before anything imports boto3 or the app: the dev
+stage's variables from .chalice/config.json, fake credentials, TZ=UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scheduled.emulation import MOTO_CONFIG, register_app_handlers, set_environment  # noqa: E402
+
+STAGE = "dev"
+set_environment()
+
+
+def stage_environment(stage: str) -> dict[str, str]:
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return {**config["environment_variables"], **config["stages"][stage]["environment_variables"]}
+
+
+for _key, _value in stage_environment(STAGE).items():
+    os.environ.setdefault(_key, _value)
+# Placeholders until a test's moto backend has created the real ones.
+os.environ.setdefault("USER_POOL_ID", "us-east-1_placeholder")
+os.environ.setdefault("USER_POOL_CLIENT_ID", "placeholder")
+
+from moto import mock_aws  # noqa: E402
+
+import app as app_module  # noqa: E402
+from chalicelib import auth as auth_module  # noqa: E402
+from chalicelib.config import reset_settings_cache  # noqa: E402
+from chalicelib.store import aws as aws_clients  # noqa: E402
+from chalicelib.store import idempotency, tx  # noqa: E402
+from infra.provision import provision  # noqa: E402
+from scheduled import seed  # noqa: E402
+
+register_app_handlers(app_module.app, STAGE)
+
+
+def _reset_process_caches() -> None:
+    reset_settings_cache()
+    aws_clients.reset_clients()
+    idempotency.reset()
+    tx._connection = None
+    auth_module._verifier = None
+
+
+@pytest.fixture
+def aws() -> Iterator[dict[str, str]]:
+    """A fresh moto backend with every resource of infra/ created in it."""
+    with mock_aws(config=MOTO_CONFIG):  # type: ignore[arg-type]
+        _reset_process_caches()
+        outputs = provision(STAGE, dict(os.environ))
+        saved = {k: os.environ.get(k) for k in outputs}
+        os.environ.update(outputs)
+        _reset_process_caches()
+        try:
+            yield outputs
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            _reset_process_caches()
+
+
+@pytest.fixture
+def seeded(aws: dict[str, str]) -> dict[str, Any]:
+    """Sites, demo buyer units and demo users, as `make run` seeds them."""
+    return seed.seed_all(aws["USER_POOL_ID"])
+
+
+@pytest.fixture
+def client(aws: dict[str, str]) -> Any:
+    from chalice.test import Client
+
+    with Client(app_module.app, stage_name=STAGE, project_dir=str(ROOT)) as test_client:
+        yield test_client
+
+
+class Api:
+    """Thin helper over the Chalice test client: JSON in, (status, JSON) out."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self._tokens: dict[str, str] = {}
+
+    def token(self, username: str, password: str = seed.DEMO_PASSWORD) -> str:
+        if username not in self._tokens:
+            status, body = self.call("POST", "/auth/login", {"username": username, "password": password})
+            assert status == 200, body
+            self._tokens[username] = body["token"]
+        return self._tokens[username]
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        as_user: str | None = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        raw: bytes | str | None = None,
+    ) -> tuple[int, Any]:
+        all_headers = {"Content-Type": "application/json", **(headers or {})}
+        if as_user:
+            token = self.token(as_user)
+        if token:
+            all_headers["Authorization"] = f"Bearer {token}"
+        payload: Any = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        response = self.client.http.request(method, path, headers=all_headers, body=payload)
+        text = response.body.decode("utf-8") if isinstance(response.body, bytes) else response.body
+        try:
+            decoded = json.loads(text) if text else None
+        except ValueError:
+            decoded = text
+        return response.status_code, decoded
+
+
+@pytest.fixture
+def api(client: Any, seeded: dict[str, Any]) -> Api:
+    return Api(client)
