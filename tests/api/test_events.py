@@ -1,0 +1,173 @@
+"""The non-HTTP lambdas: deadline timer (Step Functions from the deploy's ASL), sweep, stream."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+import app as app_module
+from chalicelib.config import get_settings, get_tables
+from chalicelib.domain.clock import to_iso, utc_now
+from chalicelib.domain.principals import SYSTEM_ACTOR
+from chalicelib.domain.site_admin import ChangeKind, ChangeStatus, ScheduledChange
+from chalicelib.store.deadlines import StepFunctionsTimer
+from chalicelib.store.sites import DynamoSiteStore
+from scheduled.emulation import LocalLambdaContext
+from scheduled.pumps import StreamPump
+from tests.conftest import Api
+
+LIMITS = {"per_order_cap_fen": 70_000_000, "per_plan_cap_fen": 90_000_000, "annual_category_cap_fen": 250_000_000}
+
+
+def _pending_change(site_id: str, due_in: timedelta, change_id: str) -> ScheduledChange:
+    """Store a pending change due at an exact instant (the API only takes whole days)."""
+    from chalicelib.domain.audit import new_event
+
+    now = utc_now()
+    change = ScheduledChange(
+        id=change_id,
+        site_id=site_id,
+        kind=ChangeKind.LIMITS,
+        payload=LIMITS,
+        effective_at=to_iso(now + due_in),
+        status=ChangeStatus.PENDING,
+        requested_by=SYSTEM_ACTOR,
+        requested_at=to_iso(now),
+    )
+    audit = new_event(
+        tenant=site_id,
+        entity_type="site",
+        entity_id=site_id,
+        action="site.limits.scheduled",
+        summary="test",
+        actor=SYSTEM_ACTOR,
+        at=now,
+    )
+    DynamoSiteStore().put_change(change, audit)
+    return change
+
+
+def _wait_for_execution(arn: str, timeout: float = 30) -> dict[str, Any]:
+    sfn = boto3.client("stepfunctions")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        described = sfn.describe_execution(executionArn=arn)
+        if described["status"] != "RUNNING":
+            return dict(described)
+        time.sleep(0.1)
+    raise AssertionError(f"execution still running after {timeout}s")
+
+
+def _executions(machine_arn: str) -> list[dict[str, Any]]:
+    return list(boto3.client("stepfunctions").list_executions(stateMachineArn=machine_arn)["executions"])
+
+
+def _history_states(arn: str) -> list[str]:
+    events = boto3.client("stepfunctions").get_execution_history(executionArn=arn, maxResults=1000)["events"]
+    return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
+
+
+@pytest.mark.slow
+def test_deadline_machine_applies_a_due_change_through_the_app_lambda(api: Api, aws: dict[str, str]) -> None:
+    # 1.9 s: moto waits whole seconds and so fires early; the task must notice and wait again.
+    change = _pending_change("liaocheng", timedelta(seconds=1.9), "a" * 32)
+    StepFunctionsTimer().start(
+        f"site-change-{change.id}",
+        change.effective_at,
+        {"kind": "site_change", "site_id": "liaocheng", "change_id": change.id},
+    )
+    [execution] = _executions(aws["DEADLINE_STATE_MACHINE_ARN"])
+    result = _wait_for_execution(execution["executionArn"])
+    assert result["status"] == "SUCCEEDED", result
+    assert json.loads(result["output"])["result"] == {"status": "applied"}
+    states = _history_states(execution["executionArn"])
+    assert states[0] == "WaitUntilDue" and states[-1] == "Done"
+    assert "PauseBeforeRetry" in states  # woken early at least once, then applied
+    site = DynamoSiteStore().get("liaocheng")
+    assert site is not None and site.limits.per_order_cap_fen == 70_000_000 and site.version == 1
+    status, audit = api.call("GET", "/sites/liaocheng/audit?limit=1", as_user="liaocheng.finance")
+    assert status == 200
+    assert audit["items"][0]["action"] == "site.limits.changed"
+    assert audit["items"][0]["actor"]["role"] == "system"
+    assert audit["items"][0]["context"]["change_id"] == change.id
+
+
+@pytest.mark.slow
+def test_a_second_timer_for_the_same_change_is_not_started(api: Api, aws: dict[str, str]) -> None:
+    change = _pending_change("weihai", timedelta(hours=1), "b" * 32)
+    timer = StepFunctionsTimer()
+    task = {"kind": "site_change", "site_id": "weihai", "change_id": change.id}
+    timer.start(f"site-change-{change.id}", change.effective_at, task)
+    timer.start(f"site-change-{change.id}", change.effective_at, task)
+    executions = _executions(aws["DEADLINE_STATE_MACHINE_ARN"])
+    assert len(executions) == 1
+    boto3.client("stepfunctions").stop_execution(executionArn=executions[0]["executionArn"])
+
+
+@pytest.mark.slow
+def test_unknown_task_kind_fails_the_execution_loudly(api: Api, aws: dict[str, str]) -> None:
+    StepFunctionsTimer().start("bogus-task", to_iso(utc_now()), {"kind": "no_such_task"})
+    [execution] = _executions(aws["DEADLINE_STATE_MACHINE_ARN"])
+    result = _wait_for_execution(execution["executionArn"])
+    assert result["status"] == "FAILED"
+    assert result.get("error") == "UnknownDeadlineTask"
+
+
+def test_on_deadline_answers_early_before_the_deadline(api: Api) -> None:
+    change = _pending_change("zibo", timedelta(minutes=5), "c" * 32)
+    handler = app_module.app.handler_map["on_deadline"]
+    event = {"due_at": change.effective_at, "task": {"kind": "site_change", "site_id": "zibo", "change_id": change.id}}
+    assert handler(event, LocalLambdaContext("on_deadline")) == {"status": "early"}
+    assert DynamoSiteStore().get_change("zibo", change.id).status is ChangeStatus.PENDING  # type: ignore[union-attr]
+
+
+def test_sweep_applies_due_changes_once(api: Api, client: Any) -> None:
+    due = _pending_change("jinan", timedelta(seconds=-5), "d" * 32)
+    _pending_change("jinan", timedelta(days=3), "e" * 32)
+    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
+    first = client.lambda_.invoke("sweep_due_changes", event).payload
+    second = client.lambda_.invoke("sweep_due_changes", event).payload
+    assert first == {"applied": 1, "skipped": 0, "conflict": 0}
+    assert second == {"applied": 0, "skipped": 0, "conflict": 0}
+    store = DynamoSiteStore()
+    assert store.get_change("jinan", due.id).status is ChangeStatus.APPLIED  # type: ignore[union-attr]
+    assert store.get_change("jinan", "e" * 32).status is ChangeStatus.PENDING  # type: ignore[union-attr]
+    assert store.get("jinan").limits.per_plan_cap_fen == 90_000_000  # type: ignore[union-attr]
+
+
+def test_stream_handler_publishes_the_public_config_to_the_web_bucket(api: Api) -> None:
+    pump = StreamPump(
+        "on_main_table_change",
+        app_module.app.handler_map["on_main_table_change"],
+        get_tables().main,
+        batch_size=50,
+    )
+    pump.start_at("TRIM_HORIZON")
+    assert pump.poll_once() > 0  # the seeding writes
+    status, _ = api.call("PUT", "/sites/rizhao/limits", LIMITS, as_user="rizhao.center")
+    assert status == 200
+    assert pump.poll_once() >= 1
+    s3 = boto3.client("s3")
+    published = json.loads(
+        s3.get_object(Bucket=get_settings().web_bucket, Key="sites/rizhao/config.json")["Body"].read()
+    )
+    assert published["limits"] == LIMITS and published["version"] == 1
+    assert published["look"]["title"] == "齐鲁云采·日照市政府采购网上商城"
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=get_settings().web_bucket)["Contents"]}
+    assert {f"sites/{s}/config.json" for s in ("liaocheng", "weihai", "jinan", "zibo", "rizhao", "linyi")} <= keys
+
+
+def test_stream_batches_that_keep_failing_go_to_the_dead_letter_queue(api: Api, aws: dict[str, str]) -> None:
+    def broken(event: dict[str, Any], context: Any) -> None:
+        raise RuntimeError("downstream unavailable")
+
+    pump = StreamPump("broken", broken, get_tables().main, batch_size=10, dlq_url=aws["STREAM_DLQ_URL"], max_attempts=2)
+    pump.start_at("TRIM_HORIZON")
+    pump.poll_once()
+    messages = boto3.client("sqs").receive_message(QueueUrl=aws["STREAM_DLQ_URL"], MaxNumberOfMessages=10)["Messages"]
+    assert json.loads(messages[0]["Body"])["function"] == "broken"
