@@ -9,8 +9,8 @@ created them (the Cognito pool) are read lazily through `get_settings()`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 
 class ConfigError(RuntimeError):
@@ -28,8 +28,7 @@ def _optional(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip() or default
 
 
-@dataclass(frozen=True)
-class Tables:
+class Tables(NamedTuple):
     """DynamoDB table names; needed at import time by the pynamodb models."""
 
     main: str
@@ -37,8 +36,7 @@ class Tables:
     idempotency: str
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     stage: str
     region: str
     tables: Tables

@@ -13,12 +13,10 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from chalice.app import Blueprint, CORSConfig, Response
-from pydantic import BaseModel
 
 from chalicelib.auth import bearer_token, verifier
 from chalicelib.config import cors_allow_origin, get_settings
@@ -37,9 +35,13 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.principals import Principal, Role, require_role, require_site_access
 from chalicelib.domain.sites import SITE_ID_PATTERN
 from chalicelib.observability import logger
-from chalicelib.validation import parse_body, parse_query
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+# pydantic (~50 ms to import) loads with the first body or query string parsed,
+# not during the Lambda init of every function: see bench/cold_start.py.
+M = TypeVar("M", bound="BaseModel")
 
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
     InvalidInput: 400,
@@ -55,8 +57,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
 ALL_ROLES = frozenset(Role)
 
 
-@dataclass(frozen=True)
-class RoutePolicy:
+class RoutePolicy(NamedTuple):
     path: str
     methods: tuple[str, ...]
     roles: frozenset[Role] | None  # None: public
@@ -70,15 +71,13 @@ class RoutePolicy:
 ROUTE_POLICIES: list[RoutePolicy] = []
 
 
-@dataclass
-class Reply:
+class Reply(NamedTuple):
     body: Any
     status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] | None = None
 
 
-@dataclass
-class RequestContext:
+class RequestContext(NamedTuple):
     """What a view gets: the verified caller, the raw request, and parsing helpers."""
 
     principal: Principal | None
@@ -99,9 +98,13 @@ class RequestContext:
     def body(self, model: type[M]) -> M:
         if not self.content_type.lower().startswith("application/json"):
             raise UnsupportedMediaType("请求体须为 JSON（Content-Type: application/json）")
+        from chalicelib.validation import parse_body
+
         return parse_body(self.raw_body, model)
 
     def query(self, model: type[M]) -> M:
+        from chalicelib.validation import parse_query
+
         return parse_query(self.query_params, model)
 
     def header(self, name: str) -> str:
@@ -196,7 +199,7 @@ def _dispatch(bp: Blueprint, policy: RoutePolicy, fn: Callable[..., Any], params
     return Response(
         body=reply.body,
         status_code=reply.status,
-        headers={**_no_store(), "X-Request-Id": request_id, **reply.headers},
+        headers={**_no_store(), "X-Request-Id": request_id, **(reply.headers or {})},
     )
 
 

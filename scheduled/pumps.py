@@ -130,7 +130,7 @@ class Pumps:
         self.threads: list[threading.Thread] = []
 
     def add_stream(self, pump: StreamPump, interval: float = 0.5) -> None:
-        pump.start_at("LATEST")
+        """Poll a pump that has been positioned with start_at()."""
 
         def loop() -> None:
             while not self.stop.wait(interval):

@@ -174,6 +174,7 @@ def seed_sites(now: datetime | None = None) -> list[str]:
     store = DynamoSiteStore()
     created = []
     for site in all_site_configs():
+        site = site._replace(updated_at=to_iso(now))
         audit = new_event(
             tenant=site.id,
             entity_type="site",

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.domain.clock import to_iso
 
 
-@dataclass(frozen=True)
-class AuditEvent:
+class AuditEvent(NamedTuple):
     id: str
     tenant: str
     entity_type: str
@@ -28,7 +26,7 @@ class AuditEvent:
     before: Any = None
     after: Any = None
     request_id: str = ""
-    context: Mapping[str, Any] = field(default_factory=dict)
+    context: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,7 +41,7 @@ class AuditEvent:
             "before": self.before,
             "after": self.after,
             "request_id": self.request_id,
-            "context": dict(self.context),
+            "context": dict(self.context or {}),
         }
 
 

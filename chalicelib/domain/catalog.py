@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 CATALOG_EDITION = "2022"
 CATALOG_CODE_PATTERN = re.compile(r"^[ABC](\d{2}){4}$")
@@ -16,8 +16,7 @@ CATALOG_CODE_PATTERN = re.compile(r"^[ABC](\d{2}){4}$")
 ROOT_NAMES = {"A": "货物", "B": "工程", "C": "服务"}
 
 
-@dataclass(frozen=True)
-class CatalogEntry:
+class CatalogEntry(NamedTuple):
     code: str
     name: str
     level: int

@@ -7,10 +7,9 @@ so a site cannot register the same unit twice.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import to_iso
@@ -29,8 +28,7 @@ class OrgKind(StrEnum):
     ASSOCIATION = "团体组织"
 
 
-@dataclass(frozen=True)
-class BuyerOrg:
+class BuyerOrg(NamedTuple):
     site_id: str
     uscc: str
     name: str
@@ -57,8 +55,7 @@ class BuyerOrg:
         }
 
 
-@dataclass(frozen=True)
-class NewOrg:
+class NewOrg(NamedTuple):
     uscc: str
     name: str
     district: str

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from chalicelib.domain.errors import Forbidden
 
@@ -36,8 +36,7 @@ ROLE_LABELS: dict[Role, str] = {
 PROVINCE_WIDE_ROLES = frozenset({Role.SUPPLIER, Role.PROVINCE_ADMIN})
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(NamedTuple):
     """A caller whose token has been verified. Built only by the auth layer."""
 
     user_id: str

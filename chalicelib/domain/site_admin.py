@@ -8,10 +8,9 @@ change and applied by a deadline timer, with a periodic sweep as a safety net.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, changed_fields, new_event
 from chalicelib.domain.clock import china_date, china_midnight, parse_iso, to_iso
@@ -48,8 +47,7 @@ class ChangeStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-@dataclass(frozen=True)
-class ScheduledChange:
+class ScheduledChange(NamedTuple):
     id: str
     site_id: str
     kind: ChangeKind
@@ -106,8 +104,7 @@ class DeadlineTimer(Protocol):
     def start(self, name: str, due_at: str, payload: dict[str, Any]) -> None: ...
 
 
-@dataclass(frozen=True)
-class ChangeRequest:
+class ChangeRequest(NamedTuple):
     kind: ChangeKind
     payload: dict[str, Any]
     effective_date: date | None
@@ -203,11 +200,7 @@ def request_change(
         context={"change_id": change.id, "effective_at": change.effective_at},
     )
     store.put_change(change, audit)
-    timer.start(
-        name=f"site-change-{change.id}",
-        due_at=change.effective_at,
-        payload={"kind": "site_change", "site_id": site_id, "change_id": change.id},
-    )
+    _start_timer(timer, change)
     return {"applied": False, "site_version": site.version, "change": change.to_dict()}
 
 
@@ -219,7 +212,7 @@ def cancel_change(
         raise NotFound("预约修改不存在", code="CHANGE_NOT_FOUND")
     if change.status is not ChangeStatus.PENDING:
         raise Conflict("该预约修改已生效或已撤销，不能撤销", code="CHANGE_NOT_PENDING")
-    closed = replace(change, status=ChangeStatus.CANCELLED, closed_at=to_iso(now))
+    closed = change._replace(status=ChangeStatus.CANCELLED, closed_at=to_iso(now))
     audit = new_event(
         tenant=site_id,
         entity_type=ENTITY_SITE,
@@ -264,7 +257,7 @@ def apply_due_change(store: SiteStore, site_id: str, change_id: str, now: dateti
         context={"change_id": change.id, "requested_by": change.requested_by, "changed": changed_fields(before, after)},
     )
     store.close_change(
-        replace(change, status=ChangeStatus.APPLIED, closed_at=to_iso(now)), audit, updated, site.version
+        change._replace(status=ChangeStatus.APPLIED, closed_at=to_iso(now)), audit, updated, site.version
     )
     return "applied"
 
@@ -280,3 +273,19 @@ def sweep_due_changes(store: SiteStore, now: datetime) -> dict[str, int]:
             continue
         counts["applied" if result == "applied" else "skipped"] += 1
     return counts
+
+
+def rearm_timers(store: SiteStore, timer: DeadlineTimer) -> int:
+    """Start a timer for every pending change (after a restore; timers are idempotent by name)."""
+    pending = store.due_changes("9999-12-31T23:59:59.999Z")
+    for change in pending:
+        _start_timer(timer, change)
+    return len(pending)
+
+
+def _start_timer(timer: DeadlineTimer, change: ScheduledChange) -> None:
+    timer.start(
+        name=f"site-change-{change.id}",
+        due_at=change.effective_at,
+        payload={"kind": "site_change", "site_id": change.site_id, "change_id": change.id},
+    )

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.domain.catalog import CATALOG_EDITION, NationalCatalog
 from chalicelib.domain.clock import to_iso
@@ -56,8 +55,7 @@ class DistrictKind(StrEnum):
     FUNCTIONAL_ZONE = "functional_zone"  # 开发区、度假区等功能区
 
 
-@dataclass(frozen=True)
-class District:
+class District(NamedTuple):
     code: str
     name: str
     kind: DistrictKind
@@ -67,8 +65,7 @@ class District:
     short_name: str = ""  # as reports print it, e.g. 经开区
 
 
-@dataclass(frozen=True)
-class MallCategory:
+class MallCategory(NamedTuple):
     id: str
     name: str
     parent_id: str
@@ -76,15 +73,13 @@ class MallCategory:
     sort: int = 0
 
 
-@dataclass(frozen=True)
-class SiteLook:
+class SiteLook(NamedTuple):
     title: str
     theme_color: str
     subtitle: str = ""
 
 
-@dataclass(frozen=True)
-class PurchaseLimits:
+class PurchaseLimits(NamedTuple):
     """采购限额标准 of a site, in fen.
 
     per_order_cap_fen: one order may not exceed it.
@@ -126,8 +121,7 @@ class PurchaseLimits:
         return found
 
 
-@dataclass(frozen=True)
-class BiddingDefaults:
+class BiddingDefaults(NamedTuple):
     """Defaults a buyer starts from when opening a 竞价 or 反拍 (anchors.md B6)."""
 
     bidding_min_suppliers: int
@@ -160,8 +154,7 @@ class BiddingDefaults:
         return found
 
 
-@dataclass(frozen=True)
-class SiteConfig:
+class SiteConfig(NamedTuple):
     id: str
     name: str
     short_name: str
@@ -176,7 +169,6 @@ class SiteConfig:
     catalog_edition: str = CATALOG_EDITION
     version: int = 0
     updated_at: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def district(self, code: str) -> District | None:
         return next((d for d in self.districts if d.code == code), None)
@@ -218,7 +210,7 @@ def limits_from_dict(raw: Mapping[str, Any]) -> PurchaseLimits:
 
 
 def bidding_from_dict(raw: Mapping[str, Any]) -> BiddingDefaults:
-    return BiddingDefaults(**{k: int(raw[k]) for k in BiddingDefaults.__dataclass_fields__})
+    return BiddingDefaults(**{k: int(raw[k]) for k in BiddingDefaults._fields})
 
 
 def site_from_dict(raw: Mapping[str, Any]) -> SiteConfig:
@@ -256,7 +248,7 @@ def site_to_dict(site: SiteConfig) -> dict[str, Any]:
         "districts": [_district_dict(d) for d in site.districts],
         "methods": [m.value for m in site.methods],
         "limits": limits_to_dict(site.limits),
-        "bidding": dict(site.bidding.__dict__),
+        "bidding": site.bidding._asdict(),
         "categories": [
             {"id": c.id, "name": c.name, "parent_id": c.parent_id, "catalog_code": c.catalog_code, "sort": c.sort}
             for c in site.categories
@@ -277,7 +269,7 @@ def _district_dict(d: District) -> dict[str, str]:
 
 
 def limits_to_dict(limits: PurchaseLimits) -> dict[str, int]:
-    return dict(limits.__dict__)
+    return limits._asdict()
 
 
 # ---------------------------------------------------------------- validation
@@ -361,11 +353,11 @@ def validated_methods(methods: tuple[PurchaseMethod, ...]) -> tuple[PurchaseMeth
 
 
 def with_limits(site: SiteConfig, limits: PurchaseLimits, at: datetime) -> SiteConfig:
-    return replace(site, limits=validated_limits(limits), version=site.version + 1, updated_at=to_iso(at))
+    return site._replace(limits=validated_limits(limits), version=site.version + 1, updated_at=to_iso(at))
 
 
 def with_methods(site: SiteConfig, methods: tuple[PurchaseMethod, ...], at: datetime) -> SiteConfig:
-    return replace(site, methods=validated_methods(methods), version=site.version + 1, updated_at=to_iso(at))
+    return site._replace(methods=validated_methods(methods), version=site.version + 1, updated_at=to_iso(at))
 
 
 # ---------------------------------------------------------------- views
@@ -398,7 +390,7 @@ def public_view(site: SiteConfig, catalog: NationalCatalog) -> dict[str, Any]:
         "districts": [_district_dict(d) for d in site.districts],
         "methods": [{"code": m.value, "label": m.label} for m in site.methods],
         "limits": limits_to_dict(site.limits),
-        "bidding": dict(site.bidding.__dict__),
+        "bidding": site.bidding._asdict(),
         "categories": categories,
         "version": site.version,
         "updated_at": site.updated_at,

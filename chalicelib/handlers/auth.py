@@ -9,7 +9,6 @@ from chalice.app import Blueprint
 from chalicelib.auth import verifier
 from chalicelib.domain.principals import Principal
 from chalicelib.http import ALL_ROLES, RequestContext, api_route
-from chalicelib.schemas.auth import LoginBody
 from chalicelib.store.cognito import password_login
 
 bp = Blueprint(__name__)
@@ -31,6 +30,8 @@ def user_view(p: Principal) -> dict[str, Any]:
 
 @api_route(bp, "/auth/login", methods=("POST",))
 def login(ctx: RequestContext) -> dict[str, Any]:
+    from chalicelib.schemas.auth import LoginBody
+
     body = ctx.body(LoginBody)
     token, expires_in = password_login(body.username, body.password)
     # Verify what Cognito issued, so the login answer and /me agree on every claim.

@@ -10,7 +10,6 @@ from chalicelib.domain import orgs, site_admin
 from chalicelib.domain.principals import Role
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import metrics
-from chalicelib.schemas.orgs import NewOrgBody, OrgQuery
 from chalicelib.store.idempotency import run_once
 from chalicelib.store.orgs import DynamoOrgStore
 from chalicelib.store.sites import DynamoSiteStore
@@ -23,6 +22,8 @@ ORG_READERS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN, Role.FINANCE})
 
 @api_route(bp, "/sites/{site_id}/orgs", methods=("POST",), roles=ORG_EDITORS)
 def create_org(ctx: RequestContext, site_id: str) -> Reply:
+    from chalicelib.schemas.orgs import NewOrgBody
+
     body = ctx.body(NewOrgBody)
 
     def create() -> dict[str, Any]:
@@ -44,6 +45,8 @@ def create_org(ctx: RequestContext, site_id: str) -> Reply:
 
 @api_route(bp, "/sites/{site_id}/orgs", roles=ORG_READERS)
 def list_orgs(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.orgs import OrgQuery
+
     query = ctx.query(OrgQuery)
     site = site_admin.load_site(DynamoSiteStore(), site_id)
     found = orgs.list_orgs(DynamoOrgStore(), site, query.district)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
@@ -11,11 +11,13 @@ from chalicelib.domain.principals import Role
 from chalicelib.domain.sites import public_view, site_summary
 from chalicelib.http import RequestContext, api_route
 from chalicelib.observability import metrics
-from chalicelib.schemas.sites import AuditQuery, LimitsBody, MethodsBody, ScheduleFields
 from chalicelib.store.audit_log import DynamoAuditLog
 from chalicelib.store.deadlines import StepFunctionsTimer
 from chalicelib.store.reference import national_catalog
 from chalicelib.store.sites import DynamoSiteStore
+
+if TYPE_CHECKING:
+    from chalicelib.schemas.sites import ScheduleFields
 
 bp = Blueprint(__name__)
 
@@ -55,6 +57,8 @@ def _change(
 
 @api_route(bp, "/sites/{site_id}/limits", methods=("PUT",), roles=SITE_EDITORS)
 def change_limits(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.sites import LimitsBody
+
     body = ctx.body(LimitsBody)
     payload = body.model_dump(include={"per_order_cap_fen", "per_plan_cap_fen", "annual_category_cap_fen"})
     return _change(ctx, site_id, site_admin.ChangeKind.LIMITS, body, payload)
@@ -62,6 +66,8 @@ def change_limits(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 
 @api_route(bp, "/sites/{site_id}/methods", methods=("PUT",), roles=SITE_EDITORS)
 def change_methods(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.sites import MethodsBody
+
     body = ctx.body(MethodsBody)
     return _change(ctx, site_id, site_admin.ChangeKind.METHODS, body, {"methods": [m.value for m in body.methods]})
 
@@ -80,6 +86,8 @@ def cancel_change(ctx: RequestContext, site_id: str, change_id: str) -> dict[str
 
 @api_route(bp, "/sites/{site_id}/audit", roles=SITE_SUPERVISORS)
 def site_audit(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.sites import AuditQuery
+
     query = ctx.query(AuditQuery)
     site_admin.load_site(DynamoSiteStore(), site_id)
     items, cursor = DynamoAuditLog().site_timeline(site_id, query.limit, query.cursor)

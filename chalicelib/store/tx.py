@@ -6,7 +6,6 @@ the Conflict to raise when that item's condition is what cancelled the write.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -39,12 +38,12 @@ def audit_item(event: AuditEvent) -> AuditItem:
     )
 
 
-@dataclass
 class AuditedWrite:
     """Collects puts/updates/deletes/checks, then commits them with one audit event."""
 
-    audit: AuditEvent
-    _ops: list[tuple[str, Any, Conflict | None]] = field(default_factory=list)
+    def __init__(self, audit: AuditEvent) -> None:
+        self.audit = audit
+        self._ops: list[tuple[str, Any, Conflict | None]] = []
 
     def put(self, item: Model, condition: Condition | None = None, on_fail: Conflict | None = None) -> None:
         self._ops.append(("put", (item, condition), on_fail))

@@ -1,4 +1,3 @@
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -86,8 +85,8 @@ def test_methods_are_deduplicated_in_a_stable_order() -> None:
 
 def test_site_problems_catch_invented_codes() -> None:
     site = all_site_configs()[0]
-    bad_category = replace(site.categories[-1], catalog_code="A99999999")
-    broken = replace(site, categories=(*site.categories[:-1], bad_category), look=replace(site.look, theme_color="red"))
+    bad_category = site.categories[-1]._replace(catalog_code="A99999999")
+    broken = site._replace(categories=(*site.categories[:-1], bad_category), look=site.look._replace(theme_color="red"))
     problems = site_problems(broken, national_catalog(), official_districts())
     assert any("A99999999" in p for p in problems)
     assert any("主题色" in p for p in problems)

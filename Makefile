@@ -1,0 +1,67 @@
+# 云采商城 YunCai Mall. On a fresh machine, two commands do all the set-up:
+#   make run    the mall on moto's emulation of AWS: API :8000, web :8080
+#   make test   lint, type checks, frontend tests, package + cfn-lint, pytest (last)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+NPM_STAMP := frontend/node_modules/.installed
+DIST := frontend/dist/index.html
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
+
+.PHONY: run test venv frontend system-deps lint typecheck frontend-test check-sites package lint-template pytest bench clean
+
+$(VENV_STAMP): requirements.txt requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV_STAMP)
+
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(DIST): $(NPM_STAMP) $(FRONTEND_SOURCES)
+	cd frontend && npm run build --silent
+
+frontend: $(DIST)
+
+system-deps:
+	scripts/system-deps.sh
+
+run: venv frontend
+	exec $(PY) -m scheduled.embedded $(if $(FRESH),--fresh)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy
+
+frontend-test: $(NPM_STAMP)
+	cd frontend && npm test --silent
+
+check-sites: venv
+	$(PY) -m scheduled.check_sites
+
+package: venv
+	$(PY) -m infra.build package
+
+lint-template: package
+	$(PY) -m infra.build lint
+
+pytest: venv system-deps frontend
+	$(PY) -m pytest -q
+
+# pytest runs last: CI reads its closing line.
+test: lint typecheck frontend-test check-sites lint-template
+	$(MAKE) --no-print-directory pytest
+
+bench: venv
+	$(PY) -m bench.cold_start
+
+clean:
+	rm -rf build frontend/dist test-artifacts

@@ -1,0 +1,214 @@
+// 金额、日期与代码表的格式化工具。
+// 金额在 API 中一律为整数“分”；这里只做整数运算，避免浮点误差。
+
+export const FEN_PER_WAN = 1000000 // 1 万元 = 10,000 元 = 1,000,000 分
+const WAN_DECIMALS = 6 // 万元最多 6 位小数，恰好精确到分
+
+function assertFen(fen) {
+  const n = typeof fen === 'string' && fen.trim() !== '' ? Number(fen) : fen
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
+    throw new TypeError(`金额必须是整数分：${fen}`)
+  }
+  return n
+}
+
+function groupThousands(digits) {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
+// 把非负整数 n 以 unit 为单位、保留 decimals 位小数（四舍五入，半数远离零）。
+function scaleDown(abs, unitExp, decimals) {
+  const unit = 10 ** unitExp
+  const step = 10 ** (unitExp - decimals) // 最小显示单位对应的分数
+  const q = Math.floor((abs + Math.floor(step / 2)) / step) // 以最小显示单位计
+  const scale = 10 ** decimals
+  const intPart = Math.floor(q / scale)
+  const frac = String(q % scale).padStart(decimals, '0')
+  return { intPart: String(intPart), frac, unit }
+}
+
+/**
+ * 分 → 万元字符串，默认两位小数：50000000 → "50.00"。
+ * @param {number} fen 整数分
+ * @param {{digits?: number, grouping?: boolean}} [opts] digits 小数位（0–6），grouping 千分位
+ */
+export function fenToWan(fen, opts = {}) {
+  const { digits = 2, grouping = false } = opts
+  const n = assertFen(fen)
+  const { intPart, frac } = scaleDown(Math.abs(n), WAN_DECIMALS, digits)
+  const sign = n < 0 && (intPart !== '0' || /[1-9]/.test(frac)) ? '-' : ''
+  const head = grouping ? groupThousands(intPart) : intPart
+  return sign + head + (digits > 0 ? '.' + frac : '')
+}
+
+/** 分 → 元字符串，千分位、两位小数：123456 → "1,234.56"。 */
+export function fenToYuan(fen) {
+  const n = assertFen(fen)
+  const abs = Math.abs(n)
+  const yuan = groupThousands(String(Math.floor(abs / 100)))
+  const cents = String(abs % 100).padStart(2, '0')
+  return (n < 0 ? '-' : '') + yuan + '.' + cents
+}
+
+// 把数字的科学计数法字符串（如 "1e-7"、"1.5e+21"）展开成普通小数字符串。
+function expandExponent(text) {
+  const m = /^([+-]?)(\d+)(?:\.(\d*))?e([+-]?\d+)$/i.exec(text)
+  if (!m) return text
+  const [, sign, intDigits, fracDigits = '', expText] = m
+  const exp = Number(expText)
+  let digits = intDigits + fracDigits
+  let point = intDigits.length + exp
+  if (point <= 0) {
+    digits = '0'.repeat(1 - point) + digits
+    point = 1
+  } else if (point > digits.length) {
+    digits = digits + '0'.repeat(point - digits.length)
+  }
+  const out = digits.slice(0, point) + (point < digits.length ? '.' + digits.slice(point) : '')
+  return sign + out
+}
+
+/**
+ * 万元（十进制字符串或数字）→ 整数分，逐位解析，不经浮点运算：
+ * "50" → 50000000，"0.01" → 10000，"0.000001" → 1。
+ * 超过 6 位小数（不足 1 分）或格式不正确时抛出 Error。
+ */
+export function wanToFen(text) {
+  if (text === null || text === undefined) throw new Error('请输入金额')
+  let s = typeof text === 'number' ? expandExponent(String(text)) : String(text)
+  s = s.replace(/[,\s，]/g, '')
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(s)
+  if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) {
+    throw new Error(`金额格式不正确：${text}`)
+  }
+  const [, sign, intDigits, fracRaw = ''] = m
+  const frac = fracRaw.replace(/0+$/, '')
+  if (frac.length > WAN_DECIMALS) {
+    throw new Error(`金额最多精确到分（万元后 6 位小数）：${text}`)
+  }
+  const whole = (intDigits || '0') + frac.padEnd(WAN_DECIMALS, '0')
+  const fen = Number(whole.replace(/^0+(?=\d)/, ''))
+  if (!Number.isSafeInteger(fen)) throw new Error(`金额过大：${text}`)
+  return sign === '-' && fen !== 0 ? -fen : fen
+}
+
+// 中国自 1991 年起不实行夏令时，Asia/Shanghai 恒为 UTC+8；固定偏移与机器时区无关。
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000
+
+function shanghaiParts(iso) {
+  if (iso === null || iso === undefined || iso === '') return null
+  const d = iso instanceof Date ? iso : new Date(iso)
+  const t = d.getTime()
+  if (Number.isNaN(t)) return null
+  const s = new Date(t + SHANGHAI_OFFSET_MS)
+  const p2 = (v) => String(v).padStart(2, '0')
+  return {
+    date: `${s.getUTCFullYear()}-${p2(s.getUTCMonth() + 1)}-${p2(s.getUTCDate())}`,
+    time: `${p2(s.getUTCHours())}:${p2(s.getUTCMinutes())}:${p2(s.getUTCSeconds())}`,
+  }
+}
+
+/** ISO 时间 → 北京时间日期 "2024-01-15"；空值返回 ""，无法解析时原样返回。 */
+export function formatDate(iso) {
+  const p = shanghaiParts(iso)
+  if (!p) return iso ? String(iso) : ''
+  return p.date
+}
+
+/** ISO 时间 → 北京时间 "2024-01-15 10:30:00"；空值返回 ""，无法解析时原样返回。 */
+export function formatDateTime(iso) {
+  const p = shanghaiParts(iso)
+  if (!p) return iso ? String(iso) : ''
+  return `${p.date} ${p.time}`
+}
+
+/** 北京时间的今天，"2024-01-15"。 */
+export function todayInShanghai(now = new Date()) {
+  return formatDate(now)
+}
+
+export const ROLE_LABELS = Object.freeze({
+  buyer: '采购人',
+  supplier: '供应商',
+  center_admin: '采购中心',
+  finance: '财政局',
+  province_admin: '省级管理员',
+})
+
+export const METHOD_CODES = Object.freeze([
+  'direct',
+  'bidding',
+  'reverse_auction',
+  'batch',
+  'framework_direct',
+  'framework_bidding',
+  'framework_rotation',
+  'designated',
+])
+
+export const METHOD_LABELS = Object.freeze({
+  direct: '直购',
+  bidding: '竞价',
+  reverse_auction: '反拍',
+  batch: '批量采购（优惠率）',
+  framework_direct: '框架协议·直接选定',
+  framework_bidding: '框架协议·二次竞价',
+  framework_rotation: '框架协议·顺序轮候',
+  designated: '定点采购',
+})
+
+export const DISTRICT_KIND_LABELS = Object.freeze({
+  city_level: '市本级',
+  county: '区县',
+  functional_zone: '功能区',
+})
+
+export const CODE_SOURCE_LABELS = Object.freeze({
+  'MCA-2024': '民政部区划代码',
+  'NBS-2023-statistical-only': '统计用区划代码',
+  'tenant-local': '本站点自编码',
+})
+
+export const ORG_KINDS = Object.freeze(['机关', '事业单位', '团体组织'])
+
+export const CHANGE_STATUS_LABELS = Object.freeze({
+  pending: '待生效',
+  applied: '已生效',
+  cancelled: '已撤销',
+})
+
+export const CHANGE_KIND_LABELS = Object.freeze({
+  limits: '采购限额',
+  methods: '采购方式',
+})
+
+export const LIMIT_LABELS = Object.freeze({
+  per_order_cap_fen: '单笔订单限额',
+  per_plan_cap_fen: '单个采购计划限额',
+  annual_category_cap_fen: '单品目年度累计限额',
+})
+
+export const ENTITY_TYPE_LABELS = Object.freeze({
+  site: '站点',
+  site_change: '预约修改',
+  buyer_org: '采购单位',
+  supplier: '供应商',
+  user: '用户',
+  product: '商品',
+  order: '订单',
+  plan: '采购计划',
+})
+
+/** 代码 → 中文标签；未知代码原样返回，便于排查。 */
+export function labelOf(map, code) {
+  if (code === null || code === undefined || code === '') return ''
+  return Object.prototype.hasOwnProperty.call(map, code) ? map[code] : String(code)
+}
+
+/** 基点 → 百分比字符串：50 → "0.50%"。 */
+export function bpToPercent(bp) {
+  const n = Number(bp)
+  if (!Number.isInteger(n)) return String(bp)
+  const abs = Math.abs(n)
+  return `${n < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}%`
+}

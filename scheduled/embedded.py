@@ -1,0 +1,217 @@
+"""`make run`: the whole mall in one process on moto's emulation of AWS.
+
+moto's server on 127.0.0.1 (Step Functions executing, Lambda tasks routed to
+this app's handlers), every resource provisioned from infra/, the six city
+sites and demo users seeded, the API on :8000 (Chalice's local server), the
+built web UI on :8080, and pumps for what moto never fires (schedules, the
+DynamoDB stream). Ctrl-C or SIGTERM saves the data to .state/ and stops.
+
+    .venv/bin/python -m scheduled.embedded [--fresh]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import warnings
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from scheduled.emulation import MOTO_CONFIG, register_app_handlers, set_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGE = "local"
+log = logging.getLogger("yuncai.embedded")
+
+
+@dataclass
+class Options:
+    fresh: bool
+    api_port: int
+    web_port: int
+    state_dir: Path
+    schedule_seconds: float
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(description="Run the mall locally on moto.")
+    parser.add_argument("--fresh", action="store_true", help="ignore and replace the saved data")
+    parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", "8000")))
+    parser.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
+    parser.add_argument("--state-dir", type=Path, default=Path(os.environ.get("STATE_DIR", ROOT / ".state")))
+    parser.add_argument(
+        "--schedule-seconds",
+        type=float,
+        default=float(os.environ.get("SCHEDULE_PUMP_SECONDS", "60")),
+        help="how often the scheduled lambdas fire here (their AWS rate is longer)",
+    )
+    args = parser.parse_args(argv)
+    return Options(args.fresh, args.api_port, args.web_port, args.state_dir, args.schedule_seconds)
+
+
+def stage_environment() -> dict[str, str]:
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return {**config["environment_variables"], **config["stages"][STAGE]["environment_variables"]}
+
+
+def start_moto() -> tuple[Any, str]:
+    import requests
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    port = server.get_host_and_port()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    # The Step Functions interpreter calls other services on localhost:$MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(port)
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    requests.post(f"{endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=5).raise_for_status()
+    return server, endpoint
+
+
+class WebHandler(SimpleHTTPRequestHandler):
+    """Serves frontend/dist, answering /config.js with this run's API address (as the deploy does)."""
+
+    api_base = ""
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] == "/config.js":
+            body = f"window.APP_CONFIG = {json.dumps({'apiBase': self.api_base})};\n".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/javascript; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+def start_web(port: int, api_base: str) -> ThreadingHTTPServer | None:
+    dist = ROOT / "frontend" / "dist"
+    if not (dist / "index.html").exists():
+        print("! frontend/dist is missing: run `make frontend` (make run does it) to serve the web UI", flush=True)
+        return None
+    handler = type("BoundWebHandler", (WebHandler,), {"api_base": api_base})
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(dist)))
+    threading.Thread(target=server.serve_forever, name="web", daemon=True).start()
+    return server
+
+
+def print_banner(options: Options, seeded: dict[str, Any], restored: dict[str, int]) -> None:
+    from chalicelib.store.site_files import all_site_configs
+    from scheduled.seed import DEMO_PASSWORD, demo_users
+
+    sites = [s.id for s in all_site_configs()]
+    lines = [
+        "",
+        "云采商城 YunCai Mall is running (moto emulation of AWS, stage 'local')",
+        f"  API: http://127.0.0.1:{options.api_port}/health",
+        f"  Web: http://127.0.0.1:{options.web_port}/",
+        f"  Data: {options.state_dir} (restored {restored['items']} items, {restored['objects']} objects;"
+        f" seeded sites {seeded['sites_created'] or 'none new'})",
+        f"  Demo logins (password for all: {DEMO_PASSWORD}):",
+    ]
+    for user in demo_users(sites):
+        lines.append(f"    {user.username:<20} {user.role.label:<6} {user.tenant:<10} {user.org_name}")
+    lines.append("  Stop with Ctrl-C; the data is saved and restored on the next `make run` (FRESH=1 starts empty).")
+    print("\n".join(lines), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    set_environment()
+    for key, value in stage_environment().items():
+        os.environ.setdefault(key, value)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for noisy in ("botocore", "pynamodb", "werkzeug", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    moto_server, endpoint = start_moto()
+
+    from infra.provision import provision
+
+    outputs = provision(STAGE, dict(os.environ))
+    os.environ.update(outputs)
+    os.environ["COGNITO_JWKS_URL"] = f"{endpoint}/{outputs['USER_POOL_ID']}/.well-known/jwks.json"
+
+    from scheduled import snapshot
+
+    tables = [os.environ[k] for k in ("MAIN_TABLE", "AUDIT_TABLE", "IDEMPOTENCY_TABLE")]
+    buckets = [os.environ[k] for k in ("REPORTS_BUCKET", "UPLOADS_BUCKET", "WEB_BUCKET")]
+    restored = {"items": 0, "objects": 0}
+    if not options.fresh:
+        restored = snapshot.restore(options.state_dir, tables, buckets)
+
+    from chalice.app import DynamoDBEventConfig, ScheduledEventConfig
+    from chalice.cli.factory import CLIFactory
+    from chalice.local import create_local_server
+
+    config = CLIFactory(project_dir=str(ROOT)).create_config_obj(chalice_stage_name=STAGE)
+    app = config.chalice_app  # imports app.py with the environment set above
+    register_app_handlers(app, STAGE)
+
+    from chalicelib.domain.site_admin import rearm_timers
+    from chalicelib.store.deadlines import StepFunctionsTimer
+    from chalicelib.store.sites import DynamoSiteStore
+    from scheduled import seed
+    from scheduled.pumps import Pumps, StreamPump, rate_seconds
+
+    seeded = seed.seed_all(outputs["USER_POOL_ID"])
+    rearmed = rearm_timers(DynamoSiteStore(), StepFunctionsTimer())
+    if rearmed:
+        log.info("re-armed %d deadline timers from the saved data", rearmed)
+
+    stop = threading.Event()
+    pumps = Pumps(stop)
+    for source in app.event_sources:
+        name = source.name
+        if isinstance(source, DynamoDBEventConfig):
+            batch_size = int(getattr(source, "batch_size", 100))
+            handler, table = app.handler_map[name], os.environ["MAIN_TABLE"]
+            stream = StreamPump(name, handler, table, batch_size, outputs["STREAM_DLQ_URL"])
+            stream.start_at("TRIM_HORIZON")  # this run's stream holds the restore and the seeding: project them too
+            pumps.add_stream(stream)
+        elif isinstance(source, ScheduledEventConfig):
+            expression = source.schedule_expression
+            text = expression if isinstance(expression, str) else expression.to_string()
+            pumps.add_schedule(name, app.handler_map[name], min(rate_seconds(text), options.schedule_seconds))
+
+    api_server = create_local_server(app, config, "127.0.0.1", options.api_port)
+    api_thread = threading.Thread(target=api_server.server.serve_forever, name="api", daemon=True)
+    api_thread.start()
+    web_server = start_web(options.web_port, f"http://127.0.0.1:{options.api_port}")
+    print_banner(options, seeded, restored)
+
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    while not stop.wait(1):
+        pass
+
+    print("stopping: saving data…", flush=True)
+    api_server.server.shutdown()
+    api_server.server.server_close()
+    if web_server is not None:
+        web_server.shutdown()
+        web_server.server_close()
+    pumps.join()
+    saved = snapshot.save(options.state_dir, tables, buckets)
+    moto_server.stop()
+    print(f"saved {saved['items']} items and {saved['objects']} objects to {options.state_dir}; stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The web shell in Debian's chromium against the embedded run (`make run`'s own launcher)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from scheduled.seed import DEMO_PASSWORD
+from tests.e2e.conftest import Mall
+
+pytestmark = pytest.mark.browser
+
+
+def login(page: Page, mall: Mall, username: str, site_name: str | None = None) -> None:
+    page.goto(f"{mall.web}/#/login")
+    if site_name:
+        page.get_by_test_id("login-site").click()
+        page.get_by_role("option", name=site_name).click()
+    page.get_by_placeholder("请输入用户名").fill(username)
+    page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+
+
+def test_liaocheng_buyer_sees_the_liaocheng_site(page: Page, mall: Mall, artifacts: Path) -> None:
+    login(page, mall, "liaocheng.buyer")
+    title = page.get_by_test_id("site-title")
+    expect(title).to_have_text("齐鲁云采·聊城市政府采购网上商城")
+    expect(page).to_have_title("齐鲁云采·聊城市政府采购网上商城")
+    expect(page.get_by_test_id("user-info")).to_contain_text("采购人")
+    # A buyer's menu: 首页 and 个人信息 only.
+    menu = page.locator(".el-menu .el-menu-item")
+    expect(menu).to_have_text(["首页", "个人信息"])
+    expect(page.get_by_text("80.00").first).to_be_visible()  # per-order limit in 万元
+    page.screenshot(path=str(artifacts / "web-shell-liaocheng-buyer.png"), full_page=True)
+
+
+def test_operator_changes_limits_in_the_ui_and_sees_the_audit_entry(page: Page, mall: Mall, artifacts: Path) -> None:
+    login(page, mall, "weihai.center")
+    expect(page.get_by_test_id("site-title")).to_have_text("齐鲁云采·威海市政府采购网上商城")
+    expect(page.locator(".el-menu .el-menu-item")).to_have_text(
+        ["首页", "站点配置", "采购单位", "审计日志", "个人信息"]
+    )
+    page.locator(".el-menu .el-menu-item", has_text="站点配置").click()
+    first_limit = page.locator(".el-input-number input").first
+    first_limit.fill("55.5")
+    first_limit.blur()
+    page.get_by_role("button", name="保存限额").click()
+    page.get_by_role("button", name="确定保存").click()
+    expect(page.get_by_text("修改已保存并立即生效")).to_be_visible()
+    with urllib.request.urlopen(f"{mall.api}/sites/weihai/config", timeout=5) as response:
+        config = json.loads(response.read())
+    assert config["limits"]["per_order_cap_fen"] == 55_500_000
+    page.locator(".el-menu .el-menu-item", has_text="审计日志").click()
+    expect(page.get_by_test_id("audit-table")).to_contain_text("修改采购限额")
+    page.screenshot(path=str(artifacts / "web-shell-weihai-audit.png"), full_page=True)
