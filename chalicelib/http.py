@@ -11,6 +11,7 @@ kept in ROUTE_POLICIES so a test can walk every route.
 from __future__ import annotations
 
 import functools
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -167,6 +168,7 @@ def api_route(
 
 
 def _dispatch(bp: Blueprint, policy: RoutePolicy, fn: Callable[..., Any], params: dict[str, str]) -> Response:
+    started = time.perf_counter()
     request = bp.current_request
     context = request.context or {}
     request_id = str(context.get("requestId") or uuid.uuid4())
@@ -190,17 +192,27 @@ def _dispatch(bp: Blueprint, policy: RoutePolicy, fn: Callable[..., Any], params
         )
         result = fn(ctx, **params)
     except DomainError as error:
-        logger.info("request refused", extra={"code": error.code, "status_class": type(error).__name__})
-        return error_response(error, {"X-Request-Id": request_id})
+        response = error_response(error, {"X-Request-Id": request_id})
+        _log_request(started, response.status_code, error.code)
+        return response
     except Exception:
         logger.exception("unhandled error")
         return internal_error_response()
     reply = result if isinstance(result, Reply) else Reply(result)
+    _log_request(started, reply.status)
     return Response(
         body=reply.body,
         status_code=reply.status,
         headers={**_no_store(), "X-Request-Id": request_id, **(reply.headers or {})},
     )
+
+
+def _log_request(started: float, status: int, code: str = "") -> None:
+    """One structured line per request: the access log, with tenant and user appended."""
+    extra: dict[str, Any] = {"status": status, "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
+    if code:
+        extra["code"] = code
+    logger.info("request", extra=extra)
 
 
 def _authorize(policy: RoutePolicy, headers: Mapping[str, str], params: dict[str, str]) -> Principal | None:
