@@ -32,7 +32,7 @@ system-deps:
 	scripts/system-deps.sh
 
 run: venv frontend
-	exec $(PY) -m scheduled.embedded $(if $(FRESH),--fresh)
+	YUNCAI_STOP_WITH_PARENT=1 exec $(PY) -m scheduled.embedded $(if $(FRESH),--fresh)
 
 lint: venv
 	$(VENV)/bin/ruff check .

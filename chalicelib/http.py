@@ -30,6 +30,7 @@ from chalicelib.domain.errors import (
     NotFound,
     PayloadTooLarge,
     RuleViolation,
+    TooManyRequests,
     Unauthenticated,
     UnsupportedMediaType,
 )
@@ -53,6 +54,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
     RuleViolation: 422,
+    TooManyRequests: 429,
 }
 
 ALL_ROLES = frozenset(Role)

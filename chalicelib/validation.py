@@ -104,7 +104,7 @@ def parse_body(raw: bytes, model: type[M]) -> M:
         raise InvalidInput("请求体不能为空", code="BODY_REQUIRED")
     try:
         decoded = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError; deep nesting recurses
         raise InvalidInput("请求体不是合法的 JSON", code="MALFORMED_JSON") from exc
     if not isinstance(decoded, dict):
         raise InvalidInput("请求体应为 JSON 对象", code="MALFORMED_JSON")

@@ -130,15 +130,51 @@ def print_banner(options: Options, seeded: dict[str, Any], restored: dict[str, i
     print("\n".join(lines), flush=True)
 
 
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for noisy in ("botocore", "pynamodb", "werkzeug", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+
+def start_pumps(app: Any, options: Options, dlq_url: str, stop: threading.Event) -> Any:
+    """A stream poller per stream handler, a timer per schedule (fired more often here than in AWS)."""
+    from chalice.app import DynamoDBEventConfig, ScheduledEventConfig
+
+    from scheduled.pumps import Pumps, StreamPump, rate_seconds
+
+    pumps = Pumps(stop)
+    for source in app.event_sources:
+        name = source.name
+        if isinstance(source, DynamoDBEventConfig):
+            batch_size = int(getattr(source, "batch_size", 100))
+            stream = StreamPump(name, app.handler_map[name], os.environ["MAIN_TABLE"], batch_size, dlq_url)
+            stream.start_at("TRIM_HORIZON")  # this run's stream holds the restore and the seeding: project them too
+            pumps.add_stream(stream)
+        elif isinstance(source, ScheduledEventConfig):
+            expression = source.schedule_expression
+            text = expression if isinstance(expression, str) else expression.to_string()
+            pumps.add_schedule(name, app.handler_map[name], min(rate_seconds(text), options.schedule_seconds))
+    return pumps
+
+
+def wait_for_stop(stop: threading.Event) -> None:
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    # Under `make run`, make is the parent: if make is killed, stop too rather than linger as an orphan.
+    parent = os.getppid() if os.environ.get("YUNCAI_STOP_WITH_PARENT") == "1" else None
+    while not stop.wait(1):
+        if parent is not None and os.getppid() != parent:
+            log.info("parent process %d is gone: stopping", parent)
+            stop.set()
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     set_environment()
     for key, value in stage_environment().items():
         os.environ.setdefault(key, value)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    for noisy in ("botocore", "pynamodb", "werkzeug", "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    configure_logging()
     moto_server, endpoint = start_moto()
 
     from infra.provision import provision
@@ -155,7 +191,6 @@ def main(argv: list[str] | None = None) -> int:
     if not options.fresh:
         restored = snapshot.restore(options.state_dir, tables, buckets)
 
-    from chalice.app import DynamoDBEventConfig, ScheduledEventConfig
     from chalice.cli.factory import CLIFactory
     from chalice.local import create_local_server
 
@@ -167,7 +202,6 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib.store.deadlines import StepFunctionsTimer
     from chalicelib.store.sites import DynamoSiteStore
     from scheduled import seed
-    from scheduled.pumps import Pumps, StreamPump, rate_seconds
 
     seeded = seed.seed_all(outputs["USER_POOL_ID"])
     rearmed = rearm_timers(DynamoSiteStore(), StepFunctionsTimer())
@@ -175,30 +209,12 @@ def main(argv: list[str] | None = None) -> int:
         log.info("re-armed %d deadline timers from the saved data", rearmed)
 
     stop = threading.Event()
-    pumps = Pumps(stop)
-    for source in app.event_sources:
-        name = source.name
-        if isinstance(source, DynamoDBEventConfig):
-            batch_size = int(getattr(source, "batch_size", 100))
-            handler, table = app.handler_map[name], os.environ["MAIN_TABLE"]
-            stream = StreamPump(name, handler, table, batch_size, outputs["STREAM_DLQ_URL"])
-            stream.start_at("TRIM_HORIZON")  # this run's stream holds the restore and the seeding: project them too
-            pumps.add_stream(stream)
-        elif isinstance(source, ScheduledEventConfig):
-            expression = source.schedule_expression
-            text = expression if isinstance(expression, str) else expression.to_string()
-            pumps.add_schedule(name, app.handler_map[name], min(rate_seconds(text), options.schedule_seconds))
-
+    pumps = start_pumps(app, options, outputs["STREAM_DLQ_URL"], stop)
     api_server = create_local_server(app, config, "127.0.0.1", options.api_port)
-    api_thread = threading.Thread(target=api_server.server.serve_forever, name="api", daemon=True)
-    api_thread.start()
+    threading.Thread(target=api_server.server.serve_forever, name="api", daemon=True).start()
     web_server = start_web(options.web_port, f"http://127.0.0.1:{options.api_port}")
     print_banner(options, seeded, restored)
-
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    while not stop.wait(1):
-        pass
+    wait_for_stop(stop)
 
     print("stopping: saving data…", flush=True)
     api_server.server.shutdown()

@@ -57,6 +57,12 @@ class RuleViolation(DomainError):
     default_code = "RULE_VIOLATION"
 
 
+class TooManyRequests(DomainError):
+    """A downstream service throttled the request; the caller may retry later (429)."""
+
+    default_code = "TOO_MANY_REQUESTS"
+
+
 class PayloadTooLarge(DomainError):
     """The body is larger than the API accepts (413)."""
 

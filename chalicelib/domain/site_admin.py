@@ -7,6 +7,7 @@ change and applied by a deadline timer, with a periodic sweep as a safety net.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
@@ -29,6 +30,7 @@ from chalicelib.domain.sites import (
 )
 
 ENTITY_SITE = "site"
+CHANGE_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 ENTITY_SITE_CHANGE = "site_change"
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint
 
 from chalicelib.domain import site_admin
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.principals import Role
 from chalicelib.domain.sites import public_view, site_summary
 from chalicelib.http import RequestContext, api_route
@@ -81,6 +82,8 @@ def list_changes(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 
 @api_route(bp, "/sites/{site_id}/changes/{change_id}", methods=("DELETE",), roles=SITE_EDITORS)
 def cancel_change(ctx: RequestContext, site_id: str, change_id: str) -> dict[str, Any]:
+    if not site_admin.CHANGE_ID_PATTERN.match(change_id):
+        raise NotFound("预约修改不存在", code="CHANGE_NOT_FOUND")
     return site_admin.cancel_change(DynamoSiteStore(), ctx.user, site_id, change_id, ctx.now, ctx.request_id).to_dict()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.config import get_settings
-from chalicelib.domain.errors import Forbidden, Unauthenticated
+from chalicelib.domain.errors import Forbidden, TooManyRequests, Unauthenticated
 from chalicelib.store.aws import client
 
 
@@ -17,8 +17,15 @@ def password_login(username: str, password: str) -> tuple[str, int]:
             ClientId=settings.user_pool_client_id,
             AuthParameters={"USERNAME": username, "PASSWORD": password},
         )
-    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException) as exc:
+    except (
+        cognito.exceptions.NotAuthorizedException,
+        cognito.exceptions.UserNotFoundException,
+        # A username Cognito cannot even hold (spaces, control characters) is just a wrong login.
+        cognito.exceptions.InvalidParameterException,
+    ) as exc:
         raise Unauthenticated("用户名或密码错误", code="LOGIN_FAILED") from exc
+    except cognito.exceptions.TooManyRequestsException as exc:
+        raise TooManyRequests("登录请求过于频繁，请稍后再试") from exc
     except cognito.exceptions.PasswordResetRequiredException as exc:
         raise Forbidden("密码需要重置，请联系采购中心", code="PASSWORD_RESET_REQUIRED") from exc
     auth = result.get("AuthenticationResult")
