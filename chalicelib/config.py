@@ -34,6 +34,7 @@ class Tables(NamedTuple):
     main: str
     audit: str
     idempotency: str
+    catalog: str
 
 
 class Settings(NamedTuple):
@@ -49,6 +50,7 @@ class Settings(NamedTuple):
     issuer: str
     deadline_state_machine_arn: str
     stream_dlq_url: str
+    integration_secret_id: str
     max_body_bytes: int
 
 
@@ -58,6 +60,7 @@ def get_tables() -> Tables:
         main=_required("MAIN_TABLE"),
         audit=_required("AUDIT_TABLE"),
         idempotency=_required("IDEMPOTENCY_TABLE"),
+        catalog=_required("CATALOG_TABLE"),
     )
 
 
@@ -81,6 +84,7 @@ def get_settings() -> Settings:
         issuer=issuer,
         deadline_state_machine_arn=_required("DEADLINE_STATE_MACHINE_ARN"),
         stream_dlq_url=_optional("STREAM_DLQ_URL"),
+        integration_secret_id=_optional("INTEGRATION_SECRET_ID", "yuncai/plan-push"),
         max_body_bytes=int(_optional("MAX_BODY_BYTES", "65536")),
     )
 

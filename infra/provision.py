@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -82,6 +83,20 @@ def provision_queues(stage: str, template: Mapping[str, Any]) -> dict[str, str]:
         name = resource["Properties"]["QueueName"]["Fn::Sub"].replace("${AWS::StackName}", f"{APP_NAME}-{stage}")
         urls[logical_id] = sqs.create_queue(QueueName=name)["QueueUrl"]  # create_queue is idempotent
     return urls
+
+
+def provision_secrets(stage: str, template: Mapping[str, Any]) -> dict[str, str]:
+    """Secrets with a generated value, as GenerateSecretString does in AWS."""
+    sm = boto3.client("secretsmanager")
+    names = {}
+    for logical_id, resource in resources_of_type(dict(template), "AWS::SecretsManager::Secret").items():
+        name = resource["Properties"]["Name"]["Fn::Sub"].replace("${AWS::StackName}", f"{APP_NAME}-{stage}")
+        try:
+            sm.describe_secret(SecretId=name)
+        except sm.exceptions.ResourceNotFoundException:
+            sm.create_secret(Name=name, SecretString=secrets.token_urlsafe(36))
+        names[logical_id] = name
+    return names
 
 
 def provision_user_pool(stage: str, template: Mapping[str, Any]) -> tuple[str, str]:
@@ -204,6 +219,7 @@ def provision(stage: str, env: Mapping[str, str]) -> dict[str, str]:
     streams = provision_tables(env, template)
     provision_buckets(env, template)
     queues = provision_queues(stage, template)
+    secret_names = provision_secrets(stage, template)
     pool_id, client_id = provision_user_pool(stage, template)
     role_arn = _role_arn(stage)
     function_arns = provision_functions(stage, role_arn)
@@ -214,4 +230,5 @@ def provision(stage: str, env: Mapping[str, str]) -> dict[str, str]:
         "DEADLINE_STATE_MACHINE_ARN": machines["DeadlineStateMachine"],
         "MAIN_TABLE_STREAM_ARN": streams["MainTable"],
         "STREAM_DLQ_URL": queues["StreamDeadLetterQueue"],
+        "INTEGRATION_SECRET_ID": secret_names["IntegrationSecret"],
     }

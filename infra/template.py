@@ -28,6 +28,7 @@ NAMED_BY_ENV = {
     "MainTable": "MAIN_TABLE",
     "AuditTable": "AUDIT_TABLE",
     "IdempotencyTable": "IDEMPOTENCY_TABLE",
+    "CatalogTable": "CATALOG_TABLE",
     "ReportsBucket": "REPORTS_BUCKET",
     "UploadsBucket": "UPLOADS_BUCKET",
     "WebBucket": "WEB_BUCKET",

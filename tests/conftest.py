@@ -49,6 +49,12 @@ register_app_handlers(app_module.app, STAGE)
 
 
 def _reset_process_caches() -> None:
+    from aws_lambda_powertools.utilities import parameters
+
+    from chalicelib.store.sites import clear_site_cache
+
+    parameters.clear_caches()  # type: ignore[no-untyped-call]
+    clear_site_cache()
     reset_settings_cache()
     aws_clients.reset_clients()
     idempotency.reset()

@@ -169,6 +169,9 @@ class SiteConfig(NamedTuple):
     catalog_edition: str = CATALOG_EDITION
     version: int = 0
     updated_at: str = ""
+    # 分散采购品目: catalog codes outside the centralized catalog, the budget
+    # categories a buyer may choose for a self-built plan (seed 003).
+    decentralized_categories: tuple[str, ...] = ()
 
     def district(self, code: str) -> District | None:
         return next((d for d in self.districts if d.code == code), None)
@@ -233,6 +236,7 @@ def site_from_dict(raw: Mapping[str, Any]) -> SiteConfig:
         catalog_edition=str(raw.get("catalog_edition", CATALOG_EDITION)),
         version=int(raw.get("version", 0)),
         updated_at=str(raw.get("updated_at", "")),
+        decentralized_categories=tuple(str(c) for c in raw.get("decentralized_categories", ())),
     )
 
 
@@ -255,6 +259,7 @@ def site_to_dict(site: SiteConfig) -> dict[str, Any]:
         ],
         "version": site.version,
         "updated_at": site.updated_at,
+        "decentralized_categories": list(site.decentralized_categories),
     }
 
 
@@ -327,6 +332,11 @@ def _category_problems(site: SiteConfig, catalog: NationalCatalog) -> list[str]:
         entry = catalog.get(c.catalog_code)
         if entry is None:
             found.append(f"商城品目 {c.name} 对应的品目编码 {c.catalog_code} 不在 2022 版品目分类目录中")
+    for code in site.decentralized_categories:
+        if catalog.get(code) is None:
+            found.append(f"分散采购品目 {code} 不在 2022 版品目分类目录中")
+    if not site.decentralized_categories:
+        found.append("缺少分散采购品目（自建计划单的预算品目）")
     return found
 
 
@@ -392,6 +402,10 @@ def public_view(site: SiteConfig, catalog: NationalCatalog) -> dict[str, Any]:
         "limits": limits_to_dict(site.limits),
         "bidding": site.bidding._asdict(),
         "categories": categories,
+        "decentralized_categories": [
+            {"code": code, "name": entry.name if (entry := catalog.get(code)) else ""}
+            for code in site.decentralized_categories
+        ],
         "version": site.version,
         "updated_at": site.updated_at,
     }

@@ -6,9 +6,26 @@ Key layout of the main table (every tenant key starts with the tenant id):
     {site}#SITE        CHANGE#{id}            a scheduled change of limits/methods
     {site}#ORG         {uscc}                 a buyer organisation (采购单位)
 
+    shandong#SUPPLIER#{uscc}   PROFILE                a supplier (province-wide)
+    {site}#LISTING#{id}        LISTING                a listing in a site
+    {site}#LISTING_KEY#{key}   UNIQUE                 one listing per supplier+category+brand+model
+    {site}#PLAN#{plan_no}      PLAN                   a purchase plan
+    {site}#CAP#{org}#{year}#{level2}  CAP             a buyer's annual cap usage per 二级品目
+    {site}#SEQ#{name}          SEQ                    a number sequence (self-built plan numbers)
+    shandong#NONCE#{nonce}     NONCE                  a used integration nonce (TTL expires_at)
+
     GSI1 shandong#SITES         {site}                    list of sites
     GSI1 shandong#CHANGE_DUE    {effective_at}#{site}#{id} pending changes (sparse)
     GSI1 {site}#ORG#{district}  {name}#{uscc}              organisations by district
+    GSI1 shandong#SUPPLIERS#{status}  {updated_at}#{uscc}  suppliers by status (review queues)
+    GSI1 shandong#SUPPLIER#{uscc}#LISTINGS  {site}#{id}    a supplier's listings in every site
+    GSI1 {site}#ORG#{uscc}#PLANS {created_at}#{plan_no}    a buyer unit's plans
+    GSI2 shandong#SUSPENSION_DUE {until}#{uscc}            suspensions that end on a date (sparse)
+    GSI2 {site}#LISTINGS#{status} {updated_at}#{id}        a site's listings by status (review queue)
+    GSI2 {site}#PLANS           {created_at}#{plan_no}     a site's plans
+
+The catalog table is the buyers' read index, written only by the projection
+(see chalicelib/domain/catalog_index.py for its partitions).
 
 The audit table holds immutable events keyed by the entity they concern, with
 a tenant-wide timeline on its GSI1.
@@ -23,6 +40,7 @@ from pynamodb.attributes import (
     JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -91,6 +109,47 @@ class BuyerOrgItem(MainItem, discriminator="buyer_org"):
     created_at = UnicodeAttribute()
 
 
+class SupplierItem(MainItem, discriminator="supplier"):
+    uscc = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
+class ListingItem(MainItem, discriminator="listing"):
+    site_id = UnicodeAttribute()
+    listing_id = UnicodeAttribute()
+    supplier_uscc = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
+class UniqueKeyItem(MainItem, discriminator="unique_key"):
+    owner_id = UnicodeAttribute()
+
+
+class PlanItem(MainItem, discriminator="plan"):
+    site_id = UnicodeAttribute()
+    plan_no = UnicodeAttribute()
+    buyer_uscc = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
+class CapUsageItem(MainItem, discriminator="cap_usage"):
+    used_fen = NumberAttribute(default=0)
+
+
+class SequenceItem(MainItem, discriminator="sequence"):
+    value = NumberAttribute(default=0)
+
+
+class NonceItem(MainItem, discriminator="nonce"):
+    expires_at = NumberAttribute()  # the table's TTL attribute
+
+
 class AuditItem(Model):
     class Meta:
         table_name = get_tables().audit
@@ -103,4 +162,39 @@ class AuditItem(Model):
     data = JSONAttribute()
 
 
-MODELS: tuple[type[Model], ...] = (MainItem, AuditItem)
+class CatalogEntryItem(Model):
+    """One index entry of an active listing (see chalicelib/domain/catalog_index.py)."""
+
+    class Meta:
+        table_name = get_tables().catalog
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    listing_id = UnicodeAttribute()
+    price_fen = NumberAttribute()
+    scale = UnicodeAttribute()
+    districts = UnicodeSetAttribute(null=True)
+    text = UnicodeAttribute()
+    card = JSONAttribute()
+
+
+class BrandCountItem(Model):
+    """How many active listings of a brand a category (and its children) has, for the brand filter."""
+
+    class Meta:
+        table_name = get_tables().catalog
+
+    pk = UnicodeAttribute(hash_key=True)  # {site}#CB#{category}
+    sk = UnicodeAttribute(range_key=True)  # normalised brand
+    brand = UnicodeAttribute()
+    listings = NumberAttribute(default=0)
+
+
+class BrandMemberItem(Model):
+    """That one listing counts towards a brand count: makes counting idempotent under stream repeats."""
+
+    class Meta:
+        table_name = get_tables().catalog
+
+    pk = UnicodeAttribute(hash_key=True)  # {site}#CBM#{category}#{brand}
+    sk = UnicodeAttribute(range_key=True)  # listing id

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from chalicelib.domain.audit import AuditEvent
-from chalicelib.domain.errors import Conflict
+from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.site_admin import ChangeKind, ChangeStatus, ScheduledChange
 from chalicelib.domain.sites import SiteConfig, site_from_dict, site_to_dict
 from chalicelib.store.models import PROVINCE_KEY, SiteChangeItem, SiteConfigItem
@@ -61,6 +62,31 @@ def _change_from_item(item: SiteChangeItem) -> ScheduledChange:
         requested_at=d["requested_at"],
         closed_at=d.get("closed_at", ""),
     )
+
+
+_CACHE_SECONDS = 30.0
+_site_cache: dict[str, tuple[float, SiteConfig]] = {}
+
+
+def cached_site(site_id: str) -> SiteConfig:
+    """A site's configuration for catalog reads, kept 30 s per container.
+
+    Configuration changes rarely; a buyer browsing pages should not pay a read
+    for it on every page. Changes show within the cache age.
+    """
+    now = time.monotonic()
+    hit = _site_cache.get(site_id)
+    if hit is not None and now - hit[0] < _CACHE_SECONDS:
+        return hit[1]
+    site = DynamoSiteStore().get(site_id)
+    if site is None:
+        raise NotFound(f"站点 {site_id} 不存在", code="SITE_NOT_FOUND")
+    _site_cache[site_id] = (now, site)
+    return site
+
+
+def clear_site_cache() -> None:
+    _site_cache.clear()
 
 
 class DynamoSiteStore:

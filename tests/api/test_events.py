@@ -132,8 +132,8 @@ def test_sweep_applies_due_changes_once(api: Api, client: Any) -> None:
     event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
     first = client.lambda_.invoke("sweep_due_changes", event).payload
     second = client.lambda_.invoke("sweep_due_changes", event).payload
-    assert first == {"applied": 1, "skipped": 0, "conflict": 0}
-    assert second == {"applied": 0, "skipped": 0, "conflict": 0}
+    assert first == {"applied": 1, "skipped": 0, "conflict": 0, "reinstated": 0}
+    assert second == {"applied": 0, "skipped": 0, "conflict": 0, "reinstated": 0}
     store = DynamoSiteStore()
     assert store.get_change("jinan", due.id).status is ChangeStatus.APPLIED  # type: ignore[union-attr]
     assert store.get_change("jinan", "e" * 32).status is ChangeStatus.PENDING  # type: ignore[union-attr]

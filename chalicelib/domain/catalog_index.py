@@ -1,0 +1,246 @@
+"""The catalog index: which index entries an active listing has, and how a page or a search reads them.
+
+Buyers' reads must each be one Query whatever the category's size, so every
+way of reading the catalog has its own partition, kept by the projection:
+
+    {site}#C#{category}#P            sort key {price}#{id}          by price (leaf and every ancestor)
+    {site}#C#{category}#S            sort key {inverted sales}#{id} by sales
+    {site}#C#{category}#B#{brand}#P  sort key {price}#{id}          one brand, by price
+    {site}#K#{token}                 sort key {price}#{id}          keyword tokens of name, brand, model
+
+Supplier scale and delivery district are filters on those partitions; a price
+range is a key condition. A search whose words name a mall category reads that
+category's partition and filters on the other words; otherwise it reads the
+partition of one keyword token and filters on all words.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from chalicelib.domain.listings import Listing, ListingStatus, normalize
+from chalicelib.domain.sites import MallCategory, SiteConfig
+
+PRICE_WIDTH = 13  # fen: up to 99,999,999,999.99 元
+SALES_CEILING = 10**12
+_WORD = re.compile(r"[a-z0-9]+(?:[.\-/][a-z0-9]+)*|[\u3400-\u9fff]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+MAX_TOKENS = 60
+
+
+class SortOrder(StrEnum):
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    SALES = "sales"
+
+
+class Entry(NamedTuple):
+    pk: str
+    sk: str
+
+
+class CatalogCard(NamedTuple):
+    """What a catalog entry carries, so a page needs no second read."""
+
+    id: str
+    site_id: str
+    name: str
+    brand: str
+    model: str
+    price_fen: int
+    category_id: str
+    category_name: str
+    supplier: dict[str, Any]
+    delivery_districts: tuple[str, ...]
+    sales: int
+    image: str | None
+    text: str  # normalised searchable text: name, brand, model, category, spec values
+
+
+class QueryPlan(NamedTuple):
+    """One Query: partition, optional key range on the price-sorted key, filters, direction."""
+
+    pk: str
+    sk_from: str | None
+    sk_to: str | None
+    ascending: bool
+    scale: str | None
+    district: str | None
+    words: tuple[str, ...]  # each must appear in the card's text
+    min_price_fen: int | None = None  # a filter, where the sort key is not the price
+    max_price_fen: int | None = None
+
+
+# ---------------------------------------------------------------- keys
+
+
+def price_key(price_fen: int, listing_id: str) -> str:
+    return f"{price_fen:0{PRICE_WIDTH}d}#{listing_id}"
+
+
+def sales_key(sales: int, listing_id: str) -> str:
+    return f"{SALES_CEILING - min(sales, SALES_CEILING - 1):0{PRICE_WIDTH}d}#{listing_id}"
+
+
+def category_pk(site_id: str, category_id: str, suffix: str) -> str:
+    return f"{site_id}#C#{category_id}#{suffix}"
+
+
+def brand_pk(site_id: str, category_id: str, brand: str) -> str:
+    return f"{site_id}#C#{category_id}#B#{normalize(brand)}#P"
+
+
+def keyword_pk(site_id: str, token: str) -> str:
+    return f"{site_id}#K#{token}"
+
+
+def ancestors(site: SiteConfig, category_id: str) -> list[MallCategory]:
+    """The category and its parents, leaf first."""
+    by_id = {c.id: c for c in site.categories}
+    chain: list[MallCategory] = []
+    current = by_id.get(category_id)
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = by_id.get(current.parent_id) if current.parent_id else None
+    return chain
+
+
+# ---------------------------------------------------------------- text
+
+
+def search_words(text: str) -> list[str]:
+    """Words of a query or a name: Latin/digit runs and CJK runs, normalised."""
+    return _WORD.findall(normalize(text))
+
+
+def index_tokens(*texts: str) -> set[str]:
+    """Tokens a listing is found by: whole words, and CJK characters and pairs of characters."""
+    tokens: set[str] = set()
+    for text in texts:
+        for word in search_words(text):
+            tokens.add(word)
+            tokens.update(part for part in re.split(r"[.\-/]", word) if part)
+            if _CJK.match(word):
+                tokens.update(word)
+                tokens.update(word[i : i + 2] for i in range(len(word) - 1))
+    return set(sorted(tokens, key=lambda t: (-len(t), t))[:MAX_TOKENS])
+
+
+def query_token(word: str) -> str:
+    """The indexed token to read for a query word (any word's first pair of CJK characters is indexed)."""
+    if _CJK.match(word) and len(word) > 2:
+        return word[:2]
+    return word
+
+
+# ---------------------------------------------------------------- projection
+
+
+def card(listing: Listing, supplier_rating: dict[str, Any]) -> CatalogCard:
+    draft = listing.draft
+    text = " ".join([draft.name, draft.brand, draft.model, listing.category_name, *(s.value for s in draft.specs)])
+    return CatalogCard(
+        id=listing.id,
+        site_id=listing.site_id,
+        name=draft.name,
+        brand=draft.brand,
+        model=draft.model,
+        price_fen=draft.price_fen,
+        category_id=draft.category_id,
+        category_name=listing.category_name,
+        supplier={**listing.supplier._asdict(), "rating": supplier_rating},
+        delivery_districts=draft.delivery_districts,
+        sales=listing.sales,
+        image=draft.images[0] if draft.images else None,
+        text=normalize(text),
+    )
+
+
+def entries(listing: Listing, site: SiteConfig, supplier_active: bool) -> list[Entry]:
+    """Every index entry the listing should have now; none unless it is on sale."""
+    if listing.status is not ListingStatus.ACTIVE or not supplier_active:
+        return []
+    draft = listing.draft
+    found: list[Entry] = []
+    for category in ancestors(site, draft.category_id):
+        found.append(Entry(category_pk(site.id, category.id, "P"), price_key(draft.price_fen, listing.id)))
+        found.append(Entry(category_pk(site.id, category.id, "S"), sales_key(listing.sales, listing.id)))
+        found.append(Entry(brand_pk(site.id, category.id, draft.brand), price_key(draft.price_fen, listing.id)))
+    for token in sorted(index_tokens(draft.name, draft.brand, draft.model)):
+        found.append(Entry(keyword_pk(site.id, token), price_key(draft.price_fen, listing.id)))
+    return found
+
+
+def brand_facets(listing: Listing, site: SiteConfig, supplier_active: bool) -> list[tuple[str, str]]:
+    """(category id, brand) pairs the listing counts towards in the brand filter lists."""
+    if listing.status is not ListingStatus.ACTIVE or not supplier_active:
+        return []
+    return [(c.id, listing.draft.brand) for c in ancestors(site, listing.draft.category_id)]
+
+
+# ---------------------------------------------------------------- reads
+
+
+def category_plan(
+    site: SiteConfig,
+    category_id: str,
+    sort: SortOrder,
+    brand: str | None,
+    min_price_fen: int | None,
+    max_price_fen: int | None,
+    scale: str | None,
+    district: str | None,
+) -> QueryPlan:
+    """A category page (with its children's listings), filtered; one Query."""
+    by_sales = sort is SortOrder.SALES
+    if brand:
+        pk = brand_pk(site.id, category_id, brand)
+    else:
+        pk = category_pk(site.id, category_id, "S" if by_sales else "P")
+    # The brand partitions and the price partitions are sorted by price: a range is a key condition.
+    price_sorted = brand is not None or not by_sales
+    sk_from = f"{min_price_fen:0{PRICE_WIDTH}d}#" if price_sorted and min_price_fen is not None else None
+    sk_to = f"{max_price_fen:0{PRICE_WIDTH}d}#~" if price_sorted and max_price_fen is not None else None
+    return QueryPlan(
+        pk=pk,
+        sk_from=sk_from,
+        sk_to=sk_to,
+        ascending=sort is not SortOrder.PRICE_DESC,
+        scale=scale,
+        district=district,
+        words=(),
+        min_price_fen=None if price_sorted else min_price_fen,
+        max_price_fen=None if price_sorted else max_price_fen,
+    )
+
+
+class SearchPlan(NamedTuple):
+    plan: QueryPlan
+    matched_category: MallCategory | None
+
+
+def search_plan(site: SiteConfig, query: str, sort: SortOrder) -> SearchPlan | None:
+    """None when the query has no searchable word."""
+    words = search_words(query)
+    if not words:
+        return None
+    leaves = sorted(site.leaf_categories(), key=lambda c: -len(c.name))
+    matched: MallCategory | None = None
+    rest: list[str] = []
+    for word in words:
+        hit = next((c for c in leaves if normalize(c.name) in word), None) if matched is None else None
+        if hit is not None:
+            matched = hit
+            leftover = word.replace(normalize(hit.name), " ").split()
+            rest.extend(leftover)
+        else:
+            rest.append(word)
+    ascending = sort is not SortOrder.PRICE_DESC
+    if matched is not None:
+        pk = category_pk(site.id, matched.id, "S" if sort is SortOrder.SALES else "P")
+    else:
+        pk = keyword_pk(site.id, query_token(max(rest, key=len)))
+    plan = QueryPlan(pk=pk, sk_from=None, sk_to=None, ascending=ascending, scale=None, district=None, words=tuple(rest))
+    return SearchPlan(plan, matched)

@@ -1,0 +1,534 @@
+"""Listings (商品): a supplier's product in one city site's leaf mall category.
+
+待审核 → 已上架 / 驳回 by the site operator; the supplier may take an active
+listing down (下架) and resubmit; the operator may delist it with a reason.
+A price may never exceed the reference market price the supplier cites, an
+energy-saving or environmental certificate must be valid, and the same
+supplier may not list the same brand and model twice in one category.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, NamedTuple, Protocol
+
+from chalicelib.domain.audit import AuditEvent, new_event
+from chalicelib.domain.clock import china_date, to_iso
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.money import format_yuan
+from chalicelib.domain.principals import Principal
+from chalicelib.domain.sites import MallCategory, SiteConfig
+from chalicelib.domain.suppliers import Supplier, require_active
+
+ENTITY_LISTING = "listing"
+LISTING_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+MAX_SPECS = 30
+MAX_IMAGES = 8
+
+
+class ListingStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    DELISTED = "delisted"
+
+    @property
+    def label(self) -> str:
+        return {
+            ListingStatus.PENDING: "待审核",
+            ListingStatus.ACTIVE: "已上架",
+            ListingStatus.REJECTED: "驳回",
+            ListingStatus.WITHDRAWN: "已下架",
+            ListingStatus.DELISTED: "已下架（采购中心）",
+        }[self]
+
+
+class CertificateKind(StrEnum):
+    ENERGY_SAVING = "energy_saving"
+    ENVIRONMENTAL = "environmental"
+
+    @property
+    def label(self) -> str:
+        return {CertificateKind.ENERGY_SAVING: "节能", CertificateKind.ENVIRONMENTAL: "环保"}[self]
+
+
+class Spec(NamedTuple):
+    name: str
+    value: str
+
+
+class Certificate(NamedTuple):
+    kind: CertificateKind
+    number: str
+    expires_on: str  # YYYY-MM-DD
+
+
+class ListingDraft(NamedTuple):
+    """What the supplier submits."""
+
+    category_id: str
+    name: str
+    brand: str
+    model: str
+    specs: tuple[Spec, ...]
+    price_fen: int
+    reference_price_fen: int
+    reference_source: str
+    stock: int
+    delivery_districts: tuple[str, ...]
+    images: tuple[str, ...]
+    certificates: tuple[Certificate, ...]
+
+
+class SupplierRef(NamedTuple):
+    """The supplier as a listing carries it (kept fresh by the catalog projection)."""
+
+    uscc: str
+    name: str
+    scale: str
+
+
+class Listing(NamedTuple):
+    id: str
+    site_id: str
+    supplier: SupplierRef
+    draft: ListingDraft
+    category_name: str
+    catalog_code: str
+    status: ListingStatus
+    status_reason: str
+    sales: int
+    created_at: str
+    updated_at: str
+    version: int
+
+    @property
+    def unique_key(self) -> str:
+        """Same supplier, category, brand and model: one listing only."""
+        return "#".join(
+            [self.supplier.uscc, self.draft.category_id, normalize(self.draft.brand), normalize(self.draft.model)]
+        )
+
+
+class ListingStore(Protocol):
+    def get(self, site_id: str, listing_id: str) -> Listing | None: ...
+
+    def create(self, listing: Listing, audit: AuditEvent) -> None:
+        """Raise Conflict(DUPLICATE_LISTING) when the unique key is taken."""
+
+    def save(self, listing: Listing, previous: Listing, audit: AuditEvent) -> None:
+        """Conditional on previous.version; moves the unique key when it changed."""
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, lower case, single spaces: 'ＡＢＣ　Ｘ' -> 'abc x'."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _leaf_category(site: SiteConfig, category_id: str) -> MallCategory:
+    leaves = {c.id: c for c in site.leaf_categories()}
+    if category_id not in leaves:
+        known = {c.id for c in site.categories}
+        why = "不是末级品目，请选择具体品目" if category_id in known else f"不是{site.short_name}站点的商城品目"
+        raise InvalidInput(
+            f"品目 {category_id} {why}",
+            code="UNKNOWN_CATEGORY",
+            details=[{"field": "category_id", "message": why}],
+        )
+    return leaves[category_id]
+
+
+def draft_problems(site: SiteConfig, draft: ListingDraft, today: date) -> list[dict[str, str]]:
+    """Field problems that make a draft unacceptable (400); price and certificates are checked after."""
+    found: list[dict[str, str]] = []
+    district_codes = {d.code for d in site.districts}
+    outside = [d for d in draft.delivery_districts if d not in district_codes]
+    if outside:
+        found.append(
+            {"field": "delivery_districts", "message": f"区划 {'、'.join(outside)} 不属于{site.short_name}站点"}
+        )
+    if len(set(draft.delivery_districts)) != len(draft.delivery_districts):
+        found.append({"field": "delivery_districts", "message": "配送区划重复"})
+    names = [normalize(s.name) for s in draft.specs]
+    if len(set(names)) != len(names):
+        found.append({"field": "specs", "message": "规格参数名称重复"})
+    if any(not image.startswith(f"listing-images/{site.id}/") for image in draft.images):
+        found.append({"field": "images", "message": "图片须先通过上传接口上传"})
+    return found
+
+
+def check_draft(site: SiteConfig, draft: ListingDraft, today: date) -> MallCategory:
+    category = _leaf_category(site, draft.category_id)
+    problems = draft_problems(site, draft, today)
+    if problems:
+        raise InvalidInput(
+            "商品信息有误：" + "；".join(p["message"] for p in problems), code="VALIDATION_FAILED", details=problems
+        )
+    check_price(draft.price_fen, draft.reference_price_fen)
+    for cert in draft.certificates:
+        if date.fromisoformat(cert.expires_on) < today:
+            raise RuleViolation(
+                f"{cert.kind.label}认证证书 {cert.number} 已于 {cert.expires_on} 过期，请更新证书后再提交",
+                code="CERTIFICATE_EXPIRED",
+                details={"number": cert.number, "expires_on": cert.expires_on},
+            )
+    return category
+
+
+def check_price(price_fen: int, reference_price_fen: int) -> None:
+    if price_fen > reference_price_fen:
+        raise RuleViolation(
+            f"报价 {format_yuan(price_fen)} 元高于参考市场价 {format_yuan(reference_price_fen)} 元，"
+            "商城价格不得高于市场价",
+            code="PRICE_ABOVE_REFERENCE",
+            details={"price_fen": price_fen, "reference_price_fen": reference_price_fen},
+        )
+
+
+# ---------------------------------------------------------------- events
+
+
+def _event(
+    listing: Listing, action: str, summary: str, actor: Principal, at: datetime, before: Any, after: Any
+) -> AuditEvent:
+    return new_event(
+        tenant=listing.site_id,
+        entity_type=ENTITY_LISTING,
+        entity_id=listing.id,
+        action=action,
+        summary=summary,
+        actor=actor.as_actor(),
+        at=at,
+        before=before,
+        after=after,
+        context={"supplier": listing.supplier.uscc, "category_id": listing.draft.category_id},
+    )
+
+
+def _status_view(listing: Listing) -> dict[str, Any]:
+    return {"status": listing.status.value, "reason": listing.status_reason}
+
+
+def _require_status(listing: Listing, allowed: set[ListingStatus], doing: str) -> None:
+    if listing.status not in allowed:
+        raise Conflict(
+            f"商品当前状态为“{listing.status.label}”，不能{doing}",
+            code="LISTING_STATUS_CONFLICT",
+            details={"status": listing.status.value},
+        )
+
+
+def _require_owner(listing: Listing | None, principal: Principal) -> Listing:
+    if listing is None or listing.supplier.uscc != principal.org_id:
+        raise NotFound("商品不存在", code="LISTING_NOT_FOUND")
+    return listing
+
+
+def _require_reason(reason: str, doing: str) -> None:
+    if not reason.strip():
+        raise InvalidInput(
+            f"{doing}须填写原因", code="REASON_REQUIRED", details=[{"field": "reason", "message": "必填"}]
+        )
+
+
+def _touched(listing: Listing, now: datetime, **changes: Any) -> Listing:
+    return listing._replace(**changes, updated_at=to_iso(now), version=listing.version + 1)
+
+
+# ---------------------------------------------------------------- supplier actions
+
+
+def create(
+    store: ListingStore, site: SiteConfig, supplier: Supplier, actor: Principal, draft: ListingDraft, now: datetime
+) -> Listing:
+    require_active(supplier)
+    category = check_draft(site, draft, china_date(now))
+    listing = Listing(
+        id=uuid.uuid4().hex,
+        site_id=site.id,
+        supplier=SupplierRef(uscc=supplier.uscc, name=supplier.profile.name, scale=supplier.profile.scale.value),
+        draft=draft,
+        category_name=category.name,
+        catalog_code=category.catalog_code,
+        status=ListingStatus.PENDING,
+        status_reason="",
+        sales=0,
+        created_at=to_iso(now),
+        updated_at=to_iso(now),
+        version=1,
+    )
+    audit = _event(
+        listing, "listing.created", f"发布商品 {draft.name}（待审核）", actor, now, None, listing_to_dict(listing)
+    )
+    store.create(listing, audit)
+    return listing
+
+
+def edit(
+    store: ListingStore,
+    site: SiteConfig,
+    supplier: Supplier,
+    actor: Principal,
+    listing_id: str,
+    draft: ListingDraft,
+    now: datetime,
+) -> Listing:
+    require_active(supplier)
+    listing = _require_owner(store.get(site.id, listing_id), actor)
+    _require_status(
+        listing,
+        {ListingStatus.PENDING, ListingStatus.REJECTED, ListingStatus.WITHDRAWN, ListingStatus.DELISTED},
+        "修改（已上架商品请先下架，价格和库存可直接调整）",
+    )
+    category = check_draft(site, draft, china_date(now))
+    updated = _touched(
+        listing,
+        now,
+        draft=draft,
+        category_name=category.name,
+        catalog_code=category.catalog_code,
+        status=ListingStatus.PENDING,
+        status_reason="",
+    )
+    audit = _event(
+        listing,
+        "listing.edited",
+        f"修改商品 {draft.name} 并提交审核",
+        actor,
+        now,
+        listing_to_dict(listing),
+        listing_to_dict(updated),
+    )
+    store.save(updated, listing, audit)
+    return updated
+
+
+def change_price(
+    store: ListingStore,
+    supplier: Supplier,
+    actor: Principal,
+    site_id: str,
+    listing_id: str,
+    price_fen: int,
+    reference_price_fen: int,
+    reference_source: str,
+    expected_version: int | None,
+    now: datetime,
+) -> Listing:
+    require_active(supplier)
+    listing = _require_owner(store.get(site_id, listing_id), actor)
+    if expected_version is not None and expected_version != listing.version:
+        raise Conflict(
+            "商品已被修改，请刷新后重试", code="VERSION_CONFLICT", details={"current_version": listing.version}
+        )
+    check_price(price_fen, reference_price_fen)
+    draft = listing.draft._replace(
+        price_fen=price_fen, reference_price_fen=reference_price_fen, reference_source=reference_source
+    )
+    updated = _touched(listing, now, draft=draft)
+    before = {
+        "price_fen": listing.draft.price_fen,
+        "reference_price_fen": listing.draft.reference_price_fen,
+        "reference_source": listing.draft.reference_source,
+    }
+    after = {"price_fen": price_fen, "reference_price_fen": reference_price_fen, "reference_source": reference_source}
+    summary = f"调价：{format_yuan(listing.draft.price_fen)} 元 → {format_yuan(price_fen)} 元"
+    store.save(updated, listing, _event(listing, "listing.price_changed", summary, actor, now, before, after))
+    return updated
+
+
+def change_stock(
+    store: ListingStore, supplier: Supplier, actor: Principal, site_id: str, listing_id: str, stock: int, now: datetime
+) -> Listing:
+    require_active(supplier)
+    listing = _require_owner(store.get(site_id, listing_id), actor)
+    updated = _touched(listing, now, draft=listing.draft._replace(stock=stock))
+    audit = _event(
+        listing,
+        "listing.stock_changed",
+        f"库存：{listing.draft.stock} → {stock}",
+        actor,
+        now,
+        {"stock": listing.draft.stock},
+        {"stock": stock},
+    )
+    store.save(updated, listing, audit)
+    return updated
+
+
+def withdraw(
+    store: ListingStore, supplier: Supplier, actor: Principal, site_id: str, listing_id: str, now: datetime
+) -> Listing:
+    listing = _require_owner(store.get(site_id, listing_id), actor)
+    _require_status(listing, {ListingStatus.ACTIVE, ListingStatus.PENDING}, "下架")
+    updated = _touched(listing, now, status=ListingStatus.WITHDRAWN, status_reason="")
+    audit = _event(
+        listing,
+        "listing.withdrawn",
+        f"供应商下架商品 {listing.draft.name}",
+        actor,
+        now,
+        _status_view(listing),
+        _status_view(updated),
+    )
+    store.save(updated, listing, audit)
+    return updated
+
+
+def resubmit(
+    store: ListingStore, site: SiteConfig, supplier: Supplier, actor: Principal, listing_id: str, now: datetime
+) -> Listing:
+    require_active(supplier)
+    listing = _require_owner(store.get(site.id, listing_id), actor)
+    _require_status(listing, {ListingStatus.WITHDRAWN, ListingStatus.DELISTED, ListingStatus.REJECTED}, "重新提交")
+    check_draft(site, listing.draft, china_date(now))  # certificates may have expired meanwhile
+    updated = _touched(listing, now, status=ListingStatus.PENDING, status_reason="")
+    audit = _event(
+        listing,
+        "listing.resubmitted",
+        f"重新提交商品 {listing.draft.name}",
+        actor,
+        now,
+        _status_view(listing),
+        _status_view(updated),
+    )
+    store.save(updated, listing, audit)
+    return updated
+
+
+# ---------------------------------------------------------------- operator actions
+
+
+def review(
+    store: ListingStore,
+    reviewer: Principal,
+    site: SiteConfig,
+    supplier: Supplier | None,
+    listing_id: str,
+    approve: bool,
+    reason: str,
+    now: datetime,
+) -> Listing:
+    listing = store.get(site.id, listing_id)
+    if listing is None:
+        raise NotFound("商品不存在", code="LISTING_NOT_FOUND")
+    _require_status(listing, {ListingStatus.PENDING}, "审核")
+    if approve:
+        if supplier is None or not supplier.is_active:
+            raise Conflict("该商品的供应商当前不可交易，不能审核通过", code="SUPPLIER_NOT_ACTIVE")
+        check_draft(site, listing.draft, china_date(now))
+        updated = _touched(listing, now, status=ListingStatus.ACTIVE, status_reason=reason)
+        action, summary = "listing.approved", f"审核通过商品 {listing.draft.name}，已上架"
+    else:
+        _require_reason(reason, "驳回")
+        updated = _touched(listing, now, status=ListingStatus.REJECTED, status_reason=reason)
+        action, summary = "listing.rejected", f"驳回商品 {listing.draft.name}：{reason}"
+    store.save(
+        updated, listing, _event(listing, action, summary, reviewer, now, _status_view(listing), _status_view(updated))
+    )
+    return updated
+
+
+def delist(
+    store: ListingStore, operator: Principal, site_id: str, listing_id: str, reason: str, now: datetime
+) -> Listing:
+    listing = store.get(site_id, listing_id)
+    if listing is None:
+        raise NotFound("商品不存在", code="LISTING_NOT_FOUND")
+    _require_status(listing, {ListingStatus.ACTIVE}, "下架")
+    _require_reason(reason, "下架")
+    updated = _touched(listing, now, status=ListingStatus.DELISTED, status_reason=reason)
+    audit = _event(
+        listing,
+        "listing.delisted",
+        f"采购中心下架商品 {listing.draft.name}：{reason}",
+        operator,
+        now,
+        _status_view(listing),
+        _status_view(updated),
+    )
+    store.save(updated, listing, audit)
+    return updated
+
+
+# ---------------------------------------------------------------- (de)serialisation
+
+
+def draft_to_dict(draft: ListingDraft) -> dict[str, Any]:
+    return {
+        "category_id": draft.category_id,
+        "name": draft.name,
+        "brand": draft.brand,
+        "model": draft.model,
+        "specs": [s._asdict() for s in draft.specs],
+        "price_fen": draft.price_fen,
+        "reference_price_fen": draft.reference_price_fen,
+        "reference_source": draft.reference_source,
+        "stock": draft.stock,
+        "delivery_districts": list(draft.delivery_districts),
+        "images": list(draft.images),
+        "certificates": [
+            {"kind": c.kind.value, "number": c.number, "expires_on": c.expires_on} for c in draft.certificates
+        ],
+    }
+
+
+def draft_from_dict(raw: dict[str, Any]) -> ListingDraft:
+    return ListingDraft(
+        category_id=raw["category_id"],
+        name=raw["name"],
+        brand=raw["brand"],
+        model=raw["model"],
+        specs=tuple(Spec(s["name"], s["value"]) for s in raw.get("specs", [])),
+        price_fen=int(raw["price_fen"]),
+        reference_price_fen=int(raw["reference_price_fen"]),
+        reference_source=raw.get("reference_source", ""),
+        stock=int(raw["stock"]),
+        delivery_districts=tuple(raw.get("delivery_districts", [])),
+        images=tuple(raw.get("images", [])),
+        certificates=tuple(
+            Certificate(CertificateKind(c["kind"]), c["number"], c["expires_on"]) for c in raw.get("certificates", [])
+        ),
+    )
+
+
+def listing_to_dict(listing: Listing) -> dict[str, Any]:
+    return {
+        "id": listing.id,
+        "site_id": listing.site_id,
+        **draft_to_dict(listing.draft),
+        "category_name": listing.category_name,
+        "catalog_code": listing.catalog_code,
+        "supplier": listing.supplier._asdict(),
+        "status": listing.status.value,
+        "status_reason": listing.status_reason,
+        "sales": listing.sales,
+        "created_at": listing.created_at,
+        "updated_at": listing.updated_at,
+        "version": listing.version,
+    }
+
+
+def listing_from_dict(raw: dict[str, Any]) -> Listing:
+    return Listing(
+        id=raw["id"],
+        site_id=raw["site_id"],
+        supplier=SupplierRef(**raw["supplier"]),
+        draft=draft_from_dict(raw),
+        category_name=raw["category_name"],
+        catalog_code=raw["catalog_code"],
+        status=ListingStatus(raw["status"]),
+        status_reason=raw.get("status_reason", ""),
+        sales=int(raw.get("sales", 0)),
+        created_at=raw["created_at"],
+        updated_at=raw["updated_at"],
+        version=int(raw["version"]),
+    )

@@ -1,0 +1,124 @@
+"""The catalog buyers browse (公开): category pages, search, brands, product detail, compare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.domain.catalog_index import category_plan, search_plan
+from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.listings import LISTING_ID_PATTERN, Listing, ListingStatus
+from chalicelib.domain.suppliers import Supplier
+from chalicelib.handlers.listings import listing_view
+from chalicelib.http import RequestContext, api_route
+from chalicelib.store import catalog
+from chalicelib.store.listings import DynamoListingStore
+from chalicelib.store.sites import cached_site
+from chalicelib.store.suppliers import DynamoSupplierStore
+
+bp = Blueprint(__name__)
+
+MAX_COMPARE = 4
+
+
+def _category(site: Any, category_id: str) -> None:
+    if not any(c.id == category_id for c in site.categories):
+        raise NotFound(f"品目 {category_id} 不是{site.short_name}站点的商城品目", code="CATEGORY_NOT_FOUND")
+
+
+@api_route(bp, "/sites/{site_id}/catalog")
+def category_page(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.listings import CatalogQuery
+
+    query = ctx.query(CatalogQuery)
+    site = cached_site(site_id)
+    _category(site, query.category)
+    if query.district is not None and site.district(query.district) is None:
+        raise InvalidInput(
+            f"区划 {query.district} 不属于{site.short_name}站点",
+            code="VALIDATION_FAILED",
+            details=[{"field": "district", "message": "不属于本站点"}],
+        )
+    plan = category_plan(
+        site,
+        query.category,
+        query.sort,
+        query.brand,
+        query.min_price_fen,
+        query.max_price_fen,
+        query.scale.value if query.scale else None,
+        query.district,
+    )
+    items, cursor = catalog.read_page(plan, query.limit, query.cursor)
+    return {"items": items, "next_cursor": cursor}
+
+
+@api_route(bp, "/sites/{site_id}/catalog/search")
+def search(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.listings import SearchQuery
+
+    query = ctx.query(SearchQuery)
+    site = cached_site(site_id)
+    planned = search_plan(site, query.q, query.sort)
+    if planned is None:
+        return {"items": [], "next_cursor": None, "matched_category": None}
+    items, cursor = catalog.read_page(planned.plan, query.limit, query.cursor)
+    matched = planned.matched_category
+    return {
+        "items": items,
+        "next_cursor": cursor,
+        "matched_category": {"id": matched.id, "name": matched.name} if matched else None,
+    }
+
+
+@api_route(bp, "/sites/{site_id}/catalog/brands")
+def brands(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.listings import BrandsQuery
+
+    query = ctx.query(BrandsQuery)
+    site = cached_site(site_id)
+    _category(site, query.category)
+    return {"items": catalog.brands(site_id, query.category)}
+
+
+def _on_sale(listing: Listing, supplier: Supplier | None) -> bool:
+    return listing.status is ListingStatus.ACTIVE and supplier is not None and supplier.is_active
+
+
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}")
+def product_detail(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
+    site = cached_site(site_id)
+    listing = DynamoListingStore().get(site_id, listing_id) if LISTING_ID_PATTERN.match(listing_id) else None
+    supplier = DynamoSupplierStore().get(listing.supplier.uscc) if listing else None
+    if listing is None or not _on_sale(listing, supplier):
+        raise NotFound("商品不存在或已下架", code="LISTING_NOT_FOUND")
+    return listing_view(listing, site, supplier)
+
+
+@api_route(bp, "/sites/{site_id}/catalog/compare")
+def compare(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.listings import CompareQuery
+
+    query = ctx.query(CompareQuery)
+    ids = [i for i in query.ids.split(",") if i]
+    if (
+        not 2 <= len(ids) <= MAX_COMPARE
+        or len(set(ids)) != len(ids)
+        or not all(LISTING_ID_PATTERN.match(i) for i in ids)
+    ):
+        raise InvalidInput(
+            f"请选择 2 至 {MAX_COMPARE} 个不同的商品进行对比",
+            code="VALIDATION_FAILED",
+            details=[{"field": "ids", "message": f"2 至 {MAX_COMPARE} 个商品编号，以逗号分隔"}],
+        )
+    site = cached_site(site_id)
+    found = DynamoListingStore().get_many(site_id, ids)
+    owners = DynamoSupplierStore().get_many([x.supplier.uscc for x in found])
+    views = [
+        listing_view(x, site, owners.get(x.supplier.uscc)) for x in found if _on_sale(x, owners.get(x.supplier.uscc))
+    ]
+    spec_names: list[str] = []
+    for view in views:
+        spec_names.extend(s["name"] for s in view["specs"] if s["name"] not in spec_names)
+    return {"items": views, "spec_names": spec_names, "missing": [i for i in ids if i not in {v["id"] for v in views}]}

@@ -1,0 +1,223 @@
+"""Listings: suppliers publish and maintain them, site operators review and delist them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.domain import listings
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.listings import Certificate, CertificateKind, Listing, ListingDraft, Spec
+from chalicelib.domain.principals import Role
+from chalicelib.domain.site_admin import load_site
+from chalicelib.domain.sites import SiteConfig
+from chalicelib.domain.suppliers import Supplier
+from chalicelib.handlers.suppliers import principal_supplier
+from chalicelib.http import Reply, RequestContext, api_route
+from chalicelib.observability import metrics
+from chalicelib.store.listings import DynamoListingStore
+from chalicelib.store.sites import DynamoSiteStore
+from chalicelib.store.suppliers import DynamoSupplierStore
+from chalicelib.store.uploads import presigned_post
+
+bp = Blueprint(__name__)
+
+SUPPLIER = frozenset({Role.SUPPLIER})
+OPERATORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+def listing_view(listing: Listing, site: SiteConfig, supplier: Supplier | None) -> dict[str, Any]:
+    view = listings.listing_to_dict(listing)
+    category = next((c for c in site.categories if c.id == listing.draft.category_id), None)
+    view["category_name"] = category.name if category else listing.category_name
+    view["status_label"] = listing.status.label
+    rating = {"count": supplier.rating.votes, "average": supplier.rating.average} if supplier else None
+    view["supplier"] = {**view["supplier"], "rating": rating}
+    return view
+
+
+def _listing_id(value: str) -> str:
+    if not listings.LISTING_ID_PATTERN.match(value):
+        raise NotFound("商品不存在", code="LISTING_NOT_FOUND")
+    return value
+
+
+def _draft(body: Any) -> ListingDraft:
+    return ListingDraft(
+        category_id=body.category_id,
+        name=body.name,
+        brand=body.brand,
+        model=body.model,
+        specs=tuple(Spec(s.name, s.value) for s in body.specs),
+        price_fen=body.price_fen,
+        reference_price_fen=body.reference_price_fen,
+        reference_source=body.reference_source,
+        stock=body.stock,
+        delivery_districts=tuple(body.delivery_districts),
+        images=tuple(body.images),
+        certificates=tuple(
+            Certificate(CertificateKind(c.kind), c.number, c.expires_on.isoformat()) for c in body.certificates
+        ),
+    )
+
+
+# ---------------------------------------------------------------- supplier
+
+
+@api_route(bp, "/sites/{site_id}/listings", methods=("POST",), roles=SUPPLIER)
+def create_listing(ctx: RequestContext, site_id: str) -> Reply:
+    from chalicelib.schemas.listings import ListingBody
+    from chalicelib.store.idempotency import run_once
+
+    body = ctx.body(ListingBody)
+
+    def create() -> dict[str, Any]:
+        site = load_site(DynamoSiteStore(), site_id)
+        supplier = principal_supplier(ctx.user)
+        listing = listings.create(DynamoListingStore(), site, supplier, ctx.user, _draft(body), ctx.now)
+        metrics.add_metric(name="ListingCreated", unit="Count", value=1)
+        return listing_view(listing, site, supplier)
+
+    result = run_once(
+        scope=f"{site_id}#{ctx.user.user_id}#create_listing",
+        key=ctx.header("idempotency-key") or None,
+        body=body.model_dump(mode="json"),
+        action=create,
+        lambda_context=ctx.lambda_context,
+    )
+    return Reply(result, status=201)
+
+
+@api_route(bp, "/sites/{site_id}/listings/mine", roles=SUPPLIER)
+def my_listings(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.listings import MineQuery
+
+    query = ctx.query(MineQuery)
+    site = load_site(DynamoSiteStore(), site_id)
+    supplier = principal_supplier(ctx.user)
+    found = DynamoListingStore().mine(site_id, supplier.uscc, query.status)
+    return {"items": [listing_view(x, site, supplier) for x in found], "supplier_status": supplier.status.value}
+
+
+@api_route(bp, "/sites/{site_id}/listings/images", methods=("POST",), roles=SUPPLIER)
+def start_image_upload(ctx: RequestContext, site_id: str) -> Reply:
+    from chalicelib.schemas.listings import ImageUploadBody
+
+    body = ctx.body(ImageUploadBody)
+    load_site(DynamoSiteStore(), site_id)
+    supplier = principal_supplier(ctx.user)
+    key = f"listing-images/{site_id}/{supplier.uscc}/{uuid.uuid4().hex}"
+    upload = presigned_post(
+        key, body.content_type, MAX_IMAGE_BYTES, {"file-name": body.file_name, "uscc": supplier.uscc}
+    )
+    return Reply({"key": key, "upload": upload, "max_bytes": MAX_IMAGE_BYTES}, status=201)
+
+
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}", methods=("PUT",), roles=SUPPLIER)
+def edit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.listings import ListingBody
+
+    body = ctx.body(ListingBody)
+    site = load_site(DynamoSiteStore(), site_id)
+    supplier = principal_supplier(ctx.user)
+    listing = listings.edit(
+        DynamoListingStore(), site, supplier, ctx.user, _listing_id(listing_id), _draft(body), ctx.now
+    )
+    return listing_view(listing, site, supplier)
+
+
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}/price", methods=("PUT",), roles=SUPPLIER)
+def change_price(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.listings import PriceBody
+
+    body = ctx.body(PriceBody)
+    site = load_site(DynamoSiteStore(), site_id)
+    supplier = principal_supplier(ctx.user)
+    listing = listings.change_price(
+        DynamoListingStore(),
+        supplier,
+        ctx.user,
+        site_id,
+        _listing_id(listing_id),
+        body.price_fen,
+        body.reference_price_fen,
+        body.reference_source,
+        body.expected_version,
+        ctx.now,
+    )
+    return listing_view(listing, site, supplier)
+
+
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}/stock", methods=("PUT",), roles=SUPPLIER)
+def change_stock(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.listings import StockBody
+
+    body = ctx.body(StockBody)
+    site = load_site(DynamoSiteStore(), site_id)
+    supplier = principal_supplier(ctx.user)
+    listing = listings.change_stock(
+        DynamoListingStore(), supplier, ctx.user, site_id, _listing_id(listing_id), body.stock, ctx.now
+    )
+    return listing_view(listing, site, supplier)
+
+
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}/withdraw", methods=("POST",), roles=SUPPLIER)
+def withdraw_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
+    site = load_site(DynamoSiteStore(), site_id)
+    supplier = principal_supplier(ctx.user)
+    listing = listings.withdraw(DynamoListingStore(), supplier, ctx.user, site_id, _listing_id(listing_id), ctx.now)
+    return listing_view(listing, site, supplier)
+
+
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}/resubmit", methods=("POST",), roles=SUPPLIER)
+def resubmit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
+    site = load_site(DynamoSiteStore(), site_id)
+    supplier = principal_supplier(ctx.user)
+    listing = listings.resubmit(DynamoListingStore(), site, supplier, ctx.user, _listing_id(listing_id), ctx.now)
+    return listing_view(listing, site, supplier)
+
+
+# ---------------------------------------------------------------- operator
+
+
+@api_route(bp, "/sites/{site_id}/listings/review", roles=OPERATORS)
+def review_queue(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.listings import ReviewQueueQuery
+
+    query = ctx.query(ReviewQueueQuery)
+    site = load_site(DynamoSiteStore(), site_id)
+    found, cursor = DynamoListingStore().by_status(site_id, query.status, query.limit, query.cursor)
+    supplier_store = DynamoSupplierStore()
+    owners = {uscc: supplier_store.get(uscc) for uscc in {x.supplier.uscc for x in found}}
+    return {"items": [listing_view(x, site, owners[x.supplier.uscc]) for x in found], "next_cursor": cursor}
+
+
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}/review", methods=("POST",), roles=OPERATORS)
+def review_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.suppliers import ReviewBody
+
+    body = ctx.body(ReviewBody)
+    site = load_site(DynamoSiteStore(), site_id)
+    store = DynamoListingStore()
+    current = store.get(site_id, _listing_id(listing_id))
+    supplier = DynamoSupplierStore().get(current.supplier.uscc) if current else None
+    listing = listings.review(
+        store, ctx.user, site, supplier, listing_id, body.decision == "approve", body.reason, ctx.now
+    )
+    metrics.add_metric(
+        name="ListingApproved" if body.decision == "approve" else "ListingRejected", unit="Count", value=1
+    )
+    return listing_view(listing, site, supplier)
+
+
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}/delist", methods=("POST",), roles=OPERATORS)
+def delist_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.suppliers import ReasonBody
+
+    body = ctx.body(ReasonBody)
+    site = load_site(DynamoSiteStore(), site_id)
+    listing = listings.delist(DynamoListingStore(), ctx.user, site_id, _listing_id(listing_id), body.reason, ctx.now)
+    return listing_view(listing, site, DynamoSupplierStore().get(listing.supplier.uscc))

@@ -1,0 +1,229 @@
+"""Suppliers: registration, their own profile and documents, and the operators' review."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.domain import suppliers
+from chalicelib.domain.errors import Conflict, DomainError, NotFound
+from chalicelib.domain.principals import PROVINCE_SCOPE, Principal, Role
+from chalicelib.domain.sme import INDUSTRIES, Declaration, Scale
+from chalicelib.domain.suppliers import Contact, Document, DocumentKind, Ownership, SupplierProfile
+from chalicelib.http import Reply, RequestContext, api_route
+from chalicelib.observability import metrics
+from chalicelib.store.audit_log import DynamoAuditLog
+from chalicelib.store.deadlines import StepFunctionsTimer
+from chalicelib.store.reference import official_districts
+from chalicelib.store.suppliers import CognitoSupplierAccounts, DynamoSupplierStore
+from chalicelib.store.uploads import download_url, presigned_post, uploaded
+
+bp = Blueprint(__name__)
+
+REVIEWERS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
+READERS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN, Role.FINANCE})
+SUPPLIER = frozenset({Role.SUPPLIER})
+USCC_IN_PATH = re.compile(r"^[0-9A-Z]{18}$")
+DOC_ID = re.compile(r"^[0-9a-f]{32}$")
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+def _view(supplier: suppliers.Supplier) -> dict[str, Any]:
+    return suppliers.public_view(supplier, official_districts())
+
+
+def _profile(body: Any) -> SupplierProfile:
+    d = body.declaration
+    return SupplierProfile(
+        name=body.name,
+        legal_representative=body.legal_representative,
+        registered_address=body.registered_address,
+        home_district=body.home_district,
+        ownership=Ownership(body.ownership),
+        scale=Scale(body.scale),
+        declaration=Declaration(d.industry, d.employees, d.revenue_fen, d.assets_fen),
+        contact=Contact(body.contact.name, body.contact.phone, body.contact.email),
+    )
+
+
+def _uscc(value: str) -> str:
+    if not USCC_IN_PATH.match(value):
+        raise NotFound("供应商不存在", code="SUPPLIER_NOT_FOUND")
+    return value
+
+
+@api_route(bp, "/suppliers/industries")
+def industries(ctx: RequestContext) -> dict[str, Any]:
+    return {
+        "items": [
+            {
+                "code": rule.code,
+                "name": rule.name,
+                "metrics": [m.value for m in rule.metrics],
+                "criteria": rule.criteria(),
+                "thresholds": {
+                    "sme_below": list(rule.sme_below),
+                    "medium_at_least": list(rule.medium_at_least),
+                    "small_at_least": list(rule.small_at_least),
+                    "unit_of_money": "万元",
+                },
+            }
+            for rule in INDUSTRIES.values()
+        ]
+    }
+
+
+@api_route(bp, "/suppliers/register", methods=("POST",))
+def register(ctx: RequestContext) -> Reply:
+    from chalicelib.schemas.suppliers import RegisterBody
+
+    body = ctx.body(RegisterBody)
+    profile = _profile(body)
+    store = DynamoSupplierStore()
+    # Everything that can be checked is checked before the login is created.
+    suppliers.check_registration(body.uscc, profile, official_districts())
+    if store.get(body.uscc) is not None:
+        raise Conflict(f"统一社会信用代码 {body.uscc} 的供应商已注册", code="SUPPLIER_EXISTS")
+    accounts = CognitoSupplierAccounts()
+    accounts.create(body.username, body.password, body.contact.name, body.uscc, body.name, body.home_district)
+    try:
+        supplier = suppliers.register(store, body.uscc, body.username, profile, official_districts(), ctx.now)
+    except DomainError:
+        accounts.delete(body.username)  # a lost race on the code: leave no orphan login
+        raise
+    metrics.add_metric(name="SupplierRegistered", unit="Count", value=1)
+    return Reply({"supplier": _view(supplier), "username": body.username}, status=201)
+
+
+@api_route(bp, "/suppliers/me", roles=SUPPLIER)
+def me(ctx: RequestContext) -> dict[str, Any]:
+    return _view(suppliers.require_own(ctx.user, DynamoSupplierStore().get(ctx.user.org_id)))
+
+
+@api_route(bp, "/suppliers/me", methods=("PUT",), roles=SUPPLIER)
+def update_me(ctx: RequestContext) -> dict[str, Any]:
+    from chalicelib.schemas.suppliers import ProfileBody
+
+    body = ctx.body(ProfileBody)
+    updated = suppliers.update_profile(DynamoSupplierStore(), ctx.user, _profile(body), official_districts(), ctx.now)
+    return _view(updated)
+
+
+@api_route(bp, "/suppliers/me/submit", methods=("POST",), roles=SUPPLIER)
+def submit(ctx: RequestContext) -> dict[str, Any]:
+    return _view(suppliers.submit(DynamoSupplierStore(), ctx.user, ctx.now))
+
+
+def _document_key(uscc: str, doc_id: str) -> str:
+    return f"supplier-docs/{uscc}/{doc_id}"
+
+
+@api_route(bp, "/suppliers/me/documents", methods=("POST",), roles=SUPPLIER)
+def start_upload(ctx: RequestContext) -> Reply:
+    from chalicelib.schemas.suppliers import UploadBody
+
+    body = ctx.body(UploadBody)
+    supplier = suppliers.require_own(ctx.user, DynamoSupplierStore().get(ctx.user.org_id))
+    doc_id = uuid.uuid4().hex
+    upload = presigned_post(
+        _document_key(supplier.uscc, doc_id),
+        body.content_type,
+        MAX_DOCUMENT_BYTES,
+        {"kind": body.kind.value, "file-name": body.file_name, "uscc": supplier.uscc},
+    )
+    return Reply({"doc_id": doc_id, "upload": upload, "max_bytes": MAX_DOCUMENT_BYTES}, status=201)
+
+
+@api_route(bp, "/suppliers/me/documents/{doc_id}/confirm", methods=("POST",), roles=SUPPLIER)
+def confirm_upload(ctx: RequestContext, doc_id: str) -> dict[str, Any]:
+    if not DOC_ID.match(doc_id):
+        raise NotFound("上传记录不存在", code="UPLOAD_NOT_FOUND")
+    uscc = ctx.user.org_id
+    found = uploaded(_document_key(uscc, doc_id))
+    if found is None or found.metadata.get("uscc") != uscc:
+        raise NotFound("未找到已上传的文件，请重新上传", code="UPLOAD_NOT_FOUND")
+    document = Document(
+        doc_id=doc_id,
+        kind=DocumentKind(found.metadata.get("kind", "other")),
+        file_name=found.metadata.get("file-name", doc_id),
+        content_type=found.content_type,
+        size=found.size,
+        key=found.key,
+        uploaded_at=ctx.now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+    )
+    return _view(suppliers.add_document(DynamoSupplierStore(), ctx.user, document, ctx.now))
+
+
+@api_route(bp, "/suppliers/me/documents/{doc_id}", methods=("DELETE",), roles=SUPPLIER)
+def remove_document(ctx: RequestContext, doc_id: str) -> dict[str, Any]:
+    return _view(suppliers.remove_document(DynamoSupplierStore(), ctx.user, doc_id, ctx.now))
+
+
+@api_route(bp, "/suppliers", roles=READERS)
+def list_suppliers(ctx: RequestContext) -> dict[str, Any]:
+    from chalicelib.schemas.suppliers import SupplierQuery
+
+    query = ctx.query(SupplierQuery)
+    found, cursor = DynamoSupplierStore().by_status(query.status, query.limit, query.cursor)
+    return {"items": [_view(s) for s in found], "next_cursor": cursor}
+
+
+@api_route(bp, "/suppliers/{uscc}", roles=READERS)
+def supplier_detail(ctx: RequestContext, uscc: str) -> dict[str, Any]:
+    supplier = DynamoSupplierStore().get(_uscc(uscc))
+    if supplier is None:
+        raise NotFound(f"供应商 {uscc} 不存在", code="SUPPLIER_NOT_FOUND")
+    view = _view(supplier)
+    urls = {d.doc_id: download_url(d.key, d.file_name) for d in supplier.documents}
+    view["documents"] = [{**d, "download_url": urls[d["doc_id"]]} for d in view["documents"]]
+    history = DynamoAuditLog().entity_history(PROVINCE_SCOPE, suppliers.ENTITY_SUPPLIER, supplier.uscc)
+    view["history"] = sorted(history, key=lambda e: e["at"], reverse=True)
+    return view
+
+
+def _decide(ctx: RequestContext, uscc: str, action: str) -> dict[str, Any]:
+    from chalicelib.schemas.suppliers import ReasonBody, ReviewBody, SanctionBody
+
+    store, who, now = DynamoSupplierStore(), ctx.user, ctx.now
+    uscc = _uscc(uscc)
+    if action == "review":
+        review = ctx.body(ReviewBody)
+        result = suppliers.review(store, who, uscc, review.decision == "approve", review.reason, now)
+    elif action in ("suspend", "expel"):
+        sanction = ctx.body(SanctionBody)
+        if action == "suspend":
+            result = suppliers.suspend(store, StepFunctionsTimer(), who, uscc, sanction.reason, sanction.until, now)
+        else:
+            result = suppliers.expel(store, who, uscc, sanction.reason, sanction.until, now)
+    else:
+        result = suppliers.reinstate(store, who, uscc, ctx.body(ReasonBody).reason, now)
+    metrics.add_metric(name=f"Supplier{action.title()}", unit="Count", value=1)
+    return _view(result)
+
+
+@api_route(bp, "/suppliers/{uscc}/review", methods=("POST",), roles=REVIEWERS)
+def review_supplier(ctx: RequestContext, uscc: str) -> dict[str, Any]:
+    return _decide(ctx, uscc, "review")
+
+
+@api_route(bp, "/suppliers/{uscc}/suspend", methods=("POST",), roles=REVIEWERS)
+def suspend_supplier(ctx: RequestContext, uscc: str) -> dict[str, Any]:
+    return _decide(ctx, uscc, "suspend")
+
+
+@api_route(bp, "/suppliers/{uscc}/expel", methods=("POST",), roles=REVIEWERS)
+def expel_supplier(ctx: RequestContext, uscc: str) -> dict[str, Any]:
+    return _decide(ctx, uscc, "expel")
+
+
+@api_route(bp, "/suppliers/{uscc}/reinstate", methods=("POST",), roles=REVIEWERS)
+def reinstate_supplier(ctx: RequestContext, uscc: str) -> dict[str, Any]:
+    return _decide(ctx, uscc, "reinstate")
+
+
+def principal_supplier(principal: Principal) -> suppliers.Supplier:
+    """The caller's own supplier record (for listing routes)."""
+    return suppliers.require_own(principal, DynamoSupplierStore().get(principal.org_id))

@@ -1,0 +1,102 @@
+"""Listings in the main table, with the unique-key item that refuses duplicates atomically."""
+
+from __future__ import annotations
+
+from chalicelib.domain.audit import AuditEvent
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.listings import Listing, ListingStatus, listing_from_dict, listing_to_dict
+from chalicelib.domain.principals import PROVINCE_SCOPE
+from chalicelib.store.models import ListingItem, UniqueKeyItem
+from chalicelib.store.paging import decode_cursor, encode_cursor
+from chalicelib.store.tx import AuditedWrite
+
+_VERSION_CONFLICT = Conflict("商品已被修改，请刷新后重试", code="VERSION_CONFLICT")
+
+
+def listing_pk(site_id: str, listing_id: str) -> str:
+    return f"{site_id}#LISTING#{listing_id}"
+
+
+def _duplicate(listing: Listing) -> Conflict:
+    return Conflict(
+        f"已发布过同一品目下品牌“{listing.draft.brand}”、型号“{listing.draft.model}”的商品，请修改原商品而不要重复发布",
+        code="DUPLICATE_LISTING",
+    )
+
+
+def _unique_item(listing: Listing) -> UniqueKeyItem:
+    return UniqueKeyItem(pk=f"{listing.site_id}#LISTING_KEY#{listing.unique_key}", sk="UNIQUE", owner_id=listing.id)
+
+
+def _item(listing: Listing) -> ListingItem:
+    return ListingItem(
+        pk=listing_pk(listing.site_id, listing.id),
+        sk="LISTING",
+        gsi1pk=f"{PROVINCE_SCOPE}#SUPPLIER#{listing.supplier.uscc}#LISTINGS",
+        gsi1sk=f"{listing.site_id}#{listing.id}",
+        gsi2pk=f"{listing.site_id}#LISTINGS#{listing.status.value}",
+        gsi2sk=f"{listing.updated_at}#{listing.id}",
+        site_id=listing.site_id,
+        listing_id=listing.id,
+        supplier_uscc=listing.supplier.uscc,
+        status=listing.status.value,
+        version=listing.version,
+        data=listing_to_dict(listing),
+    )
+
+
+def _listing(item: ListingItem) -> Listing:
+    return listing_from_dict(item.data)
+
+
+class DynamoListingStore:
+    """Implements domain.listings.ListingStore."""
+
+    def get(self, site_id: str, listing_id: str) -> Listing | None:
+        try:
+            return _listing(ListingItem.get(listing_pk(site_id, listing_id), "LISTING"))
+        except ListingItem.DoesNotExist:
+            return None
+
+    def get_many(self, site_id: str, listing_ids: list[str]) -> list[Listing]:
+        """One BatchGetItem; order follows listing_ids, missing ones are left out."""
+        keys = [(listing_pk(site_id, i), "LISTING") for i in dict.fromkeys(listing_ids)]
+        found = {i.listing_id: _listing(i) for i in ListingItem.batch_get(keys) if isinstance(i, ListingItem)}
+        return [found[i] for i in listing_ids if i in found]
+
+    def create(self, listing: Listing, audit: AuditEvent) -> None:
+        write = AuditedWrite(audit)
+        write.put(_unique_item(listing), UniqueKeyItem.pk.does_not_exist(), _duplicate(listing))
+        write.put(_item(listing), ListingItem.pk.does_not_exist(), Conflict("商品已存在", code="LISTING_EXISTS"))
+        write.commit()
+
+    def save(self, listing: Listing, previous: Listing, audit: AuditEvent) -> None:
+        write = AuditedWrite(audit)
+        write.put(_item(listing), ListingItem.version == previous.version, _VERSION_CONFLICT)
+        if listing.unique_key != previous.unique_key:
+            old = _unique_item(previous)
+            write.delete(old, UniqueKeyItem.owner_id == previous.id, _VERSION_CONFLICT)
+            write.put(_unique_item(listing), UniqueKeyItem.pk.does_not_exist(), _duplicate(listing))
+        write.commit()
+
+    def mine(self, site_id: str, supplier_uscc: str, status: ListingStatus | None) -> list[Listing]:
+        items = ListingItem.gsi1.query(
+            f"{PROVINCE_SCOPE}#SUPPLIER#{supplier_uscc}#LISTINGS", ListingItem.gsi1sk.startswith(f"{site_id}#")
+        )
+        found = [_listing(i) for i in items if isinstance(i, ListingItem)]
+        if status is not None:
+            found = [x for x in found if x.status is status]
+        return sorted(found, key=lambda x: x.updated_at, reverse=True)
+
+    def of_supplier_everywhere(self, supplier_uscc: str) -> list[Listing]:
+        items = ListingItem.gsi1.query(f"{PROVINCE_SCOPE}#SUPPLIER#{supplier_uscc}#LISTINGS")
+        return [_listing(i) for i in items if isinstance(i, ListingItem)]
+
+    def by_status(
+        self, site_id: str, status: ListingStatus, limit: int, cursor: str | None
+    ) -> tuple[list[Listing], str | None]:
+        partition = f"{site_id}#LISTINGS#{status.value}"
+        start = decode_cursor(cursor, {"gsi2pk": partition})
+        result = ListingItem.gsi2.query(partition, scan_index_forward=False, limit=limit, last_evaluated_key=start)
+        found = [_listing(i) for i in result if isinstance(i, ListingItem)]
+        return found, encode_cursor(result.last_evaluated_key)

@@ -1,0 +1,131 @@
+"""Purchase plans, annual cap usage and plan numbers in the main table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chalicelib.domain.audit import AuditEvent
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.plans import CapUsage, Plan, PlanStatus, plan_from_dict, plan_to_dict
+from chalicelib.domain.principals import PROVINCE_SCOPE
+from chalicelib.store.models import CapUsageItem, NonceItem, PlanItem, SequenceItem
+from chalicelib.store.paging import decode_cursor, encode_cursor
+from chalicelib.store.tx import AuditedWrite
+
+_VERSION_CONFLICT = Conflict("采购计划已被修改，请刷新后重试", code="VERSION_CONFLICT")
+
+
+def _nonce_pk(nonce: str) -> str:
+    return f"{PROVINCE_SCOPE}#NONCE#{nonce}"
+
+
+def _usage_pk(site_id: str, buyer_uscc: str, year: int, level2: str) -> str:
+    return f"{site_id}#CAP#{buyer_uscc}#{year}#{level2}"
+
+
+def _item(plan: Plan) -> PlanItem:
+    return PlanItem(
+        pk=f"{plan.site_id}#PLAN#{plan.plan_no}",
+        sk="PLAN",
+        gsi1pk=f"{plan.site_id}#ORG#{plan.buyer_uscc}#PLANS",
+        gsi1sk=f"{plan.created_at}#{plan.plan_no}",
+        gsi2pk=f"{plan.site_id}#PLANS",
+        gsi2sk=f"{plan.created_at}#{plan.plan_no}",
+        site_id=plan.site_id,
+        plan_no=plan.plan_no,
+        buyer_uscc=plan.buyer_uscc,
+        status=plan.status.value,
+        version=plan.version,
+        data=plan_to_dict(plan),
+    )
+
+
+class DynamoPlanStore:
+    """Implements domain.plans.PlanStore."""
+
+    def get(self, site_id: str, plan_no: str) -> Plan | None:
+        try:
+            return plan_from_dict(PlanItem.get(f"{site_id}#PLAN#{plan_no}", "PLAN").data)
+        except PlanItem.DoesNotExist:
+            return None
+
+    def usage(self, site_id: str, buyer_uscc: str, year: int, level2_code: str) -> CapUsage:
+        try:
+            used = int(CapUsageItem.get(_usage_pk(site_id, buyer_uscc, year, level2_code), "CAP").used_fen)
+        except CapUsageItem.DoesNotExist:
+            used = 0
+        return CapUsage(buyer_uscc, year, level2_code, used)
+
+    def _add_cap(self, write: AuditedWrite, site_id: str, cap: tuple[CapUsage, int] | None, amount: int) -> None:
+        if cap is None:
+            return
+        usage, limit = cap
+        item = CapUsageItem(pk=_usage_pk(site_id, usage.buyer_uscc, usage.year, usage.level2_code), sk="CAP")
+        # The read that checked the limit may be stale: the write re-checks it atomically.
+        condition = CapUsageItem.used_fen.does_not_exist() | (CapUsageItem.used_fen <= limit - amount)
+        write.update(
+            item,
+            # An update may create the item: it must carry its discriminator like a put would.
+            [CapUsageItem.used_fen.add(amount), CapUsageItem.kind.set("cap_usage")],  # type: ignore[arg-type]
+            condition,
+            Conflict("同一品目的年度采购限额刚被其他计划占用，请刷新后重试", code="LIMIT_RACE"),
+        )
+
+    def create(
+        self, plan: Plan, audit: AuditEvent, cap: tuple[CapUsage, int] | None, nonce: tuple[str, int] | None = None
+    ) -> None:
+        write = AuditedWrite(audit)
+        write.put(
+            _item(plan), PlanItem.pk.does_not_exist(), Conflict(f"计划 {plan.plan_no} 已存在", code="PLAN_EXISTS")
+        )
+        self._add_cap(write, plan.site_id, cap, plan.budget_fen)
+        if nonce is not None:
+            value, expires_at = nonce
+            write.put(
+                NonceItem(pk=_nonce_pk(value), sk="NONCE", expires_at=expires_at),
+                NonceItem.pk.does_not_exist(),
+                Conflict("请求已处理过（nonce 重复）", code="NONCE_USED"),
+            )
+        write.commit()
+
+    def nonce_used(self, nonce: str) -> bool:
+        try:
+            NonceItem.get(_nonce_pk(nonce), "NONCE")
+        except NonceItem.DoesNotExist:
+            return False
+        return True
+
+    def save(self, plan: Plan, previous: Plan, audit: AuditEvent, cap: tuple[CapUsage, int] | None) -> None:
+        write = AuditedWrite(audit)
+        write.put(_item(plan), PlanItem.version == previous.version, _VERSION_CONFLICT)
+        self._add_cap(write, plan.site_id, cap, plan.budget_fen)
+        write.commit()
+
+    def next_self_built_number(self, site_id: str, district: str, day: date) -> str:
+        """ZJ + 6-digit district + yyyymmdd + 4-digit daily sequence: 20 characters."""
+        counter = SequenceItem(pk=f"{site_id}#SEQ#plan-{district}-{day:%Y%m%d}", sk="SEQ")
+        counter.update(actions=[SequenceItem.value.add(1), SequenceItem.kind.set("sequence")])  # type: ignore[arg-type]
+        return f"ZJ{district[:6]}{day:%Y%m%d}{int(counter.value):04d}"
+
+    def list_for_buyer(
+        self, site_id: str, buyer_uscc: str, status: PlanStatus | None, limit: int, cursor: str | None
+    ) -> tuple[list[Plan], str | None]:
+        partition = f"{site_id}#ORG#{buyer_uscc}#PLANS"
+        return self._list(PlanItem.gsi1, "gsi1pk", partition, status, limit, cursor)
+
+    def list_for_site(
+        self, site_id: str, status: PlanStatus | None, limit: int, cursor: str | None
+    ) -> tuple[list[Plan], str | None]:
+        return self._list(PlanItem.gsi2, "gsi2pk", f"{site_id}#PLANS", status, limit, cursor)
+
+    @staticmethod
+    def _list(
+        index: object, key_name: str, partition: str, status: PlanStatus | None, limit: int, cursor: str | None
+    ) -> tuple[list[Plan], str | None]:
+        start = decode_cursor(cursor, {key_name: partition})
+        condition = PlanItem.status == status.value if status else None
+        result = index.query(  # type: ignore[attr-defined]
+            partition, filter_condition=condition, scan_index_forward=False, limit=limit, last_evaluated_key=start
+        )
+        found = [plan_from_dict(i.data) for i in result if isinstance(i, PlanItem)]
+        return found, encode_cursor(result.last_evaluated_key)

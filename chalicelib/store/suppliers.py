@@ -1,0 +1,124 @@
+"""Suppliers in the main table (province-wide keys), and their Cognito accounts."""
+
+from __future__ import annotations
+
+import contextlib
+
+from chalicelib.config import get_settings
+from chalicelib.domain.audit import AuditEvent
+from chalicelib.domain.errors import Conflict, InvalidInput
+from chalicelib.domain.principals import PROVINCE_SCOPE, Role
+from chalicelib.domain.suppliers import Supplier, SupplierStatus, supplier_from_dict, supplier_to_dict
+from chalicelib.store.aws import client
+from chalicelib.store.models import SupplierItem
+from chalicelib.store.paging import decode_cursor, encode_cursor
+from chalicelib.store.tx import AuditedWrite
+
+_VERSION_CONFLICT = Conflict("供应商信息已被他人修改，请刷新后重试", code="VERSION_CONFLICT")
+
+
+def supplier_pk(uscc: str) -> str:
+    return f"{PROVINCE_SCOPE}#SUPPLIER#{uscc}"
+
+
+def _item(supplier: Supplier) -> SupplierItem:
+    suspended_until = supplier.status is SupplierStatus.SUSPENDED and supplier.status_until
+    return SupplierItem(
+        pk=supplier_pk(supplier.uscc),
+        sk="PROFILE",
+        gsi1pk=f"{PROVINCE_SCOPE}#SUPPLIERS#{supplier.status.value}",
+        gsi1sk=f"{supplier.updated_at}#{supplier.uscc}",
+        # Only suspensions with an end date sit on the due index, so the sweep reads just those.
+        gsi2pk=f"{PROVINCE_SCOPE}#SUSPENSION_DUE" if suspended_until else None,
+        gsi2sk=f"{supplier.status_until}#{supplier.uscc}" if suspended_until else None,
+        uscc=supplier.uscc,
+        status=supplier.status.value,
+        version=supplier.version,
+        data=supplier_to_dict(supplier),
+    )
+
+
+class DynamoSupplierStore:
+    """Implements domain.suppliers.SupplierStore."""
+
+    def get(self, uscc: str) -> Supplier | None:
+        try:
+            item = SupplierItem.get(supplier_pk(uscc), "PROFILE")
+        except SupplierItem.DoesNotExist:
+            return None
+        return supplier_from_dict(item.data)
+
+    def get_many(self, codes: list[str]) -> dict[str, Supplier]:
+        """One BatchGetItem for up to 100 suppliers."""
+        keys = [(supplier_pk(c), "PROFILE") for c in dict.fromkeys(codes)]
+        return {i.uscc: supplier_from_dict(i.data) for i in SupplierItem.batch_get(keys) if isinstance(i, SupplierItem)}
+
+    def create(self, supplier: Supplier, audit: AuditEvent) -> None:
+        write = AuditedWrite(audit)
+        write.put(
+            _item(supplier),
+            SupplierItem.pk.does_not_exist(),
+            Conflict(f"统一社会信用代码 {supplier.uscc} 的供应商已注册", code="SUPPLIER_EXISTS"),
+        )
+        write.commit()
+
+    def save(self, supplier: Supplier, expected_version: int, audit: AuditEvent) -> None:
+        write = AuditedWrite(audit)
+        write.put(_item(supplier), SupplierItem.version == expected_version, _VERSION_CONFLICT)
+        write.commit()
+
+    def by_status(self, status: SupplierStatus, limit: int, cursor: str | None) -> tuple[list[Supplier], str | None]:
+        partition = f"{PROVINCE_SCOPE}#SUPPLIERS#{status.value}"
+        start = decode_cursor(cursor, {"gsi1pk": partition})
+        result = SupplierItem.gsi1.query(partition, scan_index_forward=False, limit=limit, last_evaluated_key=start)
+        found = [supplier_from_dict(i.data) for i in result if isinstance(i, SupplierItem)]
+        return found, encode_cursor(result.last_evaluated_key)
+
+    def due_reinstatements(self, now_iso: str) -> list[Supplier]:
+        items = SupplierItem.gsi2.query(f"{PROVINCE_SCOPE}#SUSPENSION_DUE", SupplierItem.gsi2sk <= f"{now_iso}#~")
+        return [supplier_from_dict(i.data) for i in items if isinstance(i, SupplierItem)]
+
+
+class CognitoSupplierAccounts:
+    """Creates the login of a newly registered supplier (AllowAdminCreateUserOnly: the app does it)."""
+
+    def create(self, username: str, password: str, name: str, uscc: str, org_name: str, district: str) -> None:
+        idp = client("cognito-idp")
+        pool = get_settings().user_pool_id
+        try:
+            idp.admin_create_user(
+                UserPoolId=pool,
+                Username=username,
+                MessageAction="SUPPRESS",
+                UserAttributes=[
+                    {"Name": "name", "Value": name},
+                    {"Name": "custom:tenant", "Value": PROVINCE_SCOPE},
+                    {"Name": "custom:org_id", "Value": uscc},
+                    {"Name": "custom:org_name", "Value": org_name},
+                    {"Name": "custom:district", "Value": district},
+                ],
+            )
+        except idp.exceptions.UsernameExistsException as exc:
+            raise Conflict(f"用户名 {username} 已被使用", code="USERNAME_TAKEN") from exc
+        except idp.exceptions.InvalidParameterException as exc:
+            raise InvalidInput(
+                "用户名格式不正确", code="VALIDATION_FAILED", details=[{"field": "username", "message": "格式不正确"}]
+            ) from exc
+        try:
+            idp.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
+            idp.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=Role.SUPPLIER.value)
+        except idp.exceptions.InvalidPasswordException as exc:
+            self.delete(username)
+            raise InvalidInput(
+                "密码强度不够：至少 10 位，须含大写字母、小写字母和数字",
+                code="WEAK_PASSWORD",
+                details=[{"field": "password", "message": "至少 10 位，须含大写字母、小写字母和数字"}],
+            ) from exc
+        except Exception:
+            self.delete(username)
+            raise
+
+    def delete(self, username: str) -> None:
+        idp = client("cognito-idp")
+        with contextlib.suppress(idp.exceptions.UserNotFoundException):
+            idp.admin_delete_user(UserPoolId=get_settings().user_pool_id, Username=username)
