@@ -6,6 +6,7 @@ stage's variables from .chalice/config.json, fake credentials, TZ=UTC.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -62,8 +63,8 @@ def _reset_process_caches() -> None:
     auth_module._verifier = None
 
 
-@pytest.fixture
-def aws() -> Iterator[dict[str, str]]:
+@contextlib.contextmanager
+def moto_environment() -> Iterator[dict[str, str]]:
     """A fresh moto backend with every resource of infra/ created in it."""
     with mock_aws(config=MOTO_CONFIG):  # type: ignore[arg-type]
         _reset_process_caches()
@@ -80,6 +81,12 @@ def aws() -> Iterator[dict[str, str]]:
                 else:
                     os.environ[key] = value
             _reset_process_caches()
+
+
+@pytest.fixture
+def aws() -> Iterator[dict[str, str]]:
+    with moto_environment() as outputs:
+        yield outputs
 
 
 @pytest.fixture
@@ -139,3 +146,35 @@ class Api:
 @pytest.fixture
 def api(client: Any, seeded: dict[str, Any]) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+def suppliers_seeded(seeded: dict[str, Any], aws: dict[str, str]) -> int:
+    """The demo suppliers (one still pending), with their logins."""
+    return seed.seed_demo_suppliers(aws["USER_POOL_ID"])
+
+
+class Projection:
+    """Runs the app's stream handler over everything the main table's stream holds so far."""
+
+    def __init__(self) -> None:
+        from chalicelib.config import get_tables
+        from scheduled.pumps import StreamPump
+
+        self.pump = StreamPump(
+            "on_main_table_change", app_module.app.handler_map["on_main_table_change"], get_tables().main, 100
+        )
+        self.pump.start_at("TRIM_HORIZON")
+
+    def drain(self) -> int:
+        total = 0
+        while True:
+            delivered = self.pump.poll_once()
+            total += delivered
+            if not delivered:
+                return total
+
+
+@pytest.fixture
+def projection(aws: dict[str, str]) -> Projection:
+    return Projection()

@@ -16,6 +16,8 @@ def check_char(first17: str) -> str:
     """The 18th character for the first 17; raises ValueError on a bad character."""
     if len(first17) != 17:
         raise ValueError("need 17 characters")
+    if any(ch not in _VALUE for ch in first17):
+        raise ValueError(f"characters outside the code alphabet in {first17!r}")
     total = sum(_VALUE[ch] * w for ch, w in zip(first17, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 

@@ -110,7 +110,7 @@ def push_plan(ctx: RequestContext) -> Reply:
     if created:
         _ensure_buyer_org(site, plan.buyer_uscc, plan.buyer_name, plan.district, ctx.now)
         metrics.add_metric(name="PlanPushed", unit="Count", value=1)
-    logger.info("plan pushed", extra={"plan_no": plan.plan_no, "site_id": site.id, "created": created})
+    logger.info("plan pushed", extra={"plan_no": plan.plan_no, "site_id": site.id, "new_plan": created})
     return Reply(
         {"plan_no": plan.plan_no, "site_id": site.id, "status": plan.status.value}, status=201 if created else 200
     )

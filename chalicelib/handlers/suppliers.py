@@ -55,6 +55,17 @@ def _uscc(value: str) -> str:
     return value
 
 
+_METRIC_KEYS = {"employees": "employees", "revenue": "revenue_fen", "assets": "assets_fen"}
+
+
+def _thresholds(metrics: tuple[Any, ...], bounds: tuple[int, ...]) -> dict[str, int]:
+    """{"employees": 300, "revenue_fen": 20_000_000_000}: the API's own units (people, fen)."""
+    return {
+        _METRIC_KEYS[m.value]: (b if m.value == "employees" else b * 1_000_000)
+        for m, b in zip(metrics, bounds, strict=True)
+    }
+
+
 @api_route(bp, "/suppliers/industries")
 def industries(ctx: RequestContext) -> dict[str, Any]:
     return {
@@ -62,13 +73,12 @@ def industries(ctx: RequestContext) -> dict[str, Any]:
             {
                 "code": rule.code,
                 "name": rule.name,
-                "metrics": [m.value for m in rule.metrics],
+                "metrics": [_METRIC_KEYS[m.value] for m in rule.metrics],
                 "criteria": rule.criteria(),
                 "thresholds": {
-                    "sme_below": list(rule.sme_below),
-                    "medium_at_least": list(rule.medium_at_least),
-                    "small_at_least": list(rule.small_at_least),
-                    "unit_of_money": "万元",
+                    "sme_below": _thresholds(rule.metrics, rule.sme_below),
+                    "medium": _thresholds(rule.metrics, rule.medium_at_least),
+                    "small": _thresholds(rule.metrics, rule.small_at_least),
                 },
             }
             for rule in INDUSTRIES.values()

@@ -6,26 +6,26 @@ filters, so a buyer's page never turns into a crawl of the partition.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DeleteError
 from pynamodb.expressions.condition import Condition
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.catalog_index import (
     CatalogCard,
     Entry,
     QueryPlan,
     brand_facets,
+    brand_pk,
     card,
     entries,
 )
 from chalicelib.domain.listings import Listing, normalize
 from chalicelib.domain.sites import SiteConfig
-from chalicelib.store.models import BrandCountItem, BrandMemberItem, CatalogEntryItem
+from chalicelib.store.models import BrandRegistryItem, CatalogEntryItem
 from chalicelib.store.paging import decode_cursor, encode_cursor
-from chalicelib.store.tx import connection
 
 MAX_CALLS_PER_PAGE = 2
 FILTERED_PAGE_SIZE = 200
@@ -68,33 +68,43 @@ def project_listing(
     subject = new or old
     if subject is None:
         return counts
-    listing_id = subject.id
     old_facets = set(brand_facets(old, site, True)) if old else set()
     new_facets = set(brand_facets(new, site, supplier_active)) if new else set()
-    for category_id, brand in sorted(old_facets - new_facets):
-        _count_brand(site.id, category_id, brand, listing_id, -1)
     for category_id, brand in sorted(new_facets):
-        _count_brand(site.id, category_id, brand, listing_id, +1)
+        _register_brand(site.id, category_id, brand)
+    for category_id, brand in sorted(old_facets - new_facets):
+        _unregister_brand_if_unused(site.id, category_id, brand)
     return counts
 
 
-def _count_brand(site_id: str, category_id: str, brand: str, listing_id: str, delta: int) -> None:
-    """Add or remove one listing from a brand's count, exactly once (the membership item decides)."""
-    brand_key = normalize(brand)
-    member = BrandMemberItem(pk=f"{site_id}#CBM#{category_id}#{brand_key}", sk=listing_id)
-    counter = BrandCountItem(pk=f"{site_id}#CB#{category_id}", sk=brand_key)
+def _registry_key(site_id: str, category_id: str, brand: str) -> tuple[str, str]:
+    return f"{site_id}#CB#{category_id}", normalize(brand)
+
+
+def _register_brand(site_id: str, category_id: str, brand: str) -> None:
+    pk, sk = _registry_key(site_id, category_id, brand)
+    BrandRegistryItem(pk=pk, sk=sk, brand=brand, token=uuid.uuid4().hex).save()
+
+
+def _unregister_brand_if_unused(site_id: str, category_id: str, brand: str) -> None:
+    """Drop a brand from the filter list once no active listing of it is left in the category.
+
+    Read the registry's token first, then look for a remaining listing: if one
+    is added meanwhile it renews the token, and the conditional delete fails.
+    """
+    pk, sk = _registry_key(site_id, category_id, brand)
     try:
-        with TransactWrite(connection=connection()) as tx:
-            if delta > 0:
-                tx.save(member, condition=BrandMemberItem.pk.does_not_exist())
-            else:
-                tx.delete(member, condition=BrandMemberItem.pk.exists())
-            tx.update(counter, actions=[BrandCountItem.listings.add(delta), BrandCountItem.brand.set(brand)])
-    except TransactWriteError as exc:
-        reasons = exc.cancellation_reasons or []
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
-            return  # already counted (or already removed): a repeated delivery
-        raise
+        seen = BrandRegistryItem.get(pk, sk)
+    except BrandRegistryItem.DoesNotExist:
+        return
+    remaining = CatalogEntryItem.query(brand_pk(site_id, category_id, brand), limit=1)
+    if next(iter(remaining), None) is not None:
+        return
+    try:
+        seen.delete(condition=BrandRegistryItem.token == seen.token)
+    except DeleteError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
 
 
 # ---------------------------------------------------------------- reading
@@ -155,8 +165,6 @@ def read_page(plan: QueryPlan, limit: int, cursor: str | None) -> tuple[list[dic
 
 
 def brands(site_id: str, category_id: str) -> list[dict[str, Any]]:
-    items: Iterable[BrandCountItem] = BrandCountItem.query(
-        f"{site_id}#CB#{category_id}", filter_condition=BrandCountItem.listings > 0
-    )
-    found = [{"brand": i.brand, "count": int(i.listings)} for i in items]
-    return sorted(found, key=lambda b: (-b["count"], b["brand"]))
+    """Brands with active listings in a category and its children: one Query."""
+    items: Iterable[BrandRegistryItem] = BrandRegistryItem.query(f"{site_id}#CB#{category_id}")
+    return [{"brand": i.brand} for i in items]

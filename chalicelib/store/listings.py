@@ -6,9 +6,9 @@ from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.listings import Listing, ListingStatus, listing_from_dict, listing_to_dict
 from chalicelib.domain.principals import PROVINCE_SCOPE
-from chalicelib.store.models import ListingItem, UniqueKeyItem
+from chalicelib.store.models import AuditItem, ListingItem, MainItem, UniqueKeyItem
 from chalicelib.store.paging import decode_cursor, encode_cursor
-from chalicelib.store.tx import AuditedWrite
+from chalicelib.store.tx import AuditedWrite, audit_item
 
 _VERSION_CONFLICT = Conflict("商品已被修改，请刷新后重试", code="VERSION_CONFLICT")
 
@@ -78,6 +78,27 @@ class DynamoListingStore:
             write.delete(old, UniqueKeyItem.owner_id == previous.id, _VERSION_CONFLICT)
             write.put(_unique_item(listing), UniqueKeyItem.pk.does_not_exist(), _duplicate(listing))
         write.commit()
+
+    def import_new(self, listings: list[Listing], audits: list[AuditEvent]) -> int:
+        """Bulk import (the move from the old mall): batch writes, skipping listings already here.
+
+        Not a transaction per listing: a migration writes thousands, and it is
+        re-runnable, since ids are stable and present ones are left alone.
+        """
+        present = {
+            i.listing_id
+            for i in ListingItem.batch_get([(listing_pk(x.site_id, x.id), "LISTING") for x in listings])
+            if isinstance(i, ListingItem)
+        }
+        fresh = [(x, a) for x, a in zip(listings, audits, strict=True) if x.id not in present]
+        with MainItem.batch_write() as batch:
+            for listing, _ in fresh:
+                batch.save(_item(listing))
+                batch.save(_unique_item(listing))
+        with AuditItem.batch_write() as batch:
+            for _, audit in fresh:
+                batch.save(audit_item(audit))
+        return len(fresh)
 
     def mine(self, site_id: str, supplier_uscc: str, status: ListingStatus | None) -> list[Listing]:
         items = ListingItem.gsi1.query(

@@ -178,8 +178,12 @@ class CatalogEntryItem(Model):
     card = JSONAttribute()
 
 
-class BrandCountItem(Model):
-    """How many active listings of a brand a category (and its children) has, for the brand filter."""
+class BrandRegistryItem(Model):
+    """That a category (or a parent) has active listings of a brand, for the brand filter.
+
+    Kept without transactions: whoever adds a listing renews `token`; whoever removes
+    the last listing of the brand deletes the entry only if `token` is unchanged.
+    """
 
     class Meta:
         table_name = get_tables().catalog
@@ -187,14 +191,4 @@ class BrandCountItem(Model):
     pk = UnicodeAttribute(hash_key=True)  # {site}#CB#{category}
     sk = UnicodeAttribute(range_key=True)  # normalised brand
     brand = UnicodeAttribute()
-    listings = NumberAttribute(default=0)
-
-
-class BrandMemberItem(Model):
-    """That one listing counts towards a brand count: makes counting idempotent under stream repeats."""
-
-    class Meta:
-        table_name = get_tables().catalog
-
-    pk = UnicodeAttribute(hash_key=True)  # {site}#CBM#{category}#{brand}
-    sk = UnicodeAttribute(range_key=True)  # listing id
+    token = UnicodeAttribute()

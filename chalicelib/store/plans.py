@@ -66,7 +66,7 @@ class DynamoPlanStore:
         write.update(
             item,
             # An update may create the item: it must carry its discriminator like a put would.
-            [CapUsageItem.used_fen.add(amount), CapUsageItem.kind.set("cap_usage")],  # type: ignore[arg-type]
+            [CapUsageItem.used_fen.add(amount), CapUsageItem.kind.set(CapUsageItem)],
             condition,
             Conflict("同一品目的年度采购限额刚被其他计划占用，请刷新后重试", code="LIMIT_RACE"),
         )
@@ -104,7 +104,7 @@ class DynamoPlanStore:
     def next_self_built_number(self, site_id: str, district: str, day: date) -> str:
         """ZJ + 6-digit district + yyyymmdd + 4-digit daily sequence: 20 characters."""
         counter = SequenceItem(pk=f"{site_id}#SEQ#plan-{district}-{day:%Y%m%d}", sk="SEQ")
-        counter.update(actions=[SequenceItem.value.add(1), SequenceItem.kind.set("sequence")])  # type: ignore[arg-type]
+        counter.update(actions=[SequenceItem.value.add(1), SequenceItem.kind.set(SequenceItem)])
         return f"ZJ{district[:6]}{day:%Y%m%d}{int(counter.value):04d}"
 
     def list_for_buyer(

@@ -1,0 +1,160 @@
+"""Buyers browse and search the catalog: every read a Query, bounded, in Chinese."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+import app as app_module
+from bench.ddb_calls import count_dynamodb_calls
+from scheduled import seed
+from tests.conftest import ROOT, STAGE, Api, Projection, moto_environment
+
+SELLERS = {"liaocheng": ("supplier.demo", "supplier.lc02", "supplier.lc03", "supplier.lc04", "supplier.lc12")}
+
+
+@pytest.fixture(scope="module")
+def catalog_api() -> Iterator[Api]:
+    """One catalog for the module's read-only tests: five 聊城 sellers' demo listings, projected."""
+    with moto_environment() as outputs:
+        seed.seed_all(outputs["USER_POOL_ID"])
+        seed.seed_demo_suppliers(None)
+        original = seed.DEMO_SITE_SELLERS
+        seed.DEMO_SITE_SELLERS = SELLERS  # type: ignore[assignment]
+        try:
+            seed.seed_demo_listings()
+        finally:
+            seed.DEMO_SITE_SELLERS = original
+        Projection().drain()
+        with Client(app_module.app, stage_name=STAGE, project_dir=str(ROOT)) as client:
+            yield Api(client)
+
+
+def get(api: Api, path: str, **query: Any) -> Any:
+    url = path + ("?" + urllib.parse.urlencode(query) if query else "")
+    status, body = api.call("GET", url)
+    assert status == 200, body
+    return body
+
+
+def test_a_category_page_is_sorted_by_price(catalog_api: Api) -> None:
+    page = get(catalog_api, "/sites/liaocheng/catalog", category="LC-0101", limit=60)
+    prices = [c["price_fen"] for c in page["items"]]
+    assert len(prices) >= 10 and prices == sorted(prices)
+    assert all(c["category_name"] == "签字笔" for c in page["items"])
+    desc = get(catalog_api, "/sites/liaocheng/catalog", category="LC-0101", sort="price_desc", limit=60)
+    assert [c["price_fen"] for c in desc["items"]] == sorted(prices, reverse=True)
+
+
+def test_a_group_shows_its_children_and_sales_order(catalog_api: Api) -> None:
+    page = get(catalog_api, "/sites/liaocheng/catalog", category="LC-01", sort="sales", limit=60)
+    names = {c["category_name"] for c in page["items"]}
+    assert {"签字笔", "复印纸"} <= names
+    sales = [c["sales"] for c in page["items"]]
+    assert sales == sorted(sales, reverse=True)
+
+
+def test_pages_follow_the_cursor_without_repeats(catalog_api: Api) -> None:
+    seen: list[str] = []
+    cursor = None
+    for _ in range(20):
+        query = {"category": "LC-03", "limit": 7, **({"cursor": cursor} if cursor else {})}
+        page = get(catalog_api, "/sites/liaocheng/catalog", **query)
+        seen += [c["id"] for c in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    everything = get(catalog_api, "/sites/liaocheng/catalog", category="LC-03", limit=60)
+    assert seen == [c["id"] for c in everything["items"]] and len(seen) == len(set(seen)) > 7
+
+
+def test_filters_brand_price_scale_district(catalog_api: Api) -> None:
+    lenovo = get(catalog_api, "/sites/liaocheng/catalog", category="LC-03", brand="联想", limit=60)["items"]
+    assert lenovo and all(c["brand"] == "联想" for c in lenovo)
+    mid = get(
+        catalog_api, "/sites/liaocheng/catalog", category="LC-03", min_price_fen=450000, max_price_fen=550000, limit=60
+    )["items"]
+    assert mid and all(450000 <= c["price_fen"] <= 550000 for c in mid)
+    micro = get(catalog_api, "/sites/liaocheng/catalog", category="LC-01", scale="micro", limit=60)["items"]
+    assert micro and all(c["supplier"]["scale"] == "micro" for c in micro)
+    # 莘县's micro supplier only delivers to 莘县 and 市本级; 冠县 buyers do not see it.
+    guanxian = get(catalog_api, "/sites/liaocheng/catalog", category="LC-01", district="371525", limit=60)["items"]
+    assert guanxian and all("371525" in c["delivery_districts"] for c in guanxian)
+    assert {c["supplier"]["name"] for c in micro} - {c["supplier"]["name"] for c in guanxian}
+
+
+def test_brands_of_a_category(catalog_api: Api) -> None:
+    brands = {b["brand"] for b in get(catalog_api, "/sites/liaocheng/catalog/brands", category="LC-0302")["items"]}
+    assert {"联想", "华为", "长城"} <= brands
+
+
+@pytest.mark.parametrize(
+    ("query", "category", "must_contain"),
+    [
+        ("签字笔", "签字笔", None),
+        ("A4 复印纸", "复印纸", "a4"),
+        ("联想 台式计算机", "台式计算机", "联想"),
+        ("得力", None, "得力"),
+    ],
+)
+def test_chinese_keyword_search(catalog_api: Api, query: str, category: str | None, must_contain: str | None) -> None:
+    found = get(catalog_api, "/sites/liaocheng/catalog/search", q=query, limit=60)
+    assert found["items"], query
+    assert (found["matched_category"] or {}).get("name") == category
+    for card in found["items"]:
+        text = f"{card['name']} {card['brand']} {card['model']}".lower()
+        if must_contain:
+            assert must_contain in text, (query, card["name"])
+        if category:
+            assert card["category_name"] == category
+
+
+def test_search_finds_nothing_for_nonsense_and_punctuation(catalog_api: Api) -> None:
+    assert get(catalog_api, "/sites/liaocheng/catalog/search", q="量子计算机")["items"] == []
+    assert get(catalog_api, "/sites/liaocheng/catalog/search", q="！？")["items"] == []
+
+
+def test_detail_and_compare(catalog_api: Api) -> None:
+    desktops = get(catalog_api, "/sites/liaocheng/catalog", category="LC-0302", limit=5)["items"]
+    detail = get(catalog_api, f"/sites/liaocheng/listings/{desktops[0]['id']}")
+    assert detail["specs"] and detail["supplier"]["rating"] == {"count": 0, "average": None}
+    ids = ",".join(c["id"] for c in desktops[:4])
+    compared = get(catalog_api, "/sites/liaocheng/catalog/compare", ids=ids)
+    assert [x["id"] for x in compared["items"]] == [c["id"] for c in desktops[:4]]
+    assert {"处理器", "内存", "硬盘"} <= set(compared["spec_names"])
+    status, body = catalog_api.call(
+        "GET", "/sites/liaocheng/catalog/compare?ids=" + ",".join(c["id"] for c in desktops[:5])
+    )
+    assert status == 400 and "2 至 4" in body["message"]
+
+
+def test_bad_catalog_queries(catalog_api: Api) -> None:
+    for path, code in [
+        ("/sites/liaocheng/catalog?category=WH-01", "CATEGORY_NOT_FOUND"),
+        ("/sites/liaocheng/catalog?category=LC-01&sort=random", "VALIDATION_FAILED"),
+        ("/sites/liaocheng/catalog?category=LC-01&district=370102", "VALIDATION_FAILED"),
+        ("/sites/liaocheng/catalog?category=LC-01&cursor=abc", "INVALID_CURSOR"),
+        ("/sites/liaocheng/catalog/search?q=", "VALIDATION_FAILED"),
+        ("/sites/qingdao/catalog?category=LC-01", "SITE_NOT_FOUND"),
+    ]:
+        status, body = catalog_api.call("GET", path)
+        assert 400 <= status < 500 and body["code"] == code, (path, body)
+
+
+def test_catalog_reads_are_queries_never_scans(catalog_api: Api) -> None:
+    from chalicelib.store.sites import clear_site_cache
+
+    clear_site_cache()
+    with count_dynamodb_calls() as calls:
+        get(catalog_api, "/sites/liaocheng/catalog", category="LC-01")
+        get(
+            catalog_api, "/sites/liaocheng/catalog", category="LC-03", brand="联想", scale="small", max_price_fen=600000
+        )
+        get(catalog_api, "/sites/liaocheng/catalog/search", q="联想 台式计算机")
+    assert calls and set(calls) <= {"Query", "GetItem", "BatchGetItem"}, calls
+    # A cold site cache costs one GetItem; each page is then one Query.
+    assert calls.count("GetItem") == 1 and calls.count("Query") == 3, calls
