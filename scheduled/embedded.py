@@ -39,6 +39,7 @@ class Options:
     web_port: int
     state_dir: Path
     schedule_seconds: float
+    demo: str
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -53,8 +54,14 @@ def parse_args(argv: list[str] | None = None) -> Options:
         default=float(os.environ.get("SCHEDULE_PUMP_SECONDS", "60")),
         help="how often the scheduled lambdas fire here (their AWS rate is longer)",
     )
+    parser.add_argument(
+        "--demo",
+        choices=["full", "none"],
+        default=os.environ.get("DEMO", "full"),
+        help="full: demo suppliers, several hundred listings and plans; none: sites and users only",
+    )
     args = parser.parse_args(argv)
-    return Options(args.fresh, args.api_port, args.web_port, args.state_dir, args.schedule_seconds)
+    return Options(args.fresh, args.api_port, args.web_port, args.state_dir, args.schedule_seconds, args.demo)
 
 
 def stage_environment() -> dict[str, str]:
@@ -137,7 +144,7 @@ def configure_logging() -> None:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
-def start_pumps(app: Any, options: Options, dlq_url: str, stop: threading.Event) -> Any:
+def start_pumps(app: Any, options: Options, dlq_url: str, stop: threading.Event, replay_stream: bool) -> Any:
     """A stream poller per stream handler, a timer per schedule (fired more often here than in AWS)."""
     from chalice.app import DynamoDBEventConfig, ScheduledEventConfig
 
@@ -149,7 +156,8 @@ def start_pumps(app: Any, options: Options, dlq_url: str, stop: threading.Event)
         if isinstance(source, DynamoDBEventConfig):
             batch_size = int(getattr(source, "batch_size", 100))
             stream = StreamPump(name, app.handler_map[name], os.environ["MAIN_TABLE"], batch_size, dlq_url)
-            stream.start_at("TRIM_HORIZON")  # this run's stream holds the restore and the seeding: project them too
+            # A fresh start projects what seeding wrote; a restore brought the projections back with it.
+            stream.start_at("TRIM_HORIZON" if replay_stream else "LATEST")
             pumps.add_stream(stream)
         elif isinstance(source, ScheduledEventConfig):
             expression = source.schedule_expression
@@ -204,12 +212,14 @@ def main(argv: list[str] | None = None) -> int:
     from scheduled import seed
 
     seeded = seed.seed_all(outputs["USER_POOL_ID"])
+    if options.demo == "full":
+        seeded.update(seed.seed_demo(outputs["USER_POOL_ID"]))
     rearmed = rearm_timers(DynamoSiteStore(), StepFunctionsTimer())
     if rearmed:
         log.info("re-armed %d deadline timers from the saved data", rearmed)
 
     stop = threading.Event()
-    pumps = start_pumps(app, options, outputs["STREAM_DLQ_URL"], stop)
+    pumps = start_pumps(app, options, outputs["STREAM_DLQ_URL"], stop, replay_stream=restored["items"] == 0)
     api_server = create_local_server(app, config, "127.0.0.1", options.api_port)
     threading.Thread(target=api_server.server.serve_forever, name="api", daemon=True).start()
     web_server = start_web(options.web_port, f"http://127.0.0.1:{options.api_port}")

@@ -133,11 +133,20 @@ class Pumps:
         """Poll a pump that has been positioned with start_at()."""
 
         def loop() -> None:
-            while not self.stop.wait(interval):
+            backlog, started = 0, time.monotonic()
+            while not self.stop.wait(0 if backlog else interval):
                 try:
-                    pump.poll_once()
+                    delivered = pump.poll_once()
                 except Exception:
                     log.exception("stream pump %s failed", pump.name)
+                    continue
+                if delivered:
+                    backlog += delivered
+                elif backlog:
+                    log.info("stream %s: %d records handled in %.1f s", pump.name, backlog, time.monotonic() - started)
+                    backlog, started = 0, time.monotonic()
+                else:
+                    started = time.monotonic()
 
         self._spawn(f"stream-{pump.name}", loop)
 

@@ -27,7 +27,7 @@ PRICE_WIDTH = 13  # fen: up to 99,999,999,999.99 元
 SALES_CEILING = 10**12
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-/][a-z0-9]+)*|[\u3400-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-MAX_TOKENS = 60
+MAX_TOKENS = 40
 
 
 class SortOrder(StrEnum):
@@ -116,20 +116,24 @@ def search_words(text: str) -> list[str]:
 
 
 def index_tokens(*texts: str) -> set[str]:
-    """Tokens a listing is found by: whole words, and CJK characters and pairs of characters."""
+    """Tokens a listing is found by: whole words, their parts, and every pair of CJK characters.
+
+    Pairs (二元分词) let 台式 or 计算 find 台式计算机 without a dictionary;
+    single characters are not indexed, so a query needs two characters.
+    """
     tokens: set[str] = set()
     for text in texts:
         for word in search_words(text):
-            tokens.add(word)
-            tokens.update(part for part in re.split(r"[.\-/]", word) if part)
+            if len(word) > 1:
+                tokens.add(word)
+            tokens.update(part for part in re.split(r"[.\-/]", word) if len(part) > 1 or part.isdigit())
             if _CJK.match(word):
-                tokens.update(word)
                 tokens.update(word[i : i + 2] for i in range(len(word) - 1))
     return set(sorted(tokens, key=lambda t: (-len(t), t))[:MAX_TOKENS])
 
 
 def query_token(word: str) -> str:
-    """The indexed token to read for a query word (any word's first pair of CJK characters is indexed)."""
+    """The indexed token to read for a query word: a CJK word's first pair is always indexed."""
     if _CJK.match(word) and len(word) > 2:
         return word[:2]
     return word
@@ -223,7 +227,7 @@ class SearchPlan(NamedTuple):
 
 def search_plan(site: SiteConfig, query: str, sort: SortOrder) -> SearchPlan | None:
     """None when the query has no searchable word."""
-    words = search_words(query)
+    words = [w for w in search_words(query) if len(w) > 1 or w.isdigit()]
     if not words:
         return None
     leaves = sorted(site.leaf_categories(), key=lambda c: -len(c.name))

@@ -62,7 +62,7 @@ def search(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     site = cached_site(site_id)
     planned = search_plan(site, query.q, query.sort)
     if planned is None:
-        return {"items": [], "next_cursor": None, "matched_category": None}
+        return {"items": [], "next_cursor": None, "matched_category": None, "hint": "请输入至少两个字的关键词"}
     items, cursor = catalog.read_page(planned.plan, query.limit, query.cursor)
     matched = planned.matched_category
     return {

@@ -43,7 +43,8 @@ def _entry_item(entry: Entry, listing_card: CatalogCard) -> CatalogEntryItem:
         scale=str(listing_card.supplier.get("scale", "")),
         districts=set(listing_card.delivery_districts) or None,
         text=listing_card.text,
-        card=listing_card._asdict(),
+        # The searchable text is its own attribute (filters read it); the card is what a page shows.
+        card={k: v for k, v in listing_card._asdict().items() if k != "text"},
     )
 
 

@@ -1,9 +1,17 @@
 // 左侧菜单与路由权限（按角色）。
 export const ADMIN_ROLES = Object.freeze(['center_admin', 'province_admin'])
 export const SUPERVISE_ROLES = Object.freeze(['center_admin', 'province_admin', 'finance'])
+export const SUPPLIER_ROLES = Object.freeze(['supplier'])
+export const PLAN_ROLES = Object.freeze(['buyer', 'center_admin', 'finance', 'province_admin'])
 
 export const MENU_ITEMS = Object.freeze([
   { path: '/', title: '首页', icon: 'HomeFilled', roles: null },
+  { path: '/catalog', title: '网上超市', icon: 'Goods', roles: null },
+  { path: '/my-listings', title: '我的商品', icon: 'Box', roles: SUPPLIER_ROLES },
+  { path: '/supplier-profile', title: '企业资料', icon: 'Postcard', roles: SUPPLIER_ROLES },
+  { path: '/supplier-review', title: '供应商审核', icon: 'Stamp', roles: SUPERVISE_ROLES },
+  { path: '/listing-review', title: '商品审核', icon: 'DocumentChecked', roles: ADMIN_ROLES },
+  { path: '/plans', title: '采购计划', icon: 'Notebook', roles: PLAN_ROLES },
   { path: '/site-config', title: '站点配置', icon: 'Setting', roles: SUPERVISE_ROLES },
   { path: '/orgs', title: '采购单位', icon: 'OfficeBuilding', roles: SUPERVISE_ROLES },
   { path: '/audit', title: '审计日志', icon: 'Tickets', roles: SUPERVISE_ROLES },
@@ -18,7 +26,7 @@ export function menuFor(role) {
   return MENU_ITEMS.filter((item) => canAccess(item.roles, role))
 }
 
-/** 能修改站点配置、新增采购单位的角色（财政局只读）。 */
+/** 能修改站点配置、新增采购单位、审核供应商与商品的角色（财政局只读）。 */
 export function canManage(role) {
   return ADMIN_ROLES.includes(role)
 }

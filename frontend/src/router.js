@@ -1,14 +1,23 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 import { isLoggedIn, session } from './stores/session.js'
-import { SUPERVISE_ROLES, canAccess } from './menu.js'
+import { ADMIN_ROLES, PLAN_ROLES, SUPERVISE_ROLES, SUPPLIER_ROLES, canAccess } from './menu.js'
 
 export const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
+  { path: '/register', name: 'register', component: () => import('./views/RegisterView.vue'), meta: { public: true, title: '供应商注册' } },
   {
     path: '/',
     component: () => import('./layouts/MainLayout.vue'),
     children: [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: '首页' } },
+      { path: 'catalog', name: 'catalog', component: () => import('./views/CatalogView.vue'), meta: { title: '网上超市' } },
+      { path: 'catalog/:id', name: 'catalog-detail', component: () => import('./views/ProductDetailView.vue'), meta: { title: '商品详情', menu: '/catalog', parent: { path: '/catalog', title: '网上超市' } } },
+      { path: 'compare', name: 'compare', component: () => import('./views/CompareView.vue'), meta: { title: '商品对比', menu: '/catalog', parent: { path: '/catalog', title: '网上超市' } } },
+      { path: 'my-listings', name: 'my-listings', component: () => import('./views/MyListingsView.vue'), meta: { title: '我的商品', roles: SUPPLIER_ROLES } },
+      { path: 'supplier-profile', name: 'supplier-profile', component: () => import('./views/SupplierProfileView.vue'), meta: { title: '企业资料', roles: SUPPLIER_ROLES } },
+      { path: 'supplier-review', name: 'supplier-review', component: () => import('./views/SupplierReviewView.vue'), meta: { title: '供应商审核', roles: SUPERVISE_ROLES } },
+      { path: 'listing-review', name: 'listing-review', component: () => import('./views/ListingReviewView.vue'), meta: { title: '商品审核', roles: ADMIN_ROLES } },
+      { path: 'plans', name: 'plans', component: () => import('./views/PlansView.vue'), meta: { title: '采购计划', roles: PLAN_ROLES } },
       { path: 'site-config', name: 'site-config', component: () => import('./views/SiteConfigView.vue'), meta: { title: '站点配置', roles: SUPERVISE_ROLES } },
       { path: 'orgs', name: 'orgs', component: () => import('./views/OrgsView.vue'), meta: { title: '采购单位', roles: SUPERVISE_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', roles: SUPERVISE_ROLES } },
@@ -21,7 +30,7 @@ export const routes = [
 /** 登录与角色守卫，单独导出以便测试。 */
 export function guard(to) {
   if (to.meta.public) {
-    return to.name === 'login' && isLoggedIn() ? { path: '/' } : true
+    return (to.name === 'login' || to.name === 'register') && isLoggedIn() ? { path: '/' } : true
   }
   if (!isLoggedIn()) {
     return to.fullPath && to.fullPath !== '/' ? { path: '/login', query: { redirect: to.fullPath } } : { path: '/login' }

@@ -12,6 +12,7 @@ async function mountLogin() {
     history: createMemoryHistory(),
     routes: [
       { path: '/login', component: LoginView },
+      { path: '/register', component: { template: '<div>供应商注册</div>' } },
       { path: '/', component: { template: '<div>首页</div>' } },
     ],
   })
@@ -53,6 +54,17 @@ describe('LoginView', () => {
     expect(wrapper.find('.el-select').text()).toContain('聊城市政府采购网上商城')
     expect(wrapper.text()).toContain('演示账号')
     expect(wrapper.text()).toContain('README')
+    wrapper.unmount()
+  })
+
+  it('links to the supplier registration', async () => {
+    mockFetch({ 'GET /sites': [200, { items: SITES }] })
+    const { wrapper, router } = await mountLogin()
+    const link = wrapper.find('[data-testid="register-link"]')
+    expect(link.text()).toBe('供应商注册')
+    await link.trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.path).toBe('/register')
     wrapper.unmount()
   })
 

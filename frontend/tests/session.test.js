@@ -52,11 +52,12 @@ describe('menus and guards by role', () => {
   const titles = (role) => menuFor(role).map((m) => m.title)
 
   it('shows each role its menu', () => {
-    expect(titles('buyer')).toEqual(['首页', '个人信息'])
-    expect(titles('supplier')).toEqual(['首页', '个人信息'])
-    expect(titles('center_admin')).toEqual(['首页', '站点配置', '采购单位', '审计日志', '个人信息'])
-    expect(titles('province_admin')).toEqual(['首页', '站点配置', '采购单位', '审计日志', '个人信息'])
-    expect(titles('finance')).toEqual(['首页', '站点配置', '采购单位', '审计日志', '个人信息'])
+    expect(titles('buyer')).toEqual(['首页', '网上超市', '采购计划', '个人信息'])
+    expect(titles('supplier')).toEqual(['首页', '网上超市', '我的商品', '企业资料', '个人信息'])
+    const admin = ['首页', '网上超市', '供应商审核', '商品审核', '采购计划', '站点配置', '采购单位', '审计日志', '个人信息']
+    expect(titles('center_admin')).toEqual(admin)
+    expect(titles('province_admin')).toEqual(admin)
+    expect(titles('finance')).toEqual(['首页', '网上超市', '供应商审核', '采购计划', '站点配置', '采购单位', '审计日志', '个人信息'])
     expect(canManage('finance')).toBe(false)
     expect(canManage('center_admin')).toBe(true)
   })
@@ -68,5 +69,19 @@ describe('menus and guards by role', () => {
     expect(guard(to('/audit', ['center_admin', 'finance']))).toEqual({ path: '/' })
     expect(guard(to('/profile', undefined))).toBe(true)
     expect(guard({ name: 'login', meta: { public: true }, matched: [] })).toEqual({ path: '/' })
+    expect(guard({ name: 'register', meta: { public: true }, matched: [] })).toEqual({ path: '/' })
+  })
+
+  it('lets guests open the supplier registration and keeps roles on their pages', () => {
+    const to = (path, roles) => ({ path, fullPath: path, meta: {}, matched: [{ meta: {} }, { meta: { roles } }] })
+    expect(guard({ name: 'register', meta: { public: true }, matched: [] })).toBe(true)
+    expect(guard(to('/catalog', undefined))).toEqual({ path: '/login', query: { redirect: '/catalog' } })
+    saveLogin({ token: 't', expires_in: 3600, user: BUYER }, 'liaocheng')
+    expect(guard(to('/plans', ['buyer', 'center_admin', 'finance', 'province_admin']))).toBe(true)
+    expect(guard(to('/my-listings', ['supplier']))).toEqual({ path: '/' })
+    expect(guard(to('/supplier-review', ['center_admin', 'province_admin', 'finance']))).toEqual({ path: '/' })
+    saveLogin({ token: 't', expires_in: 3600, user: { ...BUYER, role: 'finance' } }, 'liaocheng')
+    expect(guard(to('/supplier-review', ['center_admin', 'province_admin', 'finance']))).toBe(true)
+    expect(guard(to('/listing-review', ['center_admin', 'province_admin']))).toEqual({ path: '/' })
   })
 })

@@ -106,7 +106,8 @@ def stop_mall(mall: Mall, sig: int = signal.SIGTERM) -> int:
 @pytest.fixture(scope="session")
 def mall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mall]:
     folder = tmp_path_factory.mktemp("mall")
-    running = start_mall(folder / "state", folder / "launcher.log", "--fresh")
+    # The demo catalog takes a minute to index on a fresh start; these tests bring their own data.
+    running = start_mall(folder / "state", folder / "launcher.log", "--fresh", "--demo", "none")
     yield running
     if running.process.poll() is None:
         stop_mall(running)

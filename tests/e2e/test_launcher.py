@@ -48,7 +48,7 @@ def _children(pid: int) -> list[str]:
 
 def test_launcher_serves_web_and_config_then_survives_a_restart(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    first = start_mall(state, tmp_path / "first.log", "--fresh")
+    first = start_mall(state, tmp_path / "first.log", "--fresh", "--demo", "none")
     try:
         assert _children(first.process.pid) == []  # one process: moto, API, web and pumps are threads
         html = urllib.request.urlopen(first.web + "/", timeout=5).read().decode()
@@ -71,7 +71,7 @@ def test_launcher_serves_web_and_config_then_survives_a_restart(tmp_path: Path) 
     assert _port_free(first.api_port) and _port_free(first.web_port)
     assert (state / "dynamodb").is_dir()
 
-    second = start_mall(state, tmp_path / "second.log")
+    second = start_mall(state, tmp_path / "second.log", "--demo", "none")
     try:
         status, config = _request(second, "GET", "/sites/linyi/config")
         assert status == 200 and config["limits"]["per_order_cap_fen"] == 12_300_000 and config["version"] == 1
@@ -83,7 +83,7 @@ def test_launcher_serves_web_and_config_then_survives_a_restart(tmp_path: Path) 
         assert stop_mall(second, signal.SIGINT) == 0
     assert _port_free(second.api_port)
 
-    third = start_mall(state, tmp_path / "third.log", "--fresh")
+    third = start_mall(state, tmp_path / "third.log", "--fresh", "--demo", "none")
     try:
         status, config = _request(third, "GET", "/sites/linyi/config")
         assert config["version"] == 0  # FRESH=1 starts from the data files again

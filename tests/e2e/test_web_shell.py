@@ -15,14 +15,15 @@ from tests.e2e.conftest import Mall
 pytestmark = pytest.mark.browser
 
 
-def login(page: Page, mall: Mall, username: str, site_name: str | None = None) -> None:
+def login(page: Page, mall: Mall, username: str, site_name: str | None = None, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{mall.web}/#/login")
     if site_name:
         page.get_by_test_id("login-site").click()
         page.get_by_role("option", name=site_name).click()
     page.get_by_placeholder("请输入用户名").fill(username)
-    page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
+    page.get_by_placeholder("请输入密码").fill(password)
     page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("site-title")).to_be_visible(timeout=15000)
 
 
 def test_liaocheng_buyer_sees_the_liaocheng_site(page: Page, mall: Mall, artifacts: Path) -> None:
@@ -31,9 +32,9 @@ def test_liaocheng_buyer_sees_the_liaocheng_site(page: Page, mall: Mall, artifac
     expect(title).to_have_text("齐鲁云采·聊城市政府采购网上商城")
     expect(page).to_have_title("齐鲁云采·聊城市政府采购网上商城")
     expect(page.get_by_test_id("user-info")).to_contain_text("采购人")
-    # A buyer's menu: 首页 and 个人信息 only.
+    # A buyer's menu: no review queues, no site configuration.
     menu = page.locator(".el-menu .el-menu-item")
-    expect(menu).to_have_text(["首页", "个人信息"])
+    expect(menu).to_have_text(["首页", "网上超市", "采购计划", "个人信息"])
     expect(page.get_by_text("80.00").first).to_be_visible()  # per-order limit in 万元
     page.screenshot(path=str(artifacts / "web-shell-liaocheng-buyer.png"), full_page=True)
 
@@ -42,7 +43,7 @@ def test_operator_changes_limits_in_the_ui_and_sees_the_audit_entry(page: Page, 
     login(page, mall, "weihai.center")
     expect(page.get_by_test_id("site-title")).to_have_text("齐鲁云采·威海市政府采购网上商城")
     expect(page.locator(".el-menu .el-menu-item")).to_have_text(
-        ["首页", "站点配置", "采购单位", "审计日志", "个人信息"]
+        ["首页", "网上超市", "供应商审核", "商品审核", "采购计划", "站点配置", "采购单位", "审计日志", "个人信息"]
     )
     page.locator(".el-menu .el-menu-item", has_text="站点配置").click()
     first_limit = page.locator(".el-input-number input").first

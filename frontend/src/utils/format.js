@@ -68,12 +68,8 @@ function expandExponent(text) {
   return sign + out
 }
 
-/**
- * 万元（十进制字符串或数字）→ 整数分，逐位解析，不经浮点运算：
- * "50" → 50000000，"0.01" → 10000，"0.000001" → 1。
- * 超过 6 位小数（不足 1 分）或格式不正确时抛出 Error。
- */
-export function wanToFen(text) {
+// 把十进制字符串（或数字）逐位解析为以 10^-decimals 为单位的整数，不经浮点运算。
+function parseScaled(text, decimals, tooPrecise) {
   if (text === null || text === undefined) throw new Error('请输入金额')
   let s = typeof text === 'number' ? expandExponent(String(text)) : String(text)
   s = s.replace(/[,\s，]/g, '')
@@ -83,13 +79,71 @@ export function wanToFen(text) {
   }
   const [, sign, intDigits, fracRaw = ''] = m
   const frac = fracRaw.replace(/0+$/, '')
-  if (frac.length > WAN_DECIMALS) {
-    throw new Error(`金额最多精确到分（万元后 6 位小数）：${text}`)
-  }
-  const whole = (intDigits || '0') + frac.padEnd(WAN_DECIMALS, '0')
+  if (frac.length > decimals) throw new Error(`${tooPrecise}：${text}`)
+  const whole = (intDigits || '0') + frac.padEnd(decimals, '0')
   const fen = Number(whole.replace(/^0+(?=\d)/, ''))
   if (!Number.isSafeInteger(fen)) throw new Error(`金额过大：${text}`)
   return sign === '-' && fen !== 0 ? -fen : fen
+}
+
+/**
+ * 万元（十进制字符串或数字）→ 整数分，逐位解析，不经浮点运算：
+ * "50" → 50000000，"0.01" → 10000，"0.000001" → 1。
+ * 超过 6 位小数（不足 1 分）或格式不正确时抛出 Error。
+ */
+export function wanToFen(text) {
+  return parseScaled(text, WAN_DECIMALS, '金额最多精确到分（万元后 6 位小数）')
+}
+
+/**
+ * 元（十进制字符串或数字）→ 整数分，逐位解析，不经浮点运算：
+ * "18" → 1800，"18.5" → 1850，"0.01" → 1，"1,234.56" → 123456。
+ * 超过 2 位小数或格式不正确时抛出 Error。
+ */
+export function yuanToFen(text) {
+  return parseScaled(text, 2, '金额最多精确到分（两位小数）')
+}
+
+/** 分 → 元的输入框文本（无千分位）：1850 → "18.50"。 */
+export function fenToYuanInput(fen) {
+  if (fen === null || fen === undefined || fen === '') return ''
+  return fenToYuan(fen).replace(/,/g, '')
+}
+
+/** 分 → 万元的输入框文本（去掉末尾多余的 0）：800000000 → "800"，12345 → "0.012345"。 */
+export function fenToWanInput(fen) {
+  if (fen === null || fen === undefined || fen === '') return ''
+  return fenToWan(fen, { digits: WAN_DECIMALS }).replace(/\.?0+$/, '')
+}
+
+/**
+ * 降幅（相对参考价），单位基点，整数运算、四舍五入：价格 1800、参考价 2200 → 1818（18.18%）。
+ * 参考价无效时返回 null；价格高于参考价时为负数。
+ */
+export function priceDropBp(priceFen, referenceFen) {
+  if (!Number.isSafeInteger(priceFen) || !Number.isSafeInteger(referenceFen) || referenceFen <= 0) return null
+  const diff = BigInt(referenceFen - priceFen) * 10000n
+  const ref = BigInt(referenceFen)
+  const neg = diff < 0n
+  const abs = neg ? -diff : diff
+  const q = (abs * 2n + ref) / (2n * ref)
+  return Number(neg ? -q : q)
+}
+
+/** 文件大小：123456 → "120.6 KB"。 */
+export function formatFileSize(bytes) {
+  const n = Number(bytes)
+  if (!Number.isFinite(n) || n < 0) return ''
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
+  return `${(n / 1024 / 1024).toFixed(1)} MB`
+}
+
+/** 供应商评价：{count: 12, average: 4.8} → "★ 4.8（12 条评价）"；无评价 → "暂无评价"。 */
+export function formatRating(rating) {
+  if (!rating || !rating.count || rating.average === null || rating.average === undefined) return '暂无评价'
+  const avg = Number(rating.average)
+  return `★ ${Number.isFinite(avg) ? avg.toFixed(1) : rating.average}（${rating.count} 条评价）`
 }
 
 // 中国自 1991 年起不实行夏令时，Asia/Shanghai 恒为 UTC+8；固定偏移与机器时区无关。

@@ -19,3 +19,26 @@ export function isValidPhone(phone) {
   const s = String(phone || '').trim()
   return /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/.test(s)
 }
+
+/** 手机号（11 位，1 开头）。 */
+export function isValidMobile(phone) {
+  return /^1[3-9]\d{9}$/.test(String(phone || '').trim())
+}
+
+/** 电子邮箱（宽松校验：name@domain.tld）。 */
+export function isValidEmail(email) {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(email || '').trim())
+}
+
+export const PASSWORD_RULE_TEXT = '至少 10 位，含大小写字母和数字'
+
+/** 密码强度：至少 10 位，含大写字母、小写字母和数字。 */
+export function isStrongPassword(password) {
+  const s = String(password || '')
+  return s.length >= 10 && /[a-z]/.test(s) && /[A-Z]/.test(s) && /\d/.test(s)
+}
+
+/** 用户名：4–32 位字母、数字、下划线、点或短横线，以字母开头。 */
+export function isValidUsername(username) {
+  return /^[A-Za-z][A-Za-z0-9_.-]{3,31}$/.test(String(username || '').trim())
+}

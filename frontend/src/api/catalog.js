@@ -1,0 +1,17 @@
+// 网上超市商品目录（docs/api.md「Catalog」）。
+import { request } from './client.js'
+
+const enc = encodeURIComponent
+const base = (siteId) => `/sites/${enc(siteId)}/catalog`
+
+export const PAGE_SIZE = 20
+
+export const catalogApi = {
+  /** filters: {category, sort, brand, min_price_fen, max_price_fen, scale, district, limit, cursor} */
+  browse: (siteId, filters = {}) => request('GET', base(siteId), { query: { limit: PAGE_SIZE, ...filters } }),
+  /** {q, sort, limit, cursor} → {items, next_cursor, matched_category} */
+  search: (siteId, params = {}) => request('GET', `${base(siteId)}/search`, { query: { limit: PAGE_SIZE, ...params } }),
+  brands: (siteId, category) => request('GET', `${base(siteId)}/brands`, { query: { category } }),
+  compare: (siteId, ids) => request('GET', `${base(siteId)}/compare`, { query: { ids: ids.join(',') } }),
+  detail: (siteId, id) => request('GET', `/sites/${enc(siteId)}/listings/${enc(id)}`),
+}

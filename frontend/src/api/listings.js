@@ -1,0 +1,27 @@
+// 商品（供应商在某个站点发布的商品）与商品审核（docs/api.md「Listings」）。
+import { request } from './client.js'
+
+const enc = encodeURIComponent
+const base = (siteId) => `/sites/${enc(siteId)}/listings`
+
+export const listingsApi = {
+  // 供应商
+  mine: (siteId, { status } = {}) => request('GET', `${base(siteId)}/mine`, { query: { status } }),
+  create: (siteId, body, idempotencyKey) =>
+    request('POST', base(siteId), { body, headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {} }),
+  update: (siteId, id, body) => request('PUT', `${base(siteId)}/${enc(id)}`, { body }),
+  price: (siteId, id, body) => request('PUT', `${base(siteId)}/${enc(id)}/price`, { body }),
+  stock: (siteId, id, stock) => request('PUT', `${base(siteId)}/${enc(id)}/stock`, { body: { stock } }),
+  withdraw: (siteId, id) => request('POST', `${base(siteId)}/${enc(id)}/withdraw`, { body: {} }),
+  resubmit: (siteId, id) => request('POST', `${base(siteId)}/${enc(id)}/resubmit`, { body: {} }),
+
+  // 采购中心 / 省级
+  reviewQueue: (siteId, { status, cursor } = {}) =>
+    request('GET', `${base(siteId)}/review`, { query: { status, cursor } }),
+  review: (siteId, id, decision, reason = '') =>
+    request('POST', `${base(siteId)}/${enc(id)}/review`, { body: { decision, reason } }),
+  delist: (siteId, id, reason) => request('POST', `${base(siteId)}/${enc(id)}/delist`, { body: { reason } }),
+
+  // 商品详情（公众只能看已上架的）
+  detail: (siteId, id) => request('GET', `${base(siteId)}/${enc(id)}`),
+}
