@@ -60,8 +60,15 @@ pytest: venv system-deps frontend
 test: lint typecheck frontend-test check-sites lint-template
 	$(MAKE) --no-print-directory pytest
 
-bench: venv
+BENCH_NODE := bench/node/node_modules/.installed
+
+$(BENCH_NODE): bench/node/package.json bench/node/package-lock.json
+	cd bench/node && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench: venv package $(BENCH_NODE)
 	$(PY) -m bench.cold_start
+	$(PY) -m bench.catalog
 
 clean:
 	rm -rf build frontend/dist test-artifacts

@@ -1,0 +1,39 @@
+"""The demo data `make run` loads looks like a real mall (issue 3: several hundred listings, every scale)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from chalicelib.domain.sme import Scale
+from chalicelib.store.listings import DynamoListingStore
+from chalicelib.store.plans import DynamoPlanStore
+from chalicelib.store.suppliers import DynamoSupplierStore
+from scheduled import seed
+from scheduled.demo_catalog import PENDING_SUPPLIERS, SUPPLIERS
+
+pytestmark = pytest.mark.slow
+
+SEED_000_LEADERS = ["笔记本", "签字笔", "胶带", "插排", "胶水", "鼓粉盒", "试卷纸", "台式计算机", "视频监控设备", "家具（定制）"]
+
+
+def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> None:  # type: ignore[type-arg]
+    counts = seed.seed_demo(None)
+    assert counts["suppliers"] == len(SUPPLIERS) + len(PENDING_SUPPLIERS)
+    assert counts["listings"] >= 300
+    suppliers = DynamoSupplierStore().get_many([seed.demo_supplier_uscc(d) for d in (*SUPPLIERS, *PENDING_SUPPLIERS)])
+    assert {s.profile.scale for s in suppliers.values()} == set(Scale)
+    assert sum(s.is_active for s in suppliers.values()) == len(SUPPLIERS)
+    store = DynamoListingStore()
+    listings = [x for s in suppliers.values() for x in store.of_supplier_everywhere(s.uscc)]
+    assert len(listings) == counts["listings"]
+    in_liaocheng = Counter(x.category_name for x in listings if x.site_id == "liaocheng")
+    assert all(in_liaocheng[name] > 0 for name in SEED_000_LEADERS), in_liaocheng
+    assert all(x.draft.price_fen <= x.draft.reference_price_fen for x in listings)
+    plans, _ = DynamoPlanStore().list_for_site("liaocheng", None, 100, None)
+    assert {p.district for p in plans} >= {"371500", "371522", "371581", "371526", "371503", "371521"}
+    assert {p.status.value for p in plans} == {"pending_acceptance", "accepted", "returned"}
+    assert {p.source.value for p in plans} == {"pushed", "self_built"}
+    # Seeding twice adds nothing (a restart of `make run` must not undo anyone's changes).
+    assert seed.seed_demo(None) == {"suppliers": 0, "listings": 0, "plans": 0}
