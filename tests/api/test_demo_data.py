@@ -15,7 +15,18 @@ from scheduled.demo_catalog import PENDING_SUPPLIERS, SUPPLIERS
 
 pytestmark = pytest.mark.slow
 
-SEED_000_LEADERS = ["笔记本", "签字笔", "胶带", "插排", "胶水", "鼓粉盒", "试卷纸", "台式计算机", "视频监控设备", "家具（定制）"]
+SEED_000_LEADERS = [
+    "笔记本",
+    "签字笔",
+    "胶带",
+    "插排",
+    "胶水",
+    "鼓粉盒",
+    "试卷纸",
+    "台式计算机",
+    "视频监控设备",
+    "家具（定制）",
+]
 
 
 def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> None:  # type: ignore[type-arg]
