@@ -1,13 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, api, apiBase, onUnauthorized, request } from '../src/api/client.js'
-import { clearSession, saveLogin, session } from '../src/stores/session.js'
-import { BUYER, mockFetch } from './helpers.js'
+import { saveLogin, session } from '../src/stores/session.js'
+import { BUYER, mockFetch, resetApp } from './helpers.js'
 
-beforeEach(() => {
-  window.APP_CONFIG = { apiBase: 'http://127.0.0.1:8000/' }
-  localStorage.clear()
-  clearSession()
-})
+beforeEach(() => resetApp('http://127.0.0.1:8000/'))
 
 afterEach(() => {
   vi.unstubAllGlobals()

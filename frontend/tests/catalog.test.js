@@ -1,31 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
-import { createMemoryHistory, createRouter } from 'vue-router'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
 import CatalogView from '../src/views/CatalogView.vue'
 import { compare, restoreCompare } from '../src/stores/compare.js'
-import { clearSession, saveLogin, session } from '../src/stores/session.js'
+import { saveLogin, session } from '../src/stores/session.js'
 import { CONFIG, card } from './fixtures.js'
-import { BUYER, mockFetch } from './helpers.js'
+import { BUYER, cleanupDom, mockFetch, resetApp } from './helpers.js'
+import { mountView } from './mount.js'
 
-async function mountCatalog(path = '/catalog') {
-  const router = createRouter({
-    history: createMemoryHistory(),
+function mountCatalog(path = '/catalog') {
+  return mountView(CatalogView, {
+    at: path,
     routes: [
       { path: '/catalog', component: CatalogView },
       { path: '/catalog/:id', component: { template: '<div>商品详情</div>' } },
       { path: '/compare', component: { template: '<div>商品对比</div>' } },
     ],
   })
-  await router.push(path)
-  await router.isReady()
-  const wrapper = mount(CatalogView, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }], router] },
-    attachTo: document.body,
-  })
-  await flushPromises()
-  return { wrapper, router }
 }
 
 const pens = [card('p1', '得力 S01 中性笔 0.5mm 黑色 12 支/盒', 1800), card('p2', '晨光 K35 按动中性笔', 1650, {
@@ -39,20 +29,14 @@ function query(url) {
 }
 
 beforeEach(() => {
-  window.APP_CONFIG = { apiBase: 'http://api.test' }
-  localStorage.clear()
+  resetApp()
   sessionStorage.clear()
   restoreCompare()
-  clearSession()
   saveLogin({ token: 'tok', expires_in: 3600, user: BUYER }, 'liaocheng')
   session.config = CONFIG
 })
 
-afterEach(() => {
-  vi.unstubAllGlobals()
-  vi.restoreAllMocks()
-  document.body.innerHTML = ''
-})
+afterEach(cleanupDom)
 
 describe('CatalogView', () => {
   it('browses the first category, pages with next_cursor and filters by price in 元', async () => {

@@ -1,5 +1,7 @@
-// 测试用的 fetch 假实现与契约样例数据。
+// 测试用的 fetch 假实现、契约样例数据与每个用例前后的复位。
+// 挂载页面用 mount.js 的 mountView：它引入 Element Plus，放在这里会拖慢只测纯函数的用例文件。
 import { vi } from 'vitest'
+import { clearSession } from '../src/stores/session.js'
 
 export const SITES = [
   {
@@ -50,4 +52,18 @@ export function mockFetch(routes) {
   })
   vi.stubGlobal('fetch', fn)
   return fn
+}
+
+/** 每个用例前：指向测试 API、清空本地存储与登录状态。 */
+export function resetApp(apiBase = 'http://api.test') {
+  window.APP_CONFIG = { apiBase }
+  localStorage.clear()
+  clearSession()
+}
+
+/** 每个用例后：撤销 fetch 等全局替身与 spy，清掉挂到 body 上的 DOM。 */
+export function cleanupDom() {
+  vi.unstubAllGlobals()
+  vi.restoreAllMocks()
+  document.body.innerHTML = ''
 }

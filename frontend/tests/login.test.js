@@ -1,42 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
-import ElementPlus, { ElMessage } from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
-import { createMemoryHistory, createRouter } from 'vue-router'
+import { flushPromises } from '@vue/test-utils'
+import { ElMessage } from 'element-plus'
 import LoginView from '../src/views/LoginView.vue'
-import { STORAGE_KEYS, clearSession, session } from '../src/stores/session.js'
-import { BUYER, SITES, mockFetch } from './helpers.js'
+import { STORAGE_KEYS, session } from '../src/stores/session.js'
+import { BUYER, SITES, cleanupDom, mockFetch, resetApp } from './helpers.js'
+import { mountView } from './mount.js'
 
-async function mountLogin() {
-  const router = createRouter({
-    history: createMemoryHistory(),
+function mountLogin() {
+  return mountView(LoginView, {
+    at: '/login',
     routes: [
       { path: '/login', component: LoginView },
       { path: '/register', component: { template: '<div>供应商注册</div>' } },
       { path: '/', component: { template: '<div>首页</div>' } },
     ],
   })
-  await router.push('/login')
-  await router.isReady()
-  const wrapper = mount(LoginView, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }], router] },
-    attachTo: document.body,
-  })
-  await flushPromises()
-  return { wrapper, router }
 }
 
-beforeEach(() => {
-  window.APP_CONFIG = { apiBase: 'http://api.test' }
-  localStorage.clear()
-  clearSession()
-})
+beforeEach(() => resetApp())
 
-afterEach(() => {
-  vi.unstubAllGlobals()
-  vi.restoreAllMocks()
-  document.body.innerHTML = ''
-})
+afterEach(cleanupDom)
 
 describe('LoginView', () => {
   it('renders the Chinese labels, the site list and the demo hint', async () => {

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
-import ElementPlus, { ElMessage } from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
+import { flushPromises } from '@vue/test-utils'
+import { ElMessage } from 'element-plus'
 import PlansView from '../src/views/PlansView.vue'
-import { clearSession, saveLogin, session } from '../src/stores/session.js'
+import { saveLogin, session } from '../src/stores/session.js'
 import { CONFIG } from './fixtures.js'
-import { BUYER, mockFetch } from './helpers.js'
+import { BUYER, cleanupDom, mockFetch, resetApp } from './helpers.js'
+import { mountView } from './mount.js'
 
 const PUSHED = {
   plan_no: '37150212000120260015',
@@ -32,12 +32,7 @@ const PUSHED = {
 }
 
 async function mountPlans() {
-  const wrapper = mount(PlansView, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
-  })
-  await flushPromises()
-  return wrapper
+  return (await mountView(PlansView)).wrapper
 }
 
 function bodyButton(text) {
@@ -45,18 +40,12 @@ function bodyButton(text) {
 }
 
 beforeEach(() => {
-  window.APP_CONFIG = { apiBase: 'http://api.test' }
-  localStorage.clear()
-  clearSession()
+  resetApp()
   saveLogin({ token: 'tok', expires_in: 3600, user: BUYER }, 'liaocheng')
   session.config = CONFIG
 })
 
-afterEach(() => {
-  vi.unstubAllGlobals()
-  vi.restoreAllMocks()
-  document.body.innerHTML = ''
-})
+afterEach(cleanupDom)
 
 describe('PlansView (buyer)', () => {
   it('lists plans in 元 and accepts a pushed plan after confirmation', async () => {

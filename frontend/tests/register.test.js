@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
-import ElementPlus, { ElMessage } from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
-import { createMemoryHistory, createRouter } from 'vue-router'
+import { flushPromises } from '@vue/test-utils'
+import { ElMessage } from 'element-plus'
 import RegisterView from '../src/views/RegisterView.vue'
-import { STORAGE_KEYS, clearSession, session } from '../src/stores/session.js'
+import { STORAGE_KEYS, session } from '../src/stores/session.js'
 import { OTHER_TEXT_ONLY, WHOLESALE } from './fixtures.js'
-import { SITES, mockFetch } from './helpers.js'
+import { SITES, cleanupDom, mockFetch, resetApp } from './helpers.js'
+import { mountView } from './mount.js'
 
 const SUPPLIER_USER = {
   user_id: 'u-9',
@@ -20,23 +19,15 @@ const SUPPLIER_USER = {
   district: '371502',
 }
 
-async function mountRegister() {
-  const router = createRouter({
-    history: createMemoryHistory(),
+function mountRegister() {
+  return mountView(RegisterView, {
+    at: '/register',
     routes: [
       { path: '/register', component: RegisterView },
       { path: '/login', component: { template: '<div>登录</div>' } },
       { path: '/supplier-profile', component: { template: '<div>企业资料</div>' } },
     ],
   })
-  await router.push('/register')
-  await router.isReady()
-  const wrapper = mount(RegisterView, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }], router] },
-    attachTo: document.body,
-  })
-  await flushPromises()
-  return { wrapper, router }
 }
 
 const input = (wrapper, testid) => wrapper.find(`[data-testid="${testid}"]`)
@@ -63,16 +54,10 @@ async function fillValid(wrapper) {
 beforeEach(() => {
   // jsdom 没有 scrollIntoView（el-form 出错时滚动到该项）
   if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => {}
-  window.APP_CONFIG = { apiBase: 'http://api.test' }
-  localStorage.clear()
-  clearSession()
+  resetApp()
 })
 
-afterEach(() => {
-  vi.unstubAllGlobals()
-  vi.restoreAllMocks()
-  document.body.innerHTML = ''
-})
+afterEach(cleanupDom)
 
 describe('RegisterView', () => {
   it('shows required-field messages in Chinese and the password rule', async () => {

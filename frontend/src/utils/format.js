@@ -181,6 +181,17 @@ export function todayInShanghai(now = new Date()) {
   return formatDate(now)
 }
 
+/** 日期选择器给出的 Date（所选日期的本地 0 点）→ "2024-01-15"，取其本地年月日。 */
+export function pickerDate(date) {
+  const p2 = (v) => String(v).padStart(2, '0')
+  return `${date.getFullYear()}-${p2(date.getMonth() + 1)}-${p2(date.getDate())}`
+}
+
+/** 日期选择器的 disabled-date：早于北京时间今天的日期不可选（今天可选）。 */
+export function beforeToday(date) {
+  return pickerDate(date) < todayInShanghai()
+}
+
 export const ROLE_LABELS = Object.freeze({
   buyer: '采购人',
   supplier: '供应商',
@@ -217,6 +228,12 @@ export const DISTRICT_KIND_LABELS = Object.freeze({
   functional_zone: '功能区',
 })
 
+export const DISTRICT_KIND_TAG = Object.freeze({
+  city_level: 'primary',
+  county: 'info',
+  functional_zone: 'warning',
+})
+
 export const CODE_SOURCE_LABELS = Object.freeze({
   'MCA-2024': '民政部区划代码',
   'NBS-2023-statistical-only': '统计用区划代码',
@@ -229,6 +246,12 @@ export const CHANGE_STATUS_LABELS = Object.freeze({
   pending: '待生效',
   applied: '已生效',
   cancelled: '已撤销',
+})
+
+export const CHANGE_STATUS_TAG = Object.freeze({
+  pending: 'warning',
+  applied: 'success',
+  cancelled: 'info',
 })
 
 export const CHANGE_KIND_LABELS = Object.freeze({
@@ -253,11 +276,8 @@ export const ENTITY_TYPE_LABELS = Object.freeze({
   plan: '采购计划',
 })
 
-/** 代码 → 中文标签；未知代码原样返回，便于排查。 */
-export function labelOf(map, code) {
-  if (code === null || code === undefined || code === '') return ''
-  return Object.prototype.hasOwnProperty.call(map, code) ? map[code] : String(code)
-}
+// 代码 → 中文标签：实现在 labels.js，这里一并导出，供只引 format.js 的页面使用。
+export { labelOf } from './labels.js'
 
 /** 基点 → 百分比字符串：50 → "0.50%"。 */
 export function bpToPercent(bp) {

@@ -1,5 +1,5 @@
-// 供应商、商品、采购计划的代码表（与 docs/api.md 一致）及状态标签颜色。
-// 取标签用 format.js 的 labelOf(map, code)：未知代码原样返回。
+// 供应商、商品、采购计划的代码表（与 docs/api.md 一致）及状态标签颜色，
+// 以及查代码表的 labelOf(map, code)（未知代码原样返回；format.js 也导出它）和 tagType(map, code)。
 
 // ---- 供应商 ----
 export const SUPPLIER_STATUS_LABELS = Object.freeze({
@@ -148,7 +148,18 @@ export const FUND_SOURCE_LABELS = Object.freeze({
   self_raised: '自筹资金',
 })
 
+/** 代码表 map 中 code 对应的值；map 自身没有该键（含原型上的键）时返回 fallback。 */
+export function lookup(map, code, fallback) {
+  return Object.prototype.hasOwnProperty.call(map, code) ? map[code] : fallback
+}
+
+/** 代码 → 中文标签；空值返回 ""，未知代码原样返回，便于排查。 */
+export function labelOf(map, code) {
+  if (code === null || code === undefined || code === '') return ''
+  return lookup(map, code, String(code))
+}
+
 /** 状态 → el-tag 的 type；未知状态用 info。 */
 export function tagType(map, code) {
-  return Object.prototype.hasOwnProperty.call(map, code) ? map[code] : 'info'
+  return lookup(map, code, 'info')
 }
