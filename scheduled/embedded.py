@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from scheduled import snapshot
 
-    tables = [os.environ[k] for k in ("MAIN_TABLE", "AUDIT_TABLE", "IDEMPOTENCY_TABLE")]
+    tables = [os.environ[k] for k in ("MAIN_TABLE", "AUDIT_TABLE", "IDEMPOTENCY_TABLE", "CATALOG_TABLE")]
     buckets = [os.environ[k] for k in ("REPORTS_BUCKET", "UPLOADS_BUCKET", "WEB_BUCKET")]
     restored = {"items": 0, "objects": 0}
     if not options.fresh:

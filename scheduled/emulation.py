@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -56,6 +57,8 @@ def set_environment() -> None:
 
 def register_app_handlers(app: Any, stage: str) -> None:
     """Route Lambda invocations of `yuncai-{stage}-{name}` to app.handler_map[name]."""
+    serialize_dynamodb()
+    transact_without_table_copies()
     _handlers.clear()
     prefix = f"{APP_NAME}-{stage}-"
     for function in app.pure_lambda_functions:
@@ -87,3 +90,144 @@ def _install_invoke_patch() -> None:
 
     invoke._yuncai = True  # type: ignore[attr-defined]
     LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign,assignment]
+
+
+def serialize_dynamodb() -> None:
+    """Make each DynamoDB request atomic, as DynamoDB is.
+
+    moto handles requests on several threads without a lock, so two
+    transactions could both pass their conditions before either writes. The
+    app's guarantees (a plan never overspent, the last unit sold once) rest on
+    DynamoDB evaluating each request's conditions and writes as one step: one
+    lock around each request gives moto that property.
+    """
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler.call_action, "_yuncai", False):
+        return
+    original = DynamoHandler.call_action
+    lock = threading.RLock()
+
+    def call_action(self: Any) -> Any:
+        with lock:
+            return original(self)
+
+    call_action._yuncai = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+
+def transact_without_table_copies() -> None:
+    """Run TransactWriteItems as DynamoDB does: check every condition first, then write.
+
+    moto copies each table a transaction touches (copy.deepcopy), applies the
+    items one by one, and on a failed condition puts the copies back. Two
+    things go wrong with that: the copy costs time in proportion to the table
+    (seconds at tens of thousands of items), and the stream iterators a poller
+    holds keep pointing at the discarded table's shard, so a refused
+    transaction shows up on the stream while later writes never do. DynamoDB
+    evaluates all conditions before it writes anything; with requests
+    serialised (serialize_dynamodb) doing the same here is exact.
+    """
+    from moto.dynamodb.exceptions import TooManyTransactionsException, TransactionCanceledException
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if getattr(DynamoDBBackend.transact_write_items, "_yuncai", False):
+        return
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        if len(transact_items) > 100:
+            raise TooManyTransactionsException()
+        planned, reasons = _check_transaction(self, transact_items)
+        if any(code is not None for code, _, _ in reasons):
+            raise TransactionCanceledException(reasons)
+        _apply_transaction(self, planned)
+
+    transact_write_items._yuncai = True  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+_Planned = tuple[str, dict[str, Any], str, dict[str, Any], Any]  # op type, op, table, key, current item
+
+
+def _transaction_key(backend: Any, op_type: str, op: dict[str, Any]) -> dict[str, Any]:
+    if op_type != "Put":
+        return dict(op["Key"])
+    table = backend.get_table(op["TableName"])
+    key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+    if table.range_key_attr is not None:
+        key[table.range_key_attr] = op["Item"][table.range_key_attr]
+    return key
+
+
+def _check_transaction(
+    backend: Any, transact_items: list[dict[str, Any]]
+) -> tuple[list[_Planned], list[tuple[Any, Any, Any]]]:
+    """Each item's current state and whether its condition holds, before anything is written."""
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MockValidationException,
+        MultipleTransactionsException,
+        TransactWriteSingleOpException,
+    )
+
+    planned: list[_Planned] = []
+    reasons: list[tuple[Any, Any, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for entry in transact_items:
+        if len(entry) > 1:
+            raise TransactWriteSingleOpException
+        op_type, op = next(iter(entry.items()))
+        if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+            raise MockValidationException("Unsupported transaction operation")
+        key = _transaction_key(backend, op_type, op)
+        marker = (op["TableName"], str(sorted(key.items())))
+        if marker in seen:
+            raise MultipleTransactionsException()
+        seen.add(marker)
+        current = backend.get_item(op["TableName"], key)
+        condition = op.get("ConditionExpression")
+        names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+        if condition is None or get_filter_expression(condition, names, values).expr(current):
+            reasons.append((None, None, None))
+        else:
+            wants_old = op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current
+            old = current.to_json()["Attributes"] if wants_old else None
+            reasons.append(("ConditionalCheckFailed", ConditionalCheckFailed().message, old))
+        planned.append((op_type, op, op["TableName"], key, current))
+    return planned, reasons
+
+
+def _apply_transaction(backend: Any, planned: list[_Planned]) -> None:
+    """Write every item; an invalid update (a programming error, not a condition) undoes what was written."""
+    from moto.dynamodb.exceptions import MockValidationException, TransactionCanceledException
+
+    done: list[tuple[str, dict[str, Any], Any]] = []
+    try:
+        for op_type, op, table_name, key, current in planned:
+            names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+            if op_type == "Put":
+                backend.put_item(table_name, op["Item"], expression_attribute_names=names)
+            elif op_type == "Delete":
+                backend.delete_item(table_name, key)
+            elif op_type == "Update":
+                backend.update_item(
+                    table_name,
+                    key,
+                    update_expression=op["UpdateExpression"],
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
+            else:
+                continue
+            done.append((table_name, key, current))
+    except Exception as exc:
+        for table_name, key, current in reversed(done):
+            if current is None:
+                backend.delete_item(table_name, key)
+            else:
+                backend.put_item(table_name, current.to_json()["Attributes"])
+        if isinstance(exc, MockValidationException):
+            raise
+        failed = [(type(exc).__name__, str(exc), None)] + [(None, None, None)] * (len(planned) - 1)
+        raise TransactionCanceledException(failed) from exc

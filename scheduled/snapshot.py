@@ -17,6 +17,11 @@ from typing import Any
 
 import boto3
 
+# Bumped when stored items change shape in a way the code does not read back
+# (version 2: counters that transactions ADD to live outside the JSON document).
+# A snapshot of another format is left alone and the run starts fresh.
+FORMAT = 2
+
 
 def _encode(value: Any) -> Any:
     """DynamoDB JSON with binary values base64-encoded, so that json can hold it."""
@@ -65,6 +70,7 @@ def save(state_dir: Path, tables: list[str], buckets: list[str]) -> dict[str, in
                 index.append({"key": obj["Key"], "file": f"{number}.bin", "content_type": got.get("ContentType", "")})
                 counts["objects"] += 1
         (folder / "_index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    (tmp / "format.txt").write_text(str(FORMAT), encoding="utf-8")
     (tmp / "saved_at.txt").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), encoding="utf-8")
     shutil.rmtree(state_dir, ignore_errors=True)
     os.replace(tmp, state_dir)
@@ -75,6 +81,8 @@ def restore(state_dir: Path, tables: list[str], buckets: list[str]) -> dict[str,
     """Load a saved state into freshly provisioned tables and buckets; unknown ones are skipped."""
     counts = {"items": 0, "objects": 0}
     if not state_dir.is_dir():
+        return counts
+    if saved_format(state_dir) != FORMAT:
         return counts
     ddb = boto3.client("dynamodb")
     for table in tables:
@@ -96,6 +104,13 @@ def restore(state_dir: Path, tables: list[str], buckets: list[str]) -> dict[str,
             s3.put_object(Bucket=bucket, Key=entry["key"], Body=(folder / entry["file"]).read_bytes(), **extra)
             counts["objects"] += 1
     return counts
+
+
+def saved_format(state_dir: Path) -> int:
+    try:
+        return int((state_dir / "format.txt").read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return 1
 
 
 def _write_batch(ddb: Any, table: str, items: list[dict[str, Any]]) -> None:

@@ -178,3 +178,18 @@ class Projection:
 @pytest.fixture
 def projection(aws: dict[str, str]) -> Projection:
     return Projection()
+
+
+def stop_execution(execution_arn: str) -> None:
+    """Stop a waiting state-machine execution; moto refuses (AttributeError) until its worker has started."""
+    import time
+
+    import boto3
+
+    for _ in range(100):
+        try:
+            boto3.client("stepfunctions").stop_execution(executionArn=execution_arn)
+            return
+        except AttributeError:
+            time.sleep(0.05)
+    raise AssertionError("the execution could not be stopped")

@@ -19,7 +19,7 @@ from chalicelib.store.deadlines import StepFunctionsTimer
 from chalicelib.store.sites import DynamoSiteStore
 from scheduled.emulation import LocalLambdaContext
 from scheduled.pumps import StreamPump
-from tests.conftest import Api
+from tests.conftest import Api, stop_execution
 
 LIMITS = {"per_order_cap_fen": 70_000_000, "per_plan_cap_fen": 90_000_000, "annual_category_cap_fen": 250_000_000}
 
@@ -106,7 +106,7 @@ def test_a_second_timer_for_the_same_change_is_not_started(api: Api, aws: dict[s
     timer.start(f"site-change-{change.id}", change.effective_at, task)
     executions = _executions(aws["DEADLINE_STATE_MACHINE_ARN"])
     assert len(executions) == 1
-    boto3.client("stepfunctions").stop_execution(executionArn=executions[0]["executionArn"])
+    stop_execution(executions[0]["executionArn"])
 
 
 @pytest.mark.slow

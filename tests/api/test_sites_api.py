@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib.domain.clock import china_date, utc_now
-from tests.conftest import Api
+from tests.conftest import Api, stop_execution
 
 LIMITS = {"per_order_cap_fen": 60_000_000, "per_plan_cap_fen": 120_000_000, "annual_category_cap_fen": 300_000_000}
 
@@ -117,7 +117,7 @@ def test_a_future_effective_date_schedules_the_change(api: Api, aws: dict[str, s
     status, listed = api.call("GET", "/sites/liaocheng/changes", as_user="liaocheng.finance")
     assert [c["id"] for c in listed["items"]] == [change["id"]]
     assert _audit(api)[0]["action"] == "site.limits.scheduled"
-    sfn.stop_execution(executionArn=executions[0]["executionArn"])
+    stop_execution(executions[0]["executionArn"])
 
 
 def test_cancelling_a_scheduled_change(api: Api) -> None:

@@ -15,7 +15,7 @@ from chalicelib.config import get_tables
 from chalicelib.domain.clock import china_date, utc_now
 from chalicelib.domain.uscc import make_uscc
 from scheduled.emulation import LocalLambdaContext
-from tests.conftest import Api
+from tests.conftest import Api, stop_execution
 
 USCC = make_uscc("91", "371525", "MA3N5T8P2")
 REGISTRATION: dict[str, Any] = {
@@ -178,7 +178,7 @@ def test_suspension_with_an_end_date_is_lifted_by_the_timer(api: Api, aws: dict[
     sfn = boto3.client("stepfunctions")
     [execution] = sfn.list_executions(stateMachineArn=aws["DEADLINE_STATE_MACHINE_ARN"])["executions"]
     event = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
-    sfn.stop_execution(executionArn=execution["executionArn"])
+    stop_execution(execution["executionArn"])
     handler = app_module.app.handler_map["on_deadline"]
     assert handler(event, LocalLambdaContext("on_deadline")) == {"status": "early"}
     with time_machine.travel(utc_now() + timedelta(days=2), tick=False):
