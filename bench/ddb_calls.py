@@ -16,8 +16,8 @@ def _models(base: type[Model]) -> Iterator[type[Model]]:
 
 
 def _clients() -> list[Any]:
-    """The botocore clients of every pynamodb model and of the store's own connections (this thread)."""
-    from chalicelib.store import models, tx
+    """The botocore clients of every pynamodb model, of the store's own connections (this thread) and of idempotency."""
+    from chalicelib.store import idempotency, models, tx
 
     found: dict[int, Any] = {}
     for name in dir(models):
@@ -28,6 +28,9 @@ def _clients() -> list[Any]:
                 found[id(client)] = client
     client = tx.connection().client
     found[id(client)] = client
+    records = idempotency.persistence_client()  # Idempotency-Key records, once a keyed request built it
+    if records is not None:
+        found[id(records)] = records
     return list(found.values())
 
 

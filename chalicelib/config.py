@@ -51,6 +51,8 @@ class Settings(NamedTuple):
     deadline_state_machine_arn: str
     stream_dlq_url: str
     integration_secret_id: str
+    event_bus_name: str
+    payment_secret_id: str
     max_body_bytes: int
 
 
@@ -85,6 +87,8 @@ def get_settings() -> Settings:
         deadline_state_machine_arn=_required("DEADLINE_STATE_MACHINE_ARN"),
         stream_dlq_url=_optional("STREAM_DLQ_URL"),
         integration_secret_id=_optional("INTEGRATION_SECRET_ID", "yuncai/plan-push"),
+        event_bus_name=_optional("EVENT_BUS_NAME", "yuncai-orders"),
+        payment_secret_id=_optional("PAYMENT_SECRET_ID", "yuncai/payment-notify"),
         max_body_bytes=int(_optional("MAX_BODY_BYTES", "65536")),
     )
 

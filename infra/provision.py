@@ -99,6 +99,19 @@ def provision_secrets(stage: str, template: Mapping[str, Any]) -> dict[str, str]
     return names
 
 
+def provision_event_buses(stage: str, template: Mapping[str, Any]) -> dict[str, str]:
+    """Custom EventBridge buses (the order events for the budget and payment systems)."""
+    events = boto3.client("events")
+    existing = {b["Name"] for b in events.list_event_buses()["EventBuses"]}
+    names = {}
+    for logical_id, resource in resources_of_type(dict(template), "AWS::Events::EventBus").items():
+        name = resource["Properties"]["Name"]["Fn::Sub"].replace("${AWS::StackName}", f"{APP_NAME}-{stage}")
+        if name not in existing:
+            events.create_event_bus(Name=name)
+        names[logical_id] = name
+    return names
+
+
 def provision_user_pool(stage: str, template: Mapping[str, Any]) -> tuple[str, str]:
     """The pool, its web client and its groups; returns (pool id, client id)."""
     idp = boto3.client("cognito-idp")
@@ -220,6 +233,7 @@ def provision(stage: str, env: Mapping[str, str]) -> dict[str, str]:
     provision_buckets(env, template)
     queues = provision_queues(stage, template)
     secret_names = provision_secrets(stage, template)
+    buses = provision_event_buses(stage, template)
     pool_id, client_id = provision_user_pool(stage, template)
     role_arn = _role_arn(stage)
     function_arns = provision_functions(stage, role_arn)
@@ -231,4 +245,6 @@ def provision(stage: str, env: Mapping[str, str]) -> dict[str, str]:
         "MAIN_TABLE_STREAM_ARN": streams["MainTable"],
         "STREAM_DLQ_URL": queues["StreamDeadLetterQueue"],
         "INTEGRATION_SECRET_ID": secret_names["IntegrationSecret"],
+        "EVENT_BUS_NAME": buses["OrderEventBus"],
+        "PAYMENT_SECRET_ID": secret_names["PaymentSecret"],
     }

@@ -10,16 +10,15 @@ from chalice.app import Blueprint, DynamoDBEvent, Rate
 from chalicelib.config import main_table_stream_arn
 from chalicelib.domain import site_admin, suppliers
 from chalicelib.domain.clock import to_iso, utc_now
-from chalicelib.domain.listings import listing_from_dict
 from chalicelib.domain.sites import public_view, site_from_dict
-from chalicelib.domain.suppliers import Supplier, supplier_from_dict
+from chalicelib.domain.suppliers import Supplier
 from chalicelib.observability import logger, metrics
 from chalicelib.store import catalog
-from chalicelib.store.listings import DynamoListingStore
+from chalicelib.store.listings import DynamoListingStore, listing_from_image
 from chalicelib.store.public_config import publish_site_config
 from chalicelib.store.reference import national_catalog
 from chalicelib.store.sites import DynamoSiteStore, cached_site
-from chalicelib.store.suppliers import DynamoSupplierStore
+from chalicelib.store.suppliers import DynamoSupplierStore, supplier_from_image
 
 bp = Blueprint(__name__)
 
@@ -74,13 +73,6 @@ def _decode(image: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: deserializer.deserialize(v) for k, v in image.items()}
 
 
-def _data(item: dict[str, Any] | None) -> dict[str, Any] | None:
-    if item is None:
-        return None
-    raw = item.get("data")
-    return json.loads(raw) if isinstance(raw, str) else None
-
-
 def _rating(supplier: Supplier | None) -> dict[str, Any]:
     if supplier is None:
         return {"count": 0, "average": None}
@@ -88,28 +80,23 @@ def _rating(supplier: Supplier | None) -> dict[str, Any]:
 
 
 def _project_listing_change(old_item: dict[str, Any] | None, new_item: dict[str, Any] | None) -> None:
-    old_data, new_data = _data(old_item), _data(new_item)
-    subject = new_data or old_data
+    old = listing_from_image(old_item) if old_item and "data" in old_item else None
+    new = listing_from_image(new_item) if new_item and "data" in new_item else None
+    subject = new or old
     if subject is None:
         return
-    site = cached_site(subject["site_id"])
-    supplier = DynamoSupplierStore().get(subject["supplier"]["uscc"])
+    supplier = DynamoSupplierStore().get(subject.supplier.uscc)
     catalog.project_listing(
-        site,
-        listing_from_dict(old_data) if old_data else None,
-        listing_from_dict(new_data) if new_data else None,
-        supplier is not None and supplier.is_active,
-        _rating(supplier),
+        cached_site(subject.site_id), old, new, supplier is not None and supplier.is_active, _rating(supplier)
     )
 
 
 def _project_supplier_change(old_item: dict[str, Any] | None, new_item: dict[str, Any] | None) -> None:
     """A supplier's status, name or rating shows on every one of its listings: re-project them all."""
-    old_data, new_data = _data(old_item), _data(new_item)
-    if new_data is None:
+    if not new_item or "data" not in new_item:
         return
-    supplier = supplier_from_dict(new_data)
-    old = supplier_from_dict(old_data) if old_data else None
+    supplier = supplier_from_image(new_item)
+    old = supplier_from_image(old_item) if old_item and "data" in old_item else None
     if old is not None and (old.status, old.profile.name, old.rating) == (
         supplier.status,
         supplier.profile.name,
@@ -118,6 +105,30 @@ def _project_supplier_change(old_item: dict[str, Any] | None, new_item: dict[str
         return
     for listing in DynamoListingStore().of_supplier_everywhere(supplier.uscc):
         catalog.project_listing(cached_site(listing.site_id), listing, listing, supplier.is_active, _rating(supplier))
+
+
+def _send_order_outputs(old_item: dict[str, Any] | None, new_item: dict[str, Any]) -> None:
+    """Documents that became due go to S3, then the event (which names them) to the order bus.
+
+    A failure raises, so the stream retries the record; both steps are idempotent.
+    """
+    from chalicelib.domain.order_documents import DocumentKind, document_key, is_due, render
+    from chalicelib.domain.order_events import event_for_transition
+    from chalicelib.domain.orders import order_from_dict
+    from chalicelib.store.order_outputs import publish, store_document
+
+    new = order_from_dict(json.loads(new_item["data"]))
+    old = order_from_dict(json.loads(old_item["data"])) if old_item and "data" in old_item else None
+    for kind in DocumentKind:
+        if is_due(new, kind) and (old is None or not is_due(old, kind)):
+            key = document_key(new.site_id, new.order_no, kind)
+            store_document(key, render(new, kind, cached_site(new.site_id).look.title))
+            logger.info("order document stored", extra={"order_no": new.order_no, "key": key})
+    event = event_for_transition(old, new)
+    if event is not None:
+        publish(event)
+        metrics.add_metric(name=event.detail_type, unit="Count", value=1)
+        logger.info("order event published", extra={"order_no": new.order_no, "detail_type": event.detail_type})
 
 
 @bp.on_dynamodb_record(stream_arn=main_table_stream_arn(), name="on_main_table_change", batch_size=50)
@@ -138,3 +149,5 @@ def on_main_table_change(event: DynamoDBEvent) -> None:
             _project_listing_change(old_item, new_item)
         elif kind == "supplier":
             _project_supplier_change(old_item, new_item)
+        elif kind == "order" and new_item is not None:
+            _send_order_outputs(old_item, new_item)

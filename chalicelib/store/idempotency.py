@@ -21,13 +21,14 @@ EXPIRES_AFTER_SECONDS = 24 * 3600
 _lock = threading.Lock()
 _runner: Any = None
 _config: Any = None
+_persistence: Any = None
 
 
 def _run(request: dict[str, Any], action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return action()
 
 
-def _build() -> tuple[Any, Any]:
+def _build() -> tuple[Any, Any, Any]:
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
         IdempotencyConfig,
@@ -42,7 +43,7 @@ def _build() -> tuple[Any, Any]:
     )
     persistence = DynamoDBPersistenceLayer(table_name=get_tables().idempotency)
     runner = idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)(_run)
-    return runner, config
+    return runner, config, persistence
 
 
 def run_once(
@@ -54,7 +55,7 @@ def run_once(
     lambda_context: Any = None,
 ) -> dict[str, Any]:
     """Run `action` once per (scope, key); without a key it simply runs."""
-    global _runner, _config
+    global _runner, _config, _persistence
     if not key:
         return action()
     if not KEY_PATTERN.match(key):
@@ -66,7 +67,7 @@ def run_once(
 
     with _lock:
         if _runner is None:
-            _runner, _config = _build()
+            _runner, _config, _persistence = _build()
     if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
         _config.register_lambda_context(lambda_context)
     try:
@@ -78,8 +79,13 @@ def run_once(
     return result
 
 
+def persistence_client() -> Any:
+    """The DynamoDB client of the idempotency records, once built (the benchmark counts its calls)."""
+    return None if _persistence is None else _persistence.client
+
+
 def reset() -> None:
     """Tests use a fresh moto backend per test; rebuild the persistence client."""
-    global _runner, _config
+    global _runner, _config, _persistence
     with _lock:
-        _runner, _config = None, None
+        _runner, _config, _persistence = None, None, None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.listings import Listing, ListingStatus, listing_from_dict, listing_to_dict
@@ -42,11 +45,30 @@ def _item(listing: Listing) -> ListingItem:
         status=listing.status.value,
         version=listing.version,
         data=listing_to_dict(listing),
+        stock=listing.draft.stock,
+        sales=listing.sales,
     )
 
 
-def _listing(item: ListingItem) -> Listing:
-    return listing_from_dict(item.data)
+def _with_counters(data: dict[str, Any], stock: Any, sales: Any, version: Any) -> Listing:
+    """The document, with the counters orders change in place (stock, sales, version) taken as they stand."""
+    listing = listing_from_dict(data)
+    return listing._replace(draft=listing.draft._replace(stock=int(stock)), sales=int(sales), version=int(version))
+
+
+def listing_from_item(item: ListingItem) -> Listing:
+    return _with_counters(item.data, item.stock, item.sales, item.version)
+
+
+def listing_from_image(image: dict[str, Any]) -> Listing:
+    """A listing from a stream record's (deserialised) image."""
+    data = json.loads(image["data"])
+    return _with_counters(
+        data,
+        image.get("stock", data["stock"]),
+        image.get("sales", data.get("sales", 0)),
+        image.get("version", data["version"]),
+    )
 
 
 class DynamoListingStore:
@@ -54,14 +76,14 @@ class DynamoListingStore:
 
     def get(self, site_id: str, listing_id: str) -> Listing | None:
         try:
-            return _listing(ListingItem.get(listing_pk(site_id, listing_id), "LISTING"))
+            return listing_from_item(ListingItem.get(listing_pk(site_id, listing_id), "LISTING"))
         except ListingItem.DoesNotExist:
             return None
 
     def get_many(self, site_id: str, listing_ids: list[str]) -> list[Listing]:
         """One BatchGetItem; order follows listing_ids, missing ones are left out."""
         keys = [(listing_pk(site_id, i), "LISTING") for i in dict.fromkeys(listing_ids)]
-        found = {i.listing_id: _listing(i) for i in ListingItem.batch_get(keys) if isinstance(i, ListingItem)}
+        found = {i.listing_id: listing_from_item(i) for i in ListingItem.batch_get(keys) if isinstance(i, ListingItem)}
         return [found[i] for i in listing_ids if i in found]
 
     def create(self, listing: Listing, audit: AuditEvent) -> None:
@@ -104,14 +126,14 @@ class DynamoListingStore:
         items = ListingItem.gsi1.query(
             f"{PROVINCE_SCOPE}#SUPPLIER#{supplier_uscc}#LISTINGS", ListingItem.gsi1sk.startswith(f"{site_id}#")
         )
-        found = [_listing(i) for i in items if isinstance(i, ListingItem)]
+        found = [listing_from_item(i) for i in items if isinstance(i, ListingItem)]
         if status is not None:
             found = [x for x in found if x.status is status]
         return sorted(found, key=lambda x: x.updated_at, reverse=True)
 
     def of_supplier_everywhere(self, supplier_uscc: str) -> list[Listing]:
         items = ListingItem.gsi1.query(f"{PROVINCE_SCOPE}#SUPPLIER#{supplier_uscc}#LISTINGS")
-        return [_listing(i) for i in items if isinstance(i, ListingItem)]
+        return [listing_from_item(i) for i in items if isinstance(i, ListingItem)]
 
     def by_status(
         self, site_id: str, status: ListingStatus, limit: int, cursor: str | None
@@ -119,5 +141,5 @@ class DynamoListingStore:
         partition = f"{site_id}#LISTINGS#{status.value}"
         start = decode_cursor(cursor, {"gsi2pk": partition})
         result = ListingItem.gsi2.query(partition, scan_index_forward=False, limit=limit, last_evaluated_key=start)
-        found = [_listing(i) for i in result if isinstance(i, ListingItem)]
+        found = [listing_from_item(i) for i in result if isinstance(i, ListingItem)]
         return found, encode_cursor(result.last_evaluated_key)

@@ -12,6 +12,10 @@ Key layout of the main table (every tenant key starts with the tenant id):
     {site}#PLAN#{plan_no}      PLAN                   a purchase plan
     {site}#CAP#{org}#{year}#{level2}  CAP             a buyer's annual cap usage per 二级品目
     {site}#SEQ#{name}          SEQ                    a number sequence (self-built plan numbers)
+    {site}#ORDER#{order_no}    ORDER                  an order
+    {site}#ORDER#{order_no}    RATING#{target}        a rating of that order (one per direction)
+    {site}#FOLLOWUP#{order_no}#{target}  FOLLOWUP     a poor rating to follow up
+    {site}#STATS               RATINGS                the site's rating counters
     shandong#NONCE#{nonce}     NONCE                  a used integration nonce (TTL expires_at)
 
     GSI1 shandong#SITES         {site}                    list of sites
@@ -23,6 +27,10 @@ Key layout of the main table (every tenant key starts with the tenant id):
     GSI2 shandong#SUSPENSION_DUE {until}#{uscc}            suspensions that end on a date (sparse)
     GSI2 {site}#LISTINGS#{status} {updated_at}#{id}        a site's listings by status (review queue)
     GSI2 {site}#PLANS           {created_at}#{plan_no}     a site's plans
+    GSI1 {site}#ORG#{uscc}#ORDERS  {created_at}#{order_no} a buyer unit's orders
+    GSI2 shandong#SUPPLIER#{uscc}#ORDERS  {site}#{created_at}#{order_no}  a supplier's orders
+    GSI3 {site}#ORDERS          {created_at}#{order_no}    a site's orders
+    GSI1 {site}#FOLLOWUPS#{status}  {opened_at}#{order_no}  poor ratings to follow up
 
 The catalog table is the buyers' read index, written only by the projection
 (see chalicelib/domain/catalog_index.py for its partitions).
@@ -68,6 +76,15 @@ class _Gsi2(GlobalSecondaryIndex[Any]):  # type: ignore[no-untyped-call]
     gsi2sk = UnicodeAttribute(range_key=True)
 
 
+class _Gsi3(GlobalSecondaryIndex[Any]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
 class MainItem(Model):
     """Every item of the main table; `kind` picks the subclass on reads."""
 
@@ -81,8 +98,11 @@ class MainItem(Model):
     gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
     gsi1 = _Gsi1()
     gsi2 = _Gsi2()
+    gsi3 = _Gsi3()
 
 
 class SiteConfigItem(MainItem, discriminator="site_config"):
@@ -114,6 +134,9 @@ class SupplierItem(MainItem, discriminator="supplier"):
     status = UnicodeAttribute()
     version = NumberAttribute()
     data = JSONAttribute()
+    # Ratings are added by order transactions (ADD), so they live outside the JSON document.
+    rating_votes = NumberAttribute(default=0)
+    rating_stars = NumberAttribute(default=0)
 
 
 class ListingItem(MainItem, discriminator="listing"):
@@ -123,6 +146,9 @@ class ListingItem(MainItem, discriminator="listing"):
     status = UnicodeAttribute()
     version = NumberAttribute()
     data = JSONAttribute()
+    # Orders take and give back stock and count sales (ADD), so these live outside the JSON document.
+    stock = NumberAttribute(default=0)
+    sales = NumberAttribute(default=0)
 
 
 class UniqueKeyItem(MainItem, discriminator="unique_key"):
@@ -136,10 +162,44 @@ class PlanItem(MainItem, discriminator="plan"):
     status = UnicodeAttribute()
     version = NumberAttribute()
     data = JSONAttribute()
+    # Orders commit against the budget (ADD, conditional), so the amounts live outside the JSON document.
+    budget_fen = NumberAttribute(default=0)
+    committed_fen = NumberAttribute(default=0)
 
 
 class CapUsageItem(MainItem, discriminator="cap_usage"):
-    used_fen = NumberAttribute(default=0)
+    used_fen = NumberAttribute(default=0)  # plans accepted this year in the 二级品目
+    spent_fen = NumberAttribute(default=0)  # orders placed this year in the 二级品目
+
+
+class OrderItem(MainItem, discriminator="order"):
+    site_id = UnicodeAttribute()
+    order_no = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
+class RatingItem(MainItem, discriminator="rating"):
+    target = UnicodeAttribute()
+    stars = NumberAttribute()
+    data = JSONAttribute()
+
+
+class FollowupItem(MainItem, discriminator="followup"):
+    status = UnicodeAttribute()
+    data = JSONAttribute()
+
+
+class SiteStatsItem(MainItem, discriminator="site_stats"):
+    """Counters of a site, added to by transactions: ratings by direction ({target}_total, {target}_good)."""
+
+    supplier_total = NumberAttribute(default=0)
+    supplier_good = NumberAttribute(default=0)
+    mall_total = NumberAttribute(default=0)
+    mall_good = NumberAttribute(default=0)
+    buyer_total = NumberAttribute(default=0)
+    buyer_good = NumberAttribute(default=0)
 
 
 class SequenceItem(MainItem, discriminator="sequence"):

@@ -7,19 +7,15 @@ from datetime import date
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.plans import CapUsage, Plan, PlanStatus, plan_from_dict, plan_to_dict
-from chalicelib.domain.principals import PROVINCE_SCOPE
 from chalicelib.store.models import CapUsageItem, NonceItem, PlanItem, SequenceItem
+from chalicelib.store.nonces import nonce_pk, nonce_used
 from chalicelib.store.paging import decode_cursor, encode_cursor
 from chalicelib.store.tx import AuditedWrite
 
 _VERSION_CONFLICT = Conflict("采购计划已被修改，请刷新后重试", code="VERSION_CONFLICT")
 
 
-def _nonce_pk(nonce: str) -> str:
-    return f"{PROVINCE_SCOPE}#NONCE#{nonce}"
-
-
-def _usage_pk(site_id: str, buyer_uscc: str, year: int, level2: str) -> str:
+def usage_pk(site_id: str, buyer_uscc: str, year: int, level2: str) -> str:
     return f"{site_id}#CAP#{buyer_uscc}#{year}#{level2}"
 
 
@@ -37,7 +33,14 @@ def _item(plan: Plan) -> PlanItem:
         status=plan.status.value,
         version=plan.version,
         data=plan_to_dict(plan),
+        budget_fen=plan.budget_fen,
+        committed_fen=plan.committed_fen,
     )
+
+
+def plan_from_item(item: PlanItem) -> Plan:
+    """The document, with what orders have committed taken as it stands."""
+    return plan_from_dict(item.data)._replace(committed_fen=int(item.committed_fen), version=int(item.version))
 
 
 class DynamoPlanStore:
@@ -45,13 +48,13 @@ class DynamoPlanStore:
 
     def get(self, site_id: str, plan_no: str) -> Plan | None:
         try:
-            return plan_from_dict(PlanItem.get(f"{site_id}#PLAN#{plan_no}", "PLAN").data)
+            return plan_from_item(PlanItem.get(f"{site_id}#PLAN#{plan_no}", "PLAN"))
         except PlanItem.DoesNotExist:
             return None
 
     def usage(self, site_id: str, buyer_uscc: str, year: int, level2_code: str) -> CapUsage:
         try:
-            used = int(CapUsageItem.get(_usage_pk(site_id, buyer_uscc, year, level2_code), "CAP").used_fen)
+            used = int(CapUsageItem.get(usage_pk(site_id, buyer_uscc, year, level2_code), "CAP").used_fen)
         except CapUsageItem.DoesNotExist:
             used = 0
         return CapUsage(buyer_uscc, year, level2_code, used)
@@ -60,7 +63,7 @@ class DynamoPlanStore:
         if cap is None:
             return
         usage, limit = cap
-        item = CapUsageItem(pk=_usage_pk(site_id, usage.buyer_uscc, usage.year, usage.level2_code), sk="CAP")
+        item = CapUsageItem(pk=usage_pk(site_id, usage.buyer_uscc, usage.year, usage.level2_code), sk="CAP")
         # The read that checked the limit may be stale: the write re-checks it atomically.
         condition = CapUsageItem.used_fen.does_not_exist() | (CapUsageItem.used_fen <= limit - amount)
         write.update(
@@ -82,18 +85,14 @@ class DynamoPlanStore:
         if nonce is not None:
             value, expires_at = nonce
             write.put(
-                NonceItem(pk=_nonce_pk(value), sk="NONCE", expires_at=expires_at),
+                NonceItem(pk=nonce_pk(value), sk="NONCE", expires_at=expires_at),
                 NonceItem.pk.does_not_exist(),
                 Conflict("请求已处理过（nonce 重复）", code="NONCE_USED"),
             )
         write.commit()
 
     def nonce_used(self, nonce: str) -> bool:
-        try:
-            NonceItem.get(_nonce_pk(nonce), "NONCE")
-        except NonceItem.DoesNotExist:
-            return False
-        return True
+        return nonce_used(nonce)
 
     def save(self, plan: Plan, previous: Plan, audit: AuditEvent, cap: tuple[CapUsage, int] | None) -> None:
         write = AuditedWrite(audit)
@@ -127,5 +126,5 @@ class DynamoPlanStore:
         result = index.query(  # type: ignore[attr-defined]
             partition, filter_condition=condition, scan_index_forward=False, limit=limit, last_evaluated_key=start
         )
-        found = [plan_from_dict(i.data) for i in result if isinstance(i, PlanItem)]
+        found = [plan_from_item(i) for i in result if isinstance(i, PlanItem)]
         return found, encode_cursor(result.last_evaluated_key)

@@ -16,13 +16,13 @@ _VERSION_CONFLICT = Conflict("站点配置已被他人修改，请刷新后重�
 _CHANGE_NOT_PENDING = Conflict("该预约修改已生效或已撤销", code="CHANGE_NOT_PENDING")
 
 
-def _site_pk(site_id: str) -> str:
+def site_pk(site_id: str) -> str:
     return f"{site_id}#SITE"
 
 
 def _config_item(site: SiteConfig) -> SiteConfigItem:
     return SiteConfigItem(
-        pk=_site_pk(site.id),
+        pk=site_pk(site.id),
         sk="CONFIG",
         gsi1pk=f"{PROVINCE_KEY}#SITES",
         gsi1sk=site.id,
@@ -36,7 +36,7 @@ def _config_item(site: SiteConfig) -> SiteConfigItem:
 def _change_item(change: ScheduledChange) -> SiteChangeItem:
     pending = change.status is ChangeStatus.PENDING
     return SiteChangeItem(
-        pk=_site_pk(change.site_id),
+        pk=site_pk(change.site_id),
         sk=f"CHANGE#{change.id}",
         # Only pending changes sit on the due index, so the sweep reads just those.
         gsi1pk=f"{PROVINCE_KEY}#CHANGE_DUE" if pending else None,
@@ -94,7 +94,7 @@ class DynamoSiteStore:
 
     def get(self, site_id: str) -> SiteConfig | None:
         try:
-            item = SiteConfigItem.get(_site_pk(site_id), "CONFIG")
+            item = SiteConfigItem.get(site_pk(site_id), "CONFIG")
         except SiteConfigItem.DoesNotExist:
             return None
         return site_from_dict(item.data)
@@ -120,13 +120,13 @@ class DynamoSiteStore:
 
     def get_change(self, site_id: str, change_id: str) -> ScheduledChange | None:
         try:
-            item = SiteChangeItem.get(_site_pk(site_id), f"CHANGE#{change_id}")
+            item = SiteChangeItem.get(site_pk(site_id), f"CHANGE#{change_id}")
         except SiteChangeItem.DoesNotExist:
             return None
         return _change_from_item(item)
 
     def list_changes(self, site_id: str) -> list[ScheduledChange]:
-        items = SiteChangeItem.query(_site_pk(site_id), SiteChangeItem.sk.startswith("CHANGE#"))
+        items = SiteChangeItem.query(site_pk(site_id), SiteChangeItem.sk.startswith("CHANGE#"))
         changes = [_change_from_item(i) for i in items if isinstance(i, SiteChangeItem)]
         return sorted(changes, key=lambda c: (c.effective_at, c.requested_at), reverse=True)
 

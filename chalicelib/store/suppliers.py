@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
+from typing import Any
 
 from chalicelib.config import get_settings
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict, InvalidInput
 from chalicelib.domain.principals import PROVINCE_SCOPE, Role
-from chalicelib.domain.suppliers import Supplier, SupplierStatus, supplier_from_dict, supplier_to_dict
+from chalicelib.domain.suppliers import Rating, Supplier, SupplierStatus, supplier_from_dict, supplier_to_dict
 from chalicelib.store.aws import client
 from chalicelib.store.models import SupplierItem
 from chalicelib.store.paging import decode_cursor, encode_cursor
@@ -35,7 +37,23 @@ def _item(supplier: Supplier) -> SupplierItem:
         status=supplier.status.value,
         version=supplier.version,
         data=supplier_to_dict(supplier),
+        rating_votes=supplier.rating.votes,
+        rating_stars=supplier.rating.stars,
     )
+
+
+def supplier_from_item(item: SupplierItem) -> Supplier:
+    """The document, with the ratings orders have added taken as they stand."""
+    return supplier_from_dict(item.data)._replace(
+        rating=Rating(int(item.rating_votes), int(item.rating_stars)), version=int(item.version)
+    )
+
+
+def supplier_from_image(image: dict[str, Any]) -> Supplier:
+    """A supplier from a stream record's (deserialised) image."""
+    supplier = supplier_from_dict(json.loads(image["data"]))
+    votes, stars = int(image.get("rating_votes", 0)), int(image.get("rating_stars", 0))
+    return supplier._replace(rating=Rating(votes, stars), version=int(image.get("version", supplier.version)))
 
 
 class DynamoSupplierStore:
@@ -46,12 +64,12 @@ class DynamoSupplierStore:
             item = SupplierItem.get(supplier_pk(uscc), "PROFILE")
         except SupplierItem.DoesNotExist:
             return None
-        return supplier_from_dict(item.data)
+        return supplier_from_item(item)
 
     def get_many(self, codes: list[str]) -> dict[str, Supplier]:
         """One BatchGetItem for up to 100 suppliers."""
         keys = [(supplier_pk(c), "PROFILE") for c in dict.fromkeys(codes)]
-        return {i.uscc: supplier_from_dict(i.data) for i in SupplierItem.batch_get(keys) if isinstance(i, SupplierItem)}
+        return {i.uscc: supplier_from_item(i) for i in SupplierItem.batch_get(keys) if isinstance(i, SupplierItem)}
 
     def create(self, supplier: Supplier, audit: AuditEvent) -> None:
         write = AuditedWrite(audit)
@@ -71,12 +89,12 @@ class DynamoSupplierStore:
         partition = f"{PROVINCE_SCOPE}#SUPPLIERS#{status.value}"
         start = decode_cursor(cursor, {"gsi1pk": partition})
         result = SupplierItem.gsi1.query(partition, scan_index_forward=False, limit=limit, last_evaluated_key=start)
-        found = [supplier_from_dict(i.data) for i in result if isinstance(i, SupplierItem)]
+        found = [supplier_from_item(i) for i in result if isinstance(i, SupplierItem)]
         return found, encode_cursor(result.last_evaluated_key)
 
     def due_reinstatements(self, now_iso: str) -> list[Supplier]:
         items = SupplierItem.gsi2.query(f"{PROVINCE_SCOPE}#SUSPENSION_DUE", SupplierItem.gsi2sk <= f"{now_iso}#~")
-        return [supplier_from_dict(i.data) for i in items if isinstance(i, SupplierItem)]
+        return [supplier_from_item(i) for i in items if isinstance(i, SupplierItem)]
 
 
 class CognitoSupplierAccounts:
