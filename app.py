@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice.app import Chalice, ConvertToMiddleware, Response
 
-from chalicelib.handlers import auth, catalog, events, listings, orgs, plans, sites, suppliers
+from chalicelib.handlers import auth, catalog, events, listings, orders, orgs, plans, sites, suppliers
 from chalicelib.http import internal_error_response
 from chalicelib.observability import logger, metrics
 
@@ -18,7 +18,7 @@ app.register_middleware(
     ConvertToMiddleware(functools.partial(metrics.log_metrics, capture_cold_start_metric=True)), "all"
 )
 
-for blueprint in (auth.bp, sites.bp, orgs.bp, suppliers.bp, listings.bp, catalog.bp, plans.bp, events.bp):
+for blueprint in (auth.bp, sites.bp, orgs.bp, suppliers.bp, listings.bp, catalog.bp, plans.bp, orders.bp, events.bp):
     app.register_blueprint(blueprint)
 
 # Chalice answers a few cases before any view runs (wrong method, non-JSON

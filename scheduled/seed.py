@@ -124,6 +124,20 @@ def demo_users(site_ids: list[str]) -> list[DemoUser]:
                 site_district,
             )
         )
+        if site_id == "liaocheng":
+            # A county unit too: what one buyer unit may see of another's plans and orders is tested with it.
+            county_name, county, county_kind = LIAOCHENG_BUYERS[3]
+            users.append(
+                DemoUser(
+                    "liaocheng.buyer2",
+                    "孙丽",
+                    Role.BUYER,
+                    site_id,
+                    demo_uscc(county_name, county, county_kind),
+                    county_name,
+                    county,
+                )
+            )
         center = CENTER_NAMES[site_id]
         users.append(
             DemoUser(

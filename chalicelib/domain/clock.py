@@ -34,3 +34,8 @@ def china_midnight(day: date) -> datetime:
 
 def china_date(moment: datetime) -> date:
     return moment.astimezone(CHINA_TZ).date()
+
+
+def china_date_text(iso: str) -> str:
+    """A stored UTC timestamp as the China calendar day, e.g. 2024-01-15."""
+    return china_date(parse_iso(iso)).isoformat()

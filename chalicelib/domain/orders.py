@@ -1,0 +1,693 @@
+"""Orders (订单): direct purchase (直购) from a plan, fulfilment, acceptance, settlement, termination.
+
+One order per supplier. Placing it is one all-or-nothing write: the order,
+the plan's committed amount (never above its budget), the buyer's yearly
+spending in the plan's 二级品目 (never above the site's cap), each listing's
+stock (never below zero, and only while on sale), a check that the supplier
+is still active, and the audit event. Declining, cancelling or terminating an
+order gives the budget, the cap and the stock back in the same way.
+
+    待确认 → 已确认 (supplier) → 已发货 → 已验收 (buyer) → 已结算 (payment)
+    待确认 → 已拒单 (supplier, reason) | 已撤销 (buyer)
+    已确认/已发货 → 终止申请 (buyer) → 已终止 (operator approves) | back (operator rejects)
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, NamedTuple, Protocol
+
+from chalicelib.domain.audit import AuditEvent, new_event
+from chalicelib.domain.clock import china_date, to_iso
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.listings import Listing, ListingStatus
+from chalicelib.domain.money import format_wan, format_yuan
+from chalicelib.domain.plans import Plan, PlanStatus, level2_of
+from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
+from chalicelib.domain.sites import PurchaseMethod, SiteConfig
+from chalicelib.domain.suppliers import Supplier
+
+ENTITY_ORDER = "order"
+ORDER_NO_PATTERN = re.compile(r"^YC\d{18}$")
+MAX_LINES = 20
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending_confirmation"
+    CONFIRMED = "confirmed"
+    SHIPPED = "shipped"
+    ACCEPTED = "accepted"
+    SETTLED = "settled"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    TERMINATED = "terminated"
+
+    @property
+    def label(self) -> str:
+        return {
+            OrderStatus.PENDING: "待确认",
+            OrderStatus.CONFIRMED: "已确认",
+            OrderStatus.SHIPPED: "已发货",
+            OrderStatus.ACCEPTED: "已验收",
+            OrderStatus.SETTLED: "已结算",
+            OrderStatus.DECLINED: "已拒单",
+            OrderStatus.CANCELLED: "已撤销",
+            OrderStatus.TERMINATED: "已终止",
+        }[self]
+
+    @property
+    def releases_budget(self) -> bool:
+        return self in (OrderStatus.DECLINED, OrderStatus.CANCELLED, OrderStatus.TERMINATED)
+
+
+class TerminationStatus(StrEnum):
+    NONE = "none"
+    REQUESTED = "requested"
+    REJECTED = "rejected"
+    APPROVED = "approved"
+
+
+class OrderLine(NamedTuple):
+    listing_id: str
+    name: str
+    brand: str
+    model: str
+    category_id: str
+    catalog_code: str
+    unit_price_fen: int
+    quantity: int
+
+    @property
+    def amount_fen(self) -> int:
+        return self.unit_price_fen * self.quantity
+
+
+class Delivery(NamedTuple):
+    address: str
+    contact: str
+    phone: str
+    expected_date: str  # YYYY-MM-DD
+
+
+class Termination(NamedTuple):
+    status: TerminationStatus = TerminationStatus.NONE
+    reason: str = ""
+    requested_at: str = ""
+    decision: str = ""
+    decided_at: str = ""
+
+
+class Order(NamedTuple):
+    order_no: str
+    site_id: str
+    plan_no: str
+    level2_code: str
+    year: int
+    buyer_uscc: str
+    buyer_name: str
+    buyer_district: str
+    buyer_user: str
+    supplier_uscc: str
+    supplier_name: str
+    lines: tuple[OrderLine, ...]
+    delivery: Delivery
+    note: str
+    status: OrderStatus
+    status_reason: str
+    termination: Termination
+    acceptance_note: str
+    payment_voucher: str
+    created_at: str
+    updated_at: str
+    version: int
+    milestones: dict[str, str]  # status → when it was reached (for documents and the timeline)
+
+    @property
+    def total_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+
+class OrderInputs(NamedTuple):
+    """Everything placing an order reads: the site and the plan together, then the rest together."""
+
+    site: SiteConfig | None
+    plan: Plan | None
+    supplier: Supplier | None
+    listings: dict[str, Listing]
+    spent_fen: int  # the buyer's orders this year in the plan's 二级品目
+
+
+class Release(NamedTuple):
+    """What an order gives back when it ends early."""
+
+    plan_no: str
+    buyer_uscc: str
+    year: int
+    level2_code: str
+    amount_fen: int
+    stock: tuple[tuple[str, int], ...]  # (listing id, quantity) to put back; empty once shipped
+
+
+class OrderStore(Protocol):
+    def inputs(
+        self, site_id: str, plan_no: str, supplier_uscc: str, listing_ids: list[str], buyer_uscc: str, year: int
+    ) -> OrderInputs:
+        """The site's rules and the plan (one read), then the supplier, the listings and the
+        buyer's spending this year in the plan's 二级品目 (one read)."""
+
+    def place(self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent) -> None:
+        """The order and everything it takes, in one transaction; Conflict names what ran out."""
+
+    def get(self, site_id: str, order_no: str) -> Order | None: ...
+
+    def transition(
+        self,
+        order: Order,
+        previous: Order,
+        audit: AuditEvent,
+        release: Release | None = None,
+        nonce: tuple[str, int] | None = None,
+    ) -> None:
+        """Save a new state conditional on the previous version, releasing budget and stock if given,
+        and remembering a signed request's nonce (until the given time) in the same write."""
+
+
+class NewOrder(NamedTuple):
+    plan_no: str
+    supplier_uscc: str
+    lines: tuple[tuple[str, int], ...]  # (listing id, quantity)
+    delivery: Delivery
+    note: str
+
+
+# ---------------------------------------------------------------- placing
+
+
+def _problem(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "message": message}
+
+
+def _lines(site: SiteConfig, new: NewOrder, inputs: OrderInputs, plan: Plan, district: str) -> list[OrderLine]:
+    problems: list[dict[str, str]] = []
+    lines: list[OrderLine] = []
+    for index, (listing_id, quantity) in enumerate(new.lines):
+        listing = inputs.listings.get(listing_id)
+        where = f"lines.{index}"
+        if listing is None or listing.site_id != site.id:
+            problems.append(_problem(where, "商品不存在"))
+            continue
+        name = listing.draft.name
+        if listing.status is not ListingStatus.ACTIVE:
+            problems.append(_problem(where, f"“{name}”已下架，不能下单"))
+        elif listing.supplier.uscc != new.supplier_uscc:
+            problems.append(_problem(where, f"“{name}”不是该供应商的商品（每个供应商单独下单）"))
+        elif level2_of(listing.catalog_code) != plan.level2_code:
+            problems.append(
+                _problem(where, f"“{name}”（{listing.catalog_code}）不属于采购计划的品目（{plan.level2_code}）")
+            )
+        elif listing.draft.stock < quantity:
+            problems.append(_problem(where, f"“{name}”库存不足：现有 {listing.draft.stock}，需要 {quantity}"))
+        elif district and district not in listing.draft.delivery_districts:
+            problems.append(_problem(where, f"“{name}”不配送到您所在的区划"))
+        else:
+            draft = listing.draft
+            lines.append(
+                OrderLine(
+                    listing_id,
+                    draft.name,
+                    draft.brand,
+                    draft.model,
+                    draft.category_id,
+                    listing.catalog_code,
+                    draft.price_fen,
+                    quantity,
+                )
+            )
+    if problems:
+        raise RuleViolation("；".join(p["message"] for p in problems), code="ORDER_LINES_REFUSED", details=problems)
+    return lines
+
+
+def _check_money(site: SiteConfig, plan: Plan, total: int, spent: int) -> None:
+    cap = site.limits.per_order_cap_fen
+    if total > cap:
+        raise RuleViolation(
+            f"超出单笔订单限额：限额 {format_wan(cap)} 万元，本订单 {format_wan(total)} 万元",
+            code="LIMIT_EXCEEDED",
+            details={"limit": "per_order", "limit_fen": cap, "used_fen": 0, "left_fen": cap, "requested_fen": total},
+        )
+    if total > plan.balance_fen:
+        raise RuleViolation(
+            f"采购计划可用余额不足：余额 {format_yuan(plan.balance_fen)} 元，本订单 {format_yuan(total)} 元",
+            code="PLAN_BALANCE_INSUFFICIENT",
+            details={"balance_fen": plan.balance_fen, "requested_fen": total},
+        )
+    annual = site.limits.annual_category_cap_fen
+    if spent + total > annual:
+        raise RuleViolation(
+            f"超出本年度该品目采购限额：限额 {format_wan(annual)} 万元，已采购 {format_wan(spent)} 万元，"
+            f"剩余 {format_wan(max(annual - spent, 0))} 万元",
+            code="LIMIT_EXCEEDED",
+            details={
+                "limit": "annual_category",
+                "limit_fen": annual,
+                "used_fen": spent,
+                "left_fen": max(annual - spent, 0),
+                "requested_fen": total,
+            },
+        )
+
+
+def new_order_no(now: datetime) -> str:
+    """YC + yyyymmdd + 10 digits: 20 characters, unique by a random part (writes check absence)."""
+    return f"YC{china_date(now):%Y%m%d}{uuid.uuid4().int % 10**10:010d}"
+
+
+def place(
+    store: OrderStore, site_id: str, buyer: Principal, new: NewOrder, now: datetime, request_id: str = ""
+) -> Order:
+    """Check everything the order needs, then write it all at once; returns the order placed."""
+    if not 1 <= len(new.lines) <= MAX_LINES or len({lid for lid, _ in new.lines}) != len(new.lines):
+        raise InvalidInput(
+            f"一张订单须有 1 至 {MAX_LINES} 种不同的商品",
+            code="VALIDATION_FAILED",
+            details=[_problem("lines", "商品重复或种数不对")],
+        )
+    year = china_date(now).year
+    inputs = store.inputs(site_id, new.plan_no, new.supplier_uscc, [lid for lid, _ in new.lines], buyer.org_id, year)
+    site = inputs.site
+    if site is None:
+        raise NotFound(f"站点 {site_id} 不存在", code="SITE_NOT_FOUND")
+    if PurchaseMethod.DIRECT not in site.methods:
+        raise RuleViolation(f"{site.short_name}站点未开通直购", code="METHOD_DISABLED")
+    plan = inputs.plan
+    if plan is None or plan.buyer_uscc != buyer.org_id:
+        raise NotFound("采购计划不存在", code="PLAN_NOT_FOUND")
+    if plan.status is not PlanStatus.ACCEPTED:
+        raise Conflict(f"采购计划当前状态为“{plan.status.label}”，接收后才能下单", code="PLAN_NOT_ACCEPTED")
+    supplier = inputs.supplier
+    if supplier is None or not supplier.is_active:
+        raise Conflict("该供应商当前不可交易", code="SUPPLIER_NOT_ACTIVE")
+    lines = _lines(site, new, inputs, plan, buyer.district)
+    total = sum(line.amount_fen for line in lines)
+    _check_money(site, plan, total, inputs.spent_fen)
+    order = Order(
+        order_no=new_order_no(now),
+        site_id=site.id,
+        plan_no=plan.plan_no,
+        level2_code=plan.level2_code,
+        year=year,
+        buyer_uscc=buyer.org_id,
+        buyer_name=buyer.org_name,
+        buyer_district=buyer.district,
+        buyer_user=buyer.username,
+        supplier_uscc=supplier.uscc,
+        supplier_name=supplier.profile.name,
+        lines=tuple(lines),
+        delivery=new.delivery,
+        note=new.note,
+        status=OrderStatus.PENDING,
+        status_reason="",
+        termination=Termination(),
+        acceptance_note="",
+        payment_voucher="",
+        created_at=to_iso(now),
+        updated_at=to_iso(now),
+        version=1,
+        milestones={OrderStatus.PENDING.value: to_iso(now)},
+    )
+    audit = _event(
+        order,
+        "order.placed",
+        f"直购下单，金额 {format_yuan(total)} 元（计划 {plan.plan_no}）",
+        buyer.as_actor(),
+        now,
+        None,
+        order_to_dict(order),
+        request_id,
+    )
+    store.place(order, site.limits.annual_category_cap_fen, plan.budget_fen, audit)
+    return order
+
+
+# ---------------------------------------------------------------- after placing
+
+
+def _event(
+    order: Order,
+    action: str,
+    summary: str,
+    actor: dict[str, str],
+    at: datetime,
+    before: Any,
+    after: Any,
+    request_id: str = "",
+) -> AuditEvent:
+    return new_event(
+        tenant=order.site_id,
+        entity_type=ENTITY_ORDER,
+        entity_id=order.order_no,
+        action=action,
+        summary=summary,
+        actor=actor,
+        at=at,
+        before=before,
+        after=after,
+        request_id=request_id,
+        context={"buyer": order.buyer_uscc, "supplier": order.supplier_uscc, "total_fen": order.total_fen},
+    )
+
+
+def _view_state(order: Order) -> dict[str, Any]:
+    return {"status": order.status.value, "reason": order.status_reason, "termination": order.termination.status.value}
+
+
+def check_visible(order: Order, principal: Principal) -> None:
+    """An order is seen by its buyer unit, its supplier, and the site's operator and finance.
+
+    Others are told it does not exist, so that order numbers cannot be probed.
+    """
+    allowed = (
+        principal.role in (Role.CENTER_ADMIN, Role.FINANCE, Role.PROVINCE_ADMIN)
+        or (principal.role is Role.BUYER and order.buyer_uscc == principal.org_id)
+        or (principal.role is Role.SUPPLIER and order.supplier_uscc == principal.org_id)
+    )
+    if not allowed:
+        raise NotFound("订单不存在", code="ORDER_NOT_FOUND")
+
+
+def visible_order(store: OrderStore, principal: Principal, site_id: str, order_no: str) -> Order:
+    order = store.get(site_id, order_no) if ORDER_NO_PATTERN.match(order_no) else None
+    if order is None:
+        raise NotFound("订单不存在", code="ORDER_NOT_FOUND")
+    check_visible(order, principal)
+    return order
+
+
+def _require(order: Order, allowed: set[OrderStatus], doing: str) -> None:
+    if order.status not in allowed:
+        raise Conflict(
+            f"订单当前状态为“{order.status.label}”，不能{doing}",
+            code="ORDER_STATUS_CONFLICT",
+            details={"status": order.status.value},
+        )
+    if order.termination.status is TerminationStatus.REQUESTED:
+        raise Conflict("订单有待审核的终止申请，处理前不能继续", code="TERMINATION_PENDING")
+
+
+def _require_party(order: Order, principal: Principal, role: Role) -> None:
+    own = principal.org_id == (order.buyer_uscc if role is Role.BUYER else order.supplier_uscc)
+    if principal.role is not role or not own:
+        who = "采购人" if role is Role.BUYER else "供应商"
+        raise Forbidden(f"只有订单的{who}可以执行此操作", code="NOT_ORDER_PARTY")
+
+
+def _release(order: Order, restock: bool) -> Release:
+    stock = tuple((line.listing_id, line.quantity) for line in order.lines) if restock else ()
+    return Release(order.plan_no, order.buyer_uscc, order.year, order.level2_code, order.total_fen, stock)
+
+
+def _touched(order: Order, now: datetime, **changes: Any) -> Order:
+    status = changes.get("status", order.status)
+    milestones = order.milestones if status is order.status else {**order.milestones, status.value: to_iso(now)}
+    return order._replace(**changes, updated_at=to_iso(now), version=order.version + 1, milestones=milestones)
+
+
+def _reason(reason: str, doing: str) -> str:
+    if not reason.strip():
+        raise InvalidInput(f"{doing}须填写原因", code="REASON_REQUIRED", details=[_problem("reason", "必填")])
+    return reason.strip()
+
+
+def confirm(store: OrderStore, supplier: Principal, order: Order, now: datetime) -> Order:
+    _require_party(order, supplier, Role.SUPPLIER)
+    _require(order, {OrderStatus.PENDING}, "确认")
+    updated = _touched(order, now, status=OrderStatus.CONFIRMED)
+    store.transition(
+        updated,
+        order,
+        _event(
+            order,
+            "order.confirmed",
+            "供应商确认订单",
+            supplier.as_actor(),
+            now,
+            _view_state(order),
+            _view_state(updated),
+        ),
+    )
+    return updated
+
+
+def decline(store: OrderStore, supplier: Principal, order: Order, reason: str, now: datetime) -> Order:
+    _require_party(order, supplier, Role.SUPPLIER)
+    _require(order, {OrderStatus.PENDING}, "拒单")
+    why = _reason(reason, "拒单")
+    updated = _touched(order, now, status=OrderStatus.DECLINED, status_reason=why)
+    audit = _event(
+        order,
+        "order.declined",
+        f"供应商拒单：{why}（释放预算 {format_yuan(order.total_fen)} 元）",
+        supplier.as_actor(),
+        now,
+        _view_state(order),
+        _view_state(updated),
+    )
+    store.transition(updated, order, audit, _release(order, restock=True))
+    return updated
+
+
+def cancel(store: OrderStore, buyer: Principal, order: Order, reason: str, now: datetime) -> Order:
+    _require_party(order, buyer, Role.BUYER)
+    _require(order, {OrderStatus.PENDING}, "撤销（供应商确认后请申请终止）")
+    why = _reason(reason, "撤销")
+    updated = _touched(order, now, status=OrderStatus.CANCELLED, status_reason=why)
+    audit = _event(
+        order,
+        "order.cancelled",
+        f"采购人撤销订单：{why}",
+        buyer.as_actor(),
+        now,
+        _view_state(order),
+        _view_state(updated),
+    )
+    store.transition(updated, order, audit, _release(order, restock=True))
+    return updated
+
+
+def ship(store: OrderStore, supplier: Principal, order: Order, note: str, now: datetime) -> Order:
+    _require_party(order, supplier, Role.SUPPLIER)
+    _require(order, {OrderStatus.CONFIRMED}, "发货")
+    updated = _touched(order, now, status=OrderStatus.SHIPPED, status_reason=note.strip())
+    store.transition(
+        updated,
+        order,
+        _event(
+            order,
+            "order.shipped",
+            f"供应商发货{('：' + note.strip()) if note.strip() else ''}",
+            supplier.as_actor(),
+            now,
+            _view_state(order),
+            _view_state(updated),
+        ),
+    )
+    return updated
+
+
+def accept(store: OrderStore, buyer: Principal, order: Order, note: str, now: datetime) -> Order:
+    _require_party(order, buyer, Role.BUYER)
+    _require(order, {OrderStatus.SHIPPED}, "验收")
+    updated = _touched(order, now, status=OrderStatus.ACCEPTED, acceptance_note=note.strip())
+    audit = _event(
+        order,
+        "order.accepted",
+        f"采购人验收通过{('：' + note.strip()) if note.strip() else ''}",
+        buyer.as_actor(),
+        now,
+        _view_state(order),
+        {**_view_state(updated), "note": note.strip()},
+    )
+    store.transition(updated, order, audit)
+    return updated
+
+
+def request_termination(store: OrderStore, buyer: Principal, order: Order, reason: str, now: datetime) -> Order:
+    _require_party(order, buyer, Role.BUYER)
+    _require(order, {OrderStatus.CONFIRMED, OrderStatus.SHIPPED}, "申请终止")
+    why = _reason(reason, "申请终止")
+    updated = _touched(order, now, termination=Termination(TerminationStatus.REQUESTED, why, to_iso(now)))
+    audit = _event(
+        order,
+        "order.termination_requested",
+        f"采购人申请终止订单：{why}",
+        buyer.as_actor(),
+        now,
+        _view_state(order),
+        _view_state(updated),
+    )
+    store.transition(updated, order, audit)
+    return updated
+
+
+def decide_termination(
+    store: OrderStore, operator: Principal, order: Order, approve: bool, decision: str, now: datetime
+) -> Order:
+    if order.termination.status is not TerminationStatus.REQUESTED:
+        raise Conflict("该订单没有待审核的终止申请", code="NO_TERMINATION_REQUEST")
+    reason = decision.strip()
+    if approve:
+        termination = order.termination._replace(
+            status=TerminationStatus.APPROVED, decision=reason, decided_at=to_iso(now)
+        )
+        updated = _touched(
+            order, now, status=OrderStatus.TERMINATED, status_reason=order.termination.reason, termination=termination
+        )
+        audit = _event(
+            order,
+            "order.terminated",
+            f"采购中心同意终止订单（释放预算 {format_yuan(order.total_fen)} 元）",
+            operator.as_actor(),
+            now,
+            _view_state(order),
+            _view_state(updated),
+        )
+        # Goods already shipped are not back on the shelf: only unshipped stock is restored.
+        store.transition(updated, order, audit, _release(order, restock=order.status is OrderStatus.CONFIRMED))
+    else:
+        why = _reason(reason, "驳回终止申请")
+        termination = order.termination._replace(
+            status=TerminationStatus.REJECTED, decision=why, decided_at=to_iso(now)
+        )
+        updated = _touched(order, now, termination=termination)
+        audit = _event(
+            order,
+            "order.termination_rejected",
+            f"采购中心驳回终止申请：{why}",
+            operator.as_actor(),
+            now,
+            _view_state(order),
+            _view_state(updated),
+        )
+        store.transition(updated, order, audit)
+    return updated
+
+
+def settle(
+    store: OrderStore, order: Order, paid_fen: int, voucher: str, now: datetime, nonce: tuple[str, int] | None = None
+) -> Order:
+    """The payment system reports the order paid (国库集中支付)."""
+    if order.status is OrderStatus.SETTLED and order.payment_voucher == voucher:
+        return order  # the same report again
+    _require(order, {OrderStatus.ACCEPTED}, "结算")
+    if paid_fen != order.total_fen:
+        raise RuleViolation(
+            f"支付金额 {format_yuan(paid_fen)} 元与订单金额 {format_yuan(order.total_fen)} 元不一致",
+            code="PAYMENT_AMOUNT_MISMATCH",
+        )
+    updated = _touched(order, now, status=OrderStatus.SETTLED, payment_voucher=voucher)
+    audit = _event(
+        order,
+        "order.settled",
+        f"支付完成，凭证号 {voucher}，金额 {format_yuan(paid_fen)} 元",
+        SYSTEM_ACTOR,
+        now,
+        _view_state(order),
+        {**_view_state(updated), "voucher": voucher},
+    )
+    store.transition(updated, order, audit, nonce=nonce)
+    return updated
+
+
+def available_actions(order: Order, principal: Principal) -> list[str]:
+    """What this caller may do with the order now (the UI shows these buttons; the API checks again)."""
+    pending_termination = order.termination.status is TerminationStatus.REQUESTED
+    is_buyer = principal.role is Role.BUYER and principal.org_id == order.buyer_uscc
+    is_supplier = principal.role is Role.SUPPLIER and principal.org_id == order.supplier_uscc
+    actions: list[str] = []
+    if is_supplier and order.status is OrderStatus.PENDING:
+        actions += ["confirm", "decline"]
+    if is_supplier and order.status is OrderStatus.CONFIRMED and not pending_termination:
+        actions.append("ship")
+    if is_buyer and order.status is OrderStatus.PENDING:
+        actions.append("cancel")
+    if is_buyer and order.status is OrderStatus.SHIPPED and not pending_termination:
+        actions.append("accept")
+    if is_buyer and order.status in (OrderStatus.CONFIRMED, OrderStatus.SHIPPED) and not pending_termination:
+        actions.append("request_termination")
+    if principal.role in (Role.CENTER_ADMIN, Role.PROVINCE_ADMIN) and pending_termination:
+        actions.append("decide_termination")
+    if order.status in (OrderStatus.ACCEPTED, OrderStatus.SETTLED) and (is_buyer or is_supplier):
+        actions.append("rate")
+    return actions
+
+
+# ---------------------------------------------------------------- (de)serialisation
+
+
+def order_to_dict(order: Order) -> dict[str, Any]:
+    return {
+        "order_no": order.order_no,
+        "site_id": order.site_id,
+        "plan_no": order.plan_no,
+        "level2_code": order.level2_code,
+        "year": order.year,
+        "buyer": {
+            "uscc": order.buyer_uscc,
+            "name": order.buyer_name,
+            "district": order.buyer_district,
+            "user": order.buyer_user,
+        },
+        "supplier": {"uscc": order.supplier_uscc, "name": order.supplier_name},
+        "lines": [{**line._asdict(), "amount_fen": line.amount_fen} for line in order.lines],
+        "total_fen": order.total_fen,
+        "delivery": order.delivery._asdict(),
+        "note": order.note,
+        "status": order.status.value,
+        "status_reason": order.status_reason,
+        "termination": {**order.termination._asdict(), "status": order.termination.status.value},
+        "acceptance_note": order.acceptance_note,
+        "payment_voucher": order.payment_voucher,
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+        "version": order.version,
+        "milestones": dict(order.milestones),
+    }
+
+
+def order_from_dict(raw: dict[str, Any]) -> Order:
+    termination = raw.get("termination") or {}
+    return Order(
+        order_no=raw["order_no"],
+        site_id=raw["site_id"],
+        plan_no=raw["plan_no"],
+        level2_code=raw["level2_code"],
+        year=int(raw["year"]),
+        buyer_uscc=raw["buyer"]["uscc"],
+        buyer_name=raw["buyer"]["name"],
+        buyer_district=raw["buyer"].get("district", ""),
+        buyer_user=raw["buyer"].get("user", ""),
+        supplier_uscc=raw["supplier"]["uscc"],
+        supplier_name=raw["supplier"]["name"],
+        lines=tuple(OrderLine(**{k: v for k, v in line.items() if k != "amount_fen"}) for line in raw["lines"]),
+        delivery=Delivery(**raw["delivery"]),
+        note=raw.get("note", ""),
+        status=OrderStatus(raw["status"]),
+        status_reason=raw.get("status_reason", ""),
+        termination=Termination(
+            TerminationStatus(termination.get("status", "none")),
+            termination.get("reason", ""),
+            termination.get("requested_at", ""),
+            termination.get("decision", ""),
+            termination.get("decided_at", ""),
+        ),
+        acceptance_note=raw.get("acceptance_note", ""),
+        payment_voucher=raw.get("payment_voucher", ""),
+        created_at=raw["created_at"],
+        updated_at=raw["updated_at"],
+        version=int(raw["version"]),
+        milestones=dict(raw.get("milestones") or {}),
+    )

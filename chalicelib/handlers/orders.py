@@ -1,0 +1,277 @@
+"""Direct-purchase orders: placing, fulfilment, acceptance, termination, payment, ratings, follow-ups."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.domain import orders, ratings
+from chalicelib.domain.errors import Conflict, NotFound, Unauthenticated
+from chalicelib.domain.order_documents import DocumentKind, document_key, is_due, render
+from chalicelib.domain.principals import Role
+from chalicelib.domain.signing import TOLERANCE_SECONDS, verify
+from chalicelib.http import Reply, RequestContext, api_route
+from chalicelib.observability import logger, metrics
+from chalicelib.store.audit_log import DynamoAuditLog
+from chalicelib.store.orders import DynamoOrderStore
+from chalicelib.store.ratings import DynamoRatingStore
+from chalicelib.store.sites import cached_site
+
+bp = Blueprint(__name__)
+
+BUYER = frozenset({Role.BUYER})
+SUPPLIER = frozenset({Role.SUPPLIER})
+OPERATOR = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
+PARTIES = frozenset({Role.BUYER, Role.SUPPLIER})
+ORDER_READERS = frozenset({Role.BUYER, Role.SUPPLIER, Role.CENTER_ADMIN, Role.FINANCE, Role.PROVINCE_ADMIN})
+
+
+def order_view(order: orders.Order, ctx: RequestContext) -> dict[str, Any]:
+    view = orders.order_to_dict(order)
+    view.update(
+        status_label=order.status.label,
+        actions=orders.available_actions(order, ctx.user),
+        documents=[{"kind": k.value, "label": k.label} for k in DocumentKind if is_due(order, k)],
+    )
+    return view
+
+
+def _order(ctx: RequestContext, site_id: str, order_no: str) -> orders.Order:
+    return orders.visible_order(DynamoOrderStore(), ctx.user, site_id, order_no)
+
+
+# ---------------------------------------------------------------- placing and listing
+
+
+@api_route(bp, "/sites/{site_id}/orders", methods=("POST",), roles=BUYER)
+def place_order(ctx: RequestContext, site_id: str) -> Reply:
+    """直购下单: one order for one supplier's listings, paid from one accepted plan."""
+    from chalicelib.schemas.orders import NewOrderBody
+    from chalicelib.store.idempotency import run_once
+
+    body = ctx.body(NewOrderBody)
+
+    def create() -> dict[str, Any]:
+        new = orders.NewOrder(
+            plan_no=body.plan_no,
+            supplier_uscc=body.supplier_uscc,
+            lines=tuple((line.listing_id, line.quantity) for line in body.lines),
+            delivery=orders.Delivery(
+                body.delivery.address,
+                body.delivery.contact,
+                body.delivery.phone,
+                body.delivery.expected_date.isoformat(),
+            ),
+            note=body.note,
+        )
+        order = orders.place(DynamoOrderStore(), site_id, ctx.user, new, ctx.now, ctx.request_id)
+        metrics.add_metric(name="OrderPlaced", unit="Count", value=1)
+        logger.info("order placed", extra={"order_no": order.order_no, "total_fen": order.total_fen})
+        return order_view(order, ctx)
+
+    result = run_once(
+        scope=f"{site_id}#{ctx.user.user_id}#place_order",
+        key=ctx.header("idempotency-key") or None,
+        body=json.loads(body.model_dump_json()),
+        action=create,
+        lambda_context=ctx.lambda_context,
+    )
+    return Reply(result, status=201)
+
+
+@api_route(bp, "/sites/{site_id}/orders", roles=ORDER_READERS)
+def list_orders(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """A buyer sees its unit's orders, a supplier its own, the operator and finance the site's."""
+    from chalicelib.schemas.orders import OrderQuery
+
+    query = ctx.query(OrderQuery)
+    store = DynamoOrderStore()
+    user = ctx.user
+    if user.role is Role.BUYER:
+        found, cursor = store.list_for_buyer(site_id, user.org_id, query.status, query.limit, query.cursor)
+    elif user.role is Role.SUPPLIER:
+        found, cursor = store.list_for_supplier(site_id, user.org_id, query.status, query.limit, query.cursor)
+    else:
+        found, cursor = store.list_for_site(site_id, query.status, query.limit, query.cursor)
+    return {"items": [order_view(o, ctx) for o in found], "next_cursor": cursor}
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}", roles=ORDER_READERS)
+def order_detail(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
+    """The order, its ratings and its full audit timeline: two Queries."""
+    store = DynamoOrderStore()
+    order, given = store.get_with_ratings(site_id, order_no) if orders.ORDER_NO_PATTERN.match(order_no) else (None, [])
+    if order is None:
+        raise NotFound("订单不存在", code="ORDER_NOT_FOUND")
+    orders.check_visible(order, ctx.user)
+    timeline = DynamoAuditLog().entity_history(site_id, orders.ENTITY_ORDER, order_no)
+    return {**order_view(order, ctx), "ratings": given, "timeline": timeline}
+
+
+# ---------------------------------------------------------------- the supplier
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/confirm", methods=("POST",), roles=SUPPLIER)
+def confirm_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
+    store = DynamoOrderStore()
+    return order_view(orders.confirm(store, ctx.user, _order(ctx, site_id, order_no), ctx.now), ctx)
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/decline", methods=("POST",), roles=SUPPLIER)
+def decline_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
+    from chalicelib.schemas.orders import ReasonBody
+
+    body = ctx.body(ReasonBody)
+    order = orders.decline(DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.reason, ctx.now)
+    return order_view(order, ctx)
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/ship", methods=("POST",), roles=SUPPLIER)
+def ship_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
+    from chalicelib.schemas.orders import NoteBody
+
+    body = ctx.body(NoteBody)
+    order = orders.ship(DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.note, ctx.now)
+    return order_view(order, ctx)
+
+
+# ---------------------------------------------------------------- the buyer
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/accept", methods=("POST",), roles=BUYER)
+def accept_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
+    from chalicelib.schemas.orders import NoteBody
+
+    body = ctx.body(NoteBody)
+    order = orders.accept(DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.note, ctx.now)
+    metrics.add_metric(name="OrderAccepted", unit="Count", value=1)
+    return order_view(order, ctx)
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/cancel", methods=("POST",), roles=BUYER)
+def cancel_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
+    from chalicelib.schemas.orders import ReasonBody
+
+    body = ctx.body(ReasonBody)
+    order = orders.cancel(DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.reason, ctx.now)
+    return order_view(order, ctx)
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/termination", methods=("POST",), roles=BUYER)
+def request_termination(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
+    from chalicelib.schemas.orders import ReasonBody
+
+    body = ctx.body(ReasonBody)
+    order = orders.request_termination(
+        DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.reason, ctx.now
+    )
+    return order_view(order, ctx)
+
+
+# ---------------------------------------------------------------- the site operator
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/termination/decision", methods=("POST",), roles=OPERATOR)
+def decide_termination(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
+    from chalicelib.schemas.orders import TerminationDecisionBody
+
+    body = ctx.body(TerminationDecisionBody)
+    order = orders.decide_termination(
+        DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.approve, body.decision, ctx.now
+    )
+    return order_view(order, ctx)
+
+
+# ---------------------------------------------------------------- documents
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/documents/{kind}", roles=ORDER_READERS)
+def order_document(ctx: RequestContext, site_id: str, order_no: str, kind: str) -> dict[str, Any]:
+    """A short-lived link to the 订单确认单 or 验收单 in the reports bucket."""
+    from chalicelib.store.order_outputs import DOWNLOAD_EXPIRES_SECONDS, document_exists, document_url, store_document
+
+    order = _order(ctx, site_id, order_no)
+    document = next((k for k in DocumentKind if k.value == kind), None)
+    if document is None:
+        raise NotFound("没有这种订单文档（confirmation 或 acceptance）", code="DOCUMENT_NOT_FOUND")
+    if not is_due(order, document):
+        raise Conflict(f"订单尚未到“{document.label}”生成的环节", code="DOCUMENT_NOT_DUE")
+    key = document_key(site_id, order_no, document)
+    if not document_exists(key):
+        # The stream writes it moments after the transition; a reader who is quicker gets the same bytes now.
+        store_document(key, render(order, document, cached_site(site_id).look.title))
+    file_name = f"{document.label}-{order_no}.html"
+    return {"url": document_url(key, file_name), "file_name": file_name, "expires_in": DOWNLOAD_EXPIRES_SECONDS}
+
+
+# ---------------------------------------------------------------- ratings and follow-ups
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/ratings", methods=("POST",), roles=PARTIES)
+def rate_order(ctx: RequestContext, site_id: str, order_no: str) -> Reply:
+    from chalicelib.schemas.orders import RatingBody
+
+    body = ctx.body(RatingBody)
+    order = _order(ctx, site_id, order_no)
+    rating = ratings.rate(DynamoRatingStore(), ctx.user, order, body.target, body.stars, body.comment, ctx.now)
+    metrics.add_metric(name="OrderRated", unit="Count", value=1)
+    return Reply(ratings.rating_to_dict(rating), status=201)
+
+
+@api_route(bp, "/sites/{site_id}/ratings/summary", roles=ORDER_READERS)
+def rating_summary(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """The site's 好评率 by direction (good = 4–5 stars)."""
+    cached_site(site_id)  # a site that does not exist is a 404, not an empty summary
+    return {"site_id": site_id, "ratings": ratings.summary(DynamoRatingStore().site_counts(site_id))}
+
+
+@api_route(bp, "/sites/{site_id}/followups", roles=OPERATOR)
+def list_followups(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.orders import FollowupQuery
+
+    query = ctx.query(FollowupQuery)
+    found, cursor = DynamoRatingStore().list_followups(site_id, query.status, query.limit, query.cursor)
+    return {"items": [ratings.followup_to_dict(f) for f in found], "next_cursor": cursor}
+
+
+@api_route(bp, "/sites/{site_id}/followups/{order_no}/{target}/close", methods=("POST",), roles=OPERATOR)
+def close_followup(ctx: RequestContext, site_id: str, order_no: str, target: str) -> dict[str, Any]:
+    from chalicelib.schemas.orders import FollowupCloseBody
+
+    body = ctx.body(FollowupCloseBody)
+    rated = next((t for t in ratings.RatingTarget if t.value == target), None)
+    if rated is None or not orders.ORDER_NO_PATTERN.match(order_no):
+        raise NotFound("回访记录不存在", code="FOLLOWUP_NOT_FOUND")
+    closed = ratings.close_followup(DynamoRatingStore(), ctx.user, site_id, order_no, rated, body.note, ctx.now)
+    return ratings.followup_to_dict(closed)
+
+
+# ---------------------------------------------------------------- the payment system
+
+
+@api_route(bp, "/integration/payments", methods=("POST",))
+def payment_notice(ctx: RequestContext) -> dict[str, Any]:
+    """国库集中支付 reports an accepted order paid (HMAC-signed like the plan push, its own key)."""
+    from chalicelib.schemas.orders import PaymentNoticeBody
+    from chalicelib.store.nonces import nonce_used
+    from chalicelib.store.secrets import payment_secret
+
+    timestamp = ctx.header("x-yuncai-timestamp")
+    nonce = ctx.header("x-yuncai-nonce")
+    moment = verify(payment_secret(), timestamp, nonce, ctx.header("x-yuncai-signature"), ctx.raw_body, time.time())
+    if nonce_used(nonce):
+        raise Unauthenticated("请求已处理过（nonce 重复），疑似重放", code="REQUEST_REPLAYED")
+    body = ctx.body(PaymentNoticeBody)
+    store = DynamoOrderStore()
+    order = store.get(body.site_id, body.order_no)
+    if order is None:
+        raise NotFound("订单不存在", code="ORDER_NOT_FOUND")
+    # A nonce is remembered for twice the tolerance: after that the timestamp check refuses a replay anyway.
+    settled = orders.settle(
+        store, order, body.paid_fen, body.voucher_no, ctx.now, (nonce, moment + 2 * TOLERANCE_SECONDS)
+    )
+    logger.info("order settled", extra={"order_no": settled.order_no, "voucher": body.voucher_no})
+    return {"order_no": settled.order_no, "status": settled.status.value, "payment_voucher": settled.payment_voucher}

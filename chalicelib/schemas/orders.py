@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from chalicelib.domain.orders import MAX_LINES, OrderStatus
+from chalicelib.domain.ratings import RatingTarget
+from chalicelib.validation import QueryParams, StrictBody
+
+MAX_QUANTITY = 100_000
+
+
+class OrderLineBody(StrictBody):
+    listing_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
+
+
+class DeliveryBody(StrictBody):
+    address: str = Field(min_length=4, max_length=200)
+    contact: str = Field(min_length=2, max_length=30)
+    phone: str = Field(pattern=r"^[0-9\-+ ]{7,20}$")
+    expected_date: date
+
+
+class NewOrderBody(StrictBody):
+    plan_no: str = Field(pattern=r"^(\d{20}|ZJ\d{18})$")
+    supplier_uscc: str = Field(min_length=18, max_length=18)
+    lines: list[OrderLineBody] = Field(min_length=1, max_length=MAX_LINES)
+    delivery: DeliveryBody
+    note: str = Field(default="", max_length=500)
+
+
+class ReasonBody(StrictBody):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class NoteBody(StrictBody):
+    note: str = Field(default="", max_length=500)
+
+
+class TerminationDecisionBody(StrictBody):
+    approve: bool
+    decision: str = Field(default="", max_length=500)
+
+
+class RatingBody(StrictBody):
+    target: RatingTarget
+    stars: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=500)
+
+
+class FollowupCloseBody(StrictBody):
+    note: str = Field(min_length=1, max_length=500)
+
+
+class PaymentNoticeBody(StrictBody):
+    """The treasury payment system reports an order paid (国库集中支付)."""
+
+    site_id: str = Field(pattern=r"^[a-z]{2,20}$")
+    order_no: str = Field(pattern=r"^YC\d{18}$")
+    paid_fen: int = Field(gt=0, le=10**13)
+    voucher_no: str = Field(pattern=r"^[A-Za-z0-9\-]{4,40}$")
+    paid_on: date
+
+
+class OrderQuery(QueryParams):
+    status: OrderStatus | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)
+
+
+class FollowupQuery(QueryParams):
+    status: Literal["open", "closed"] = "open"
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)

@@ -1,0 +1,253 @@
+"""Orders in the main table: placing one is a single transaction with everything it takes.
+
+Reads for placing an order: the plan (GetItem), then the supplier, the
+listings and the buyer's yearly spending counter together (BatchGetItem).
+The transaction re-checks every one of those reads as a condition, because
+they may be stale by the time it runs; DynamoDB then applies all or nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.expressions.condition import Condition
+
+from chalicelib.domain.audit import AuditEvent
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.listings import ListingStatus
+from chalicelib.domain.orders import Order, OrderInputs, OrderStatus, Release, order_from_dict, order_to_dict
+from chalicelib.domain.plans import PlanStatus
+from chalicelib.domain.principals import PROVINCE_SCOPE
+from chalicelib.domain.sites import site_from_dict
+from chalicelib.domain.suppliers import SupplierStatus
+from chalicelib.store.listings import listing_from_item, listing_pk
+from chalicelib.store.models import (
+    CapUsageItem,
+    ListingItem,
+    MainItem,
+    NonceItem,
+    OrderItem,
+    PlanItem,
+    RatingItem,
+    SiteConfigItem,
+    SupplierItem,
+)
+from chalicelib.store.nonces import nonce_pk
+from chalicelib.store.paging import decode_cursor, encode_cursor
+from chalicelib.store.plans import plan_from_item, usage_pk
+from chalicelib.store.sites import site_pk
+from chalicelib.store.suppliers import supplier_from_item, supplier_pk
+from chalicelib.store.tx import AuditedWrite
+
+_VERSION_CONFLICT = Conflict("订单已被他人处理，请刷新后重试", code="VERSION_CONFLICT")
+
+
+def order_pk(site_id: str, order_no: str) -> str:
+    return f"{site_id}#ORDER#{order_no}"
+
+
+def buyer_orders_pk(site_id: str, buyer_uscc: str) -> str:
+    return f"{site_id}#ORG#{buyer_uscc}#ORDERS"
+
+
+def supplier_orders_pk(supplier_uscc: str) -> str:
+    return f"{PROVINCE_SCOPE}#SUPPLIER#{supplier_uscc}#ORDERS"
+
+
+def site_orders_pk(site_id: str) -> str:
+    return f"{site_id}#ORDERS"
+
+
+def _item(order: Order) -> OrderItem:
+    sort = f"{order.created_at}#{order.order_no}"
+    return OrderItem(
+        pk=order_pk(order.site_id, order.order_no),
+        sk="ORDER",
+        gsi1pk=buyer_orders_pk(order.site_id, order.buyer_uscc),
+        gsi1sk=sort,
+        # A supplier sells on every site: its index sorts by site first, so one site is a key prefix.
+        gsi2pk=supplier_orders_pk(order.supplier_uscc),
+        gsi2sk=f"{order.site_id}#{sort}",
+        gsi3pk=site_orders_pk(order.site_id),
+        gsi3sk=sort,
+        site_id=order.site_id,
+        order_no=order.order_no,
+        status=order.status.value,
+        version=order.version,
+        data=order_to_dict(order),
+    )
+
+
+class DynamoOrderStore:
+    """Implements domain.orders.OrderStore."""
+
+    # ------------------------------------------------------------ placing
+
+    def inputs(
+        self, site_id: str, plan_no: str, supplier_uscc: str, listing_ids: list[str], buyer_uscc: str, year: int
+    ) -> OrderInputs:
+        site, plan = None, None
+        # The site's rules are read with the order, not from a cache: a limit that changed at
+        # midnight applies to the first order after it.
+        for first in MainItem.batch_get([(site_pk(site_id), "CONFIG"), (f"{site_id}#PLAN#{plan_no}", "PLAN")]):
+            if isinstance(first, SiteConfigItem):
+                site = site_from_dict(first.data)
+            elif isinstance(first, PlanItem):
+                plan = plan_from_item(first)
+        if site is None or plan is None:
+            return OrderInputs(site, plan, None, {}, 0)
+        keys = [(supplier_pk(supplier_uscc), "PROFILE"), (usage_pk(site_id, buyer_uscc, year, plan.level2_code), "CAP")]
+        keys += [(listing_pk(site_id, listing_id), "LISTING") for listing_id in dict.fromkeys(listing_ids)]
+        supplier, spent, listings = None, 0, {}
+        # MainItem.batch_get returns each item as its own subclass (the `kind` discriminator).
+        for item in MainItem.batch_get(keys):
+            if isinstance(item, SupplierItem):
+                supplier = supplier_from_item(item)
+            elif isinstance(item, CapUsageItem):
+                spent = int(item.spent_fen or 0)
+            elif isinstance(item, ListingItem):
+                listing = listing_from_item(item)
+                listings[listing.id] = listing
+        return OrderInputs(site, plan, supplier, listings, spent)
+
+    def place(self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent) -> None:
+        total = order.total_fen
+        write = AuditedWrite(audit)
+        write.put(_item(order), OrderItem.pk.does_not_exist(), Conflict("订单号冲突，请重试", code="ORDER_NO_CONFLICT"))
+        # Condition expressions cannot do arithmetic: the budget is fixed once a plan is accepted, so the
+        # highest committed amount that still leaves room for this order is a constant.
+        write.update(
+            PlanItem(pk=f"{order.site_id}#PLAN#{order.plan_no}", sk="PLAN"),
+            [PlanItem.committed_fen.add(total), PlanItem.version.add(1)],
+            (PlanItem.status == PlanStatus.ACCEPTED.value) & (PlanItem.committed_fen <= plan_budget_fen - total),
+            Conflict("采购计划可用余额不足（刚被其他订单占用），请刷新后重试", code="PLAN_BALANCE_INSUFFICIENT"),
+        )
+        write.update(
+            CapUsageItem(pk=usage_pk(order.site_id, order.buyer_uscc, order.year, order.level2_code), sk="CAP"),
+            # An update may create the item: it must carry its discriminator like a put would.
+            [CapUsageItem.spent_fen.add(total), CapUsageItem.kind.set(CapUsageItem)],
+            CapUsageItem.spent_fen.does_not_exist() | (CapUsageItem.spent_fen <= annual_cap_fen - total),
+            Conflict("超出本年度该品目采购限额（刚被其他订单占用），请刷新后重试", code="LIMIT_EXCEEDED"),
+        )
+        for line in order.lines:
+            write.update(
+                ListingItem(pk=listing_pk(order.site_id, line.listing_id), sk="LISTING"),
+                [
+                    ListingItem.stock.add(-line.quantity),
+                    ListingItem.sales.add(line.quantity),
+                    ListingItem.version.add(1),
+                ],
+                (ListingItem.status == ListingStatus.ACTIVE.value) & (ListingItem.stock >= line.quantity),
+                Conflict(f"“{line.name}”库存不足或已下架，请刷新后重试", code="STOCK_INSUFFICIENT"),
+            )
+        write.check(
+            SupplierItem,
+            supplier_pk(order.supplier_uscc),
+            "PROFILE",
+            SupplierItem.status == SupplierStatus.ACTIVE.value,
+            Conflict("该供应商当前不可交易", code="SUPPLIER_NOT_ACTIVE"),
+        )
+        write.commit()
+
+    # ------------------------------------------------------------ after placing
+
+    def get(self, site_id: str, order_no: str) -> Order | None:
+        try:
+            return order_from_dict(OrderItem.get(order_pk(site_id, order_no), "ORDER").data)
+        except OrderItem.DoesNotExist:
+            return None
+
+    def get_with_ratings(self, site_id: str, order_no: str) -> tuple[Order | None, list[dict[str, Any]]]:
+        """The order and its ratings: one Query on the order's partition."""
+        order, ratings = None, []
+        for item in MainItem.query(order_pk(site_id, order_no)):
+            if isinstance(item, OrderItem):
+                order = order_from_dict(item.data)
+            elif isinstance(item, RatingItem):
+                ratings.append(item.data)
+        return order, ratings
+
+    def transition(
+        self,
+        order: Order,
+        previous: Order,
+        audit: AuditEvent,
+        release: Release | None = None,
+        nonce: tuple[str, int] | None = None,
+    ) -> None:
+        write = AuditedWrite(audit)
+        write.put(_item(order), OrderItem.version == previous.version, _VERSION_CONFLICT)
+        if release is not None:
+            self._release(write, order.site_id, release)
+        if nonce is not None:
+            value, expires_at = nonce
+            write.put(
+                NonceItem(pk=nonce_pk(value), sk="NONCE", expires_at=expires_at),
+                NonceItem.pk.does_not_exist(),
+                Conflict("请求已处理过（nonce 重复）", code="NONCE_USED"),
+            )
+        write.commit()
+
+    @staticmethod
+    def _release(write: AuditedWrite, site_id: str, release: Release) -> None:
+        """Give back what the order took. The counters only go down by what this order added."""
+        write.update(
+            PlanItem(pk=f"{site_id}#PLAN#{release.plan_no}", sk="PLAN"),
+            [PlanItem.committed_fen.add(-release.amount_fen), PlanItem.version.add(1)],
+            PlanItem.committed_fen >= release.amount_fen,
+            Conflict("采购计划数据异常，请联系运维", code="PLAN_RELEASE_FAILED"),
+        )
+        write.update(
+            CapUsageItem(pk=usage_pk(site_id, release.buyer_uscc, release.year, release.level2_code), sk="CAP"),
+            [CapUsageItem.spent_fen.add(-release.amount_fen)],
+            CapUsageItem.spent_fen >= release.amount_fen,
+            Conflict("年度限额数据异常，请联系运维", code="CAP_RELEASE_FAILED"),
+        )
+        for listing_id, quantity in release.stock:
+            # A listing may have been delisted since: its stock still comes back, for when it returns.
+            write.update(
+                ListingItem(pk=listing_pk(site_id, listing_id), sk="LISTING"),
+                [ListingItem.stock.add(quantity), ListingItem.sales.add(-quantity), ListingItem.version.add(1)],
+                ListingItem.pk.exists(),
+                Conflict("商品数据异常，请联系运维", code="STOCK_RELEASE_FAILED"),
+            )
+
+    # ------------------------------------------------------------ lists
+
+    def list_for_buyer(
+        self, site_id: str, buyer_uscc: str, status: OrderStatus | None, limit: int, cursor: str | None
+    ) -> tuple[list[Order], str | None]:
+        return self._list(OrderItem.gsi1, "gsi1pk", buyer_orders_pk(site_id, buyer_uscc), None, status, limit, cursor)
+
+    def list_for_supplier(
+        self, site_id: str, supplier_uscc: str, status: OrderStatus | None, limit: int, cursor: str | None
+    ) -> tuple[list[Order], str | None]:
+        prefix = OrderItem.gsi2sk.startswith(f"{site_id}#")
+        return self._list(OrderItem.gsi2, "gsi2pk", supplier_orders_pk(supplier_uscc), prefix, status, limit, cursor)
+
+    def list_for_site(
+        self, site_id: str, status: OrderStatus | None, limit: int, cursor: str | None
+    ) -> tuple[list[Order], str | None]:
+        return self._list(OrderItem.gsi3, "gsi3pk", site_orders_pk(site_id), None, status, limit, cursor)
+
+    @staticmethod
+    def _list(
+        index: Any,
+        key_name: str,
+        partition: str,
+        range_condition: Condition | None,
+        status: OrderStatus | None,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[Order], str | None]:
+        start = decode_cursor(cursor, {key_name: partition})
+        result = index.query(
+            partition,
+            range_condition,
+            filter_condition=OrderItem.status == status.value if status else None,
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=start,
+        )
+        found = [order_from_dict(i.data) for i in result if isinstance(i, OrderItem)]
+        return found, encode_cursor(result.last_evaluated_key)
