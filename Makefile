@@ -69,6 +69,7 @@ $(BENCH_NODE): bench/node/package.json bench/node/package-lock.json
 bench: venv package $(BENCH_NODE)
 	$(PY) -m bench.cold_start
 	$(PY) -m bench.catalog
+	$(PY) -m bench.orders
 
 clean:
 	rm -rf build frontend/dist test-artifacts

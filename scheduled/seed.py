@@ -637,4 +637,11 @@ def seed_demo(pool_id: str | None) -> dict[str, int]:
         "suppliers": seed_demo_suppliers(pool_id),
         "listings": seed_demo_listings(),
         "plans": seed_demo_plans(),
+        "orders": _seed_demo_orders(),
     }
+
+
+def _seed_demo_orders() -> int:
+    from scheduled.sample_orders import seed_demo_orders
+
+    return seed_demo_orders()

@@ -8,6 +8,7 @@ import pytest
 
 from chalicelib.domain.sme import Scale
 from chalicelib.store.listings import DynamoListingStore
+from chalicelib.store.orders import DynamoOrderStore
 from chalicelib.store.plans import DynamoPlanStore
 from chalicelib.store.suppliers import DynamoSupplierStore
 from scheduled import seed
@@ -38,7 +39,7 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     assert sum(s.is_active for s in suppliers.values()) == len(SUPPLIERS)
     store = DynamoListingStore()
     listings = [x for s in suppliers.values() for x in store.of_supplier_everywhere(s.uscc)]
-    assert len(listings) == counts["listings"]
+    assert len(listings) == counts["listings"] + counts["orders"]  # each demo order brings its own listing
     in_liaocheng = Counter(x.category_name for x in listings if x.site_id == "liaocheng")
     assert all(in_liaocheng[name] > 0 for name in SEED_000_LEADERS), in_liaocheng
     assert all(x.draft.price_fen <= x.draft.reference_price_fen for x in listings)
@@ -46,5 +47,16 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     assert {p.district for p in plans} >= {"371500", "371522", "371581", "371526", "371503", "371521"}
     assert {p.status.value for p in plans} == {"pending_acceptance", "accepted", "returned"}
     assert {p.source.value for p in plans} == {"pushed", "self_built"}
+    orders, _ = DynamoOrderStore().list_for_site("liaocheng", None, 100, None)
+    assert len(orders) == counts["orders"] == 6
+    assert {o.status.value for o in orders} == {
+        "pending_confirmation",
+        "confirmed",
+        "shipped",
+        "accepted",
+        "settled",
+    }
+    plan = DynamoPlanStore().get("liaocheng", orders[0].plan_no)
+    assert plan is not None and plan.committed_fen == sum(o.total_fen for o in orders)
     # Seeding twice adds nothing (a restart of `make run` must not undo anyone's changes).
-    assert seed.seed_demo(None) == {"suppliers": 0, "listings": 0, "plans": 0}
+    assert seed.seed_demo(None) == {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0}

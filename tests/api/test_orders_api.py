@@ -414,3 +414,15 @@ def test_payment_notices_must_be_signed_fresh_and_exact(api: Api, shop: Shop) ->
         },
     )
     assert (status, answer["code"]) == (401, "SIGNATURE_INVALID")
+
+
+def test_placing_is_one_transaction_after_two_reads_and_reading_is_two_queries(api: Api, shop: Shop) -> None:
+    from bench.ddb_calls import count_dynamodb_calls
+
+    place(api, shop, [(shop.paper, 1)])  # first use builds the clients
+    with count_dynamodb_calls() as calls:
+        status, order = place(api, shop, [(shop.paper, 1), (shop.pens, 2)])
+    assert status == 201 and calls == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+    with count_dynamodb_calls() as calls:
+        status, _ = api.call("GET", f"/sites/{SITE}/orders/{order['order_no']}", as_user="liaocheng.buyer")
+    assert status == 200 and calls == ["Query", "Query"]

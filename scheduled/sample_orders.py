@@ -1,0 +1,204 @@
+"""Listings, plans and orders written through the app's own domain and stores.
+
+Used three ways: the demo run (orders in every state for 聊城, so that the
+buyer, supplier, operator and finance pages have something to show), the
+order tests and the order benchmark (one listing and one plan, exactly as
+specified).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain import listings as listing_rules
+from chalicelib.domain import orders as order_rules
+from chalicelib.domain import plans as plan_rules
+from chalicelib.domain import ratings as rating_rules
+from chalicelib.domain.audit import new_event
+from chalicelib.domain.clock import to_iso, utc_now
+from chalicelib.domain.orgs import OrgKind
+from chalicelib.domain.principals import PROVINCE_SCOPE, SYSTEM_ACTOR, Principal, Role
+from scheduled.seed import demo_supplier_uscc, demo_uscc
+
+SITE = "liaocheng"
+BUREAU_NAME = "聊城市教育和体育局"
+BUREAU = demo_uscc(BUREAU_NAME, "371500", OrgKind.AGENCY)  # liaocheng.buyer's unit
+BUREAU_BUYER = Principal("demo-bureau", "liaocheng.buyer", "张敏", Role.BUYER, SITE, BUREAU, BUREAU_NAME, "371500")
+DELIVERY = {"address": "聊城市东昌府区东昌路 1 号教育局 302 室", "contact": "张敏", "phone": "0635-8241234"}
+
+
+def supplier_code(username: str) -> str:
+    from scheduled.demo_catalog import SUPPLIERS
+
+    return demo_supplier_uscc(next(d for d in SUPPLIERS if d.username == username))
+
+
+def supplier_principal(username: str) -> Principal:
+    from chalicelib.store.suppliers import DynamoSupplierStore
+
+    supplier = DynamoSupplierStore().get(supplier_code(username))
+    assert supplier is not None, username
+    name = supplier.profile.name
+    return Principal(f"demo-{username}", username, name, Role.SUPPLIER, PROVINCE_SCOPE, supplier.uscc, name, "")
+
+
+def add_listing(
+    username: str, category_id: str, name: str, model: str, price_fen: int, stock: int, site_id: str = SITE
+) -> str:
+    """A listing on sale, delivered to every district of the site; returns its id."""
+    from chalicelib.store.listings import DynamoListingStore
+    from chalicelib.store.sites import DynamoSiteStore
+    from chalicelib.store.suppliers import DynamoSupplierStore
+
+    site = DynamoSiteStore().get(site_id)
+    supplier = DynamoSupplierStore().get(supplier_code(username))
+    assert site is not None and supplier is not None
+    category = next(c for c in site.leaf_categories() if c.id == category_id)
+    now = utc_now()
+    draft = listing_rules.ListingDraft(
+        category_id=category.id,
+        name=name,
+        brand=name.split()[0],
+        model=model,
+        specs=(listing_rules.Spec("规格", "标准"),),
+        price_fen=price_fen,
+        reference_price_fen=price_fen * 11 // 10,
+        reference_source="京东自营",
+        stock=stock,
+        delivery_districts=tuple(d.code for d in site.districts),
+        images=(),
+        certificates=(),
+    )
+    listing = listing_rules.Listing(
+        id=uuid.uuid4().hex,
+        site_id=site.id,
+        supplier=listing_rules.SupplierRef(supplier.uscc, supplier.profile.name, supplier.profile.scale.value),
+        draft=draft,
+        category_name=category.name,
+        catalog_code=category.catalog_code,
+        status=listing_rules.ListingStatus.ACTIVE,
+        status_reason="",
+        sales=0,
+        created_at=to_iso(now),
+        updated_at=to_iso(now),
+        version=1,
+    )
+    audit = new_event(
+        tenant=site.id,
+        entity_type=listing_rules.ENTITY_LISTING,
+        entity_id=listing.id,
+        action="listing.imported",
+        summary=f"导入在售商品 {name}",
+        actor=SYSTEM_ACTOR,
+        at=now,
+        after=listing_rules.listing_to_dict(listing),
+    )
+    DynamoListingStore().import_new([listing], [audit])
+    return listing.id
+
+
+def add_plan(number: int, budget_fen: int, catalog_code: str = "A05040101", accept: bool = True) -> str:
+    """A one-line plan pushed for 聊城市教育和体育局 and (by default) accepted by it; returns its number."""
+    from chalicelib.store.plans import DynamoPlanStore
+    from chalicelib.store.reference import national_catalog
+    from chalicelib.store.sites import DynamoSiteStore
+
+    site = DynamoSiteStore().get(SITE)
+    assert site is not None
+    now = utc_now()
+    plan_no = f"371500200101{now.year}{number:04d}"
+    catalog = national_catalog()
+    item = catalog.get(catalog_code)
+    new = plan_rules.NewPushedPlan(
+        plan_no=plan_no,
+        name=f"{item.name if item else '办公用品'}采购",
+        business_year=now.year,
+        business_month=now.month,
+        purchase_method=plan_rules.PlanMethod.ONLINE_SUPERMARKET,
+        division_code="371500",
+        buyer_uscc=BUREAU,
+        buyer_name=BUREAU_NAME,
+        funding_department="教科文科",
+        planned_date=now.date().isoformat(),
+        deadline_date=f"{now.year}-12-31",
+        funds={"general_budget": budget_fen},
+        line=plan_rules.PlanLine(catalog_code, "", item.name if item else "办公用品", 1, "批", budget_fen, budget_fen),
+    )
+    store = DynamoPlanStore()
+    plan_rules.receive_pushed(store, site, new, catalog, now)
+    if accept:
+        level2 = catalog.get(plan_rules.level2_of(catalog_code))
+        plan_rules.accept(store, site, BUREAU_BUYER, plan_no, level2.name if level2 else "", now)
+    return plan_no
+
+
+def new_order(plan_no: str, supplier: str, lines: list[tuple[str, int]], note: str = "") -> order_rules.NewOrder:
+    expected = (utc_now() + timedelta(days=5)).date().isoformat()
+    return order_rules.NewOrder(
+        plan_no, supplier_code(supplier), tuple(lines), order_rules.Delivery(**DELIVERY, expected_date=expected), note
+    )
+
+
+# ---------------------------------------------------------------- the demo run
+
+# (supplier, category, product, model, price 分, quantity, how far the order has come, stars for the supplier)
+_DEMO_ORDERS: tuple[tuple[str, str, str, str, int, int, str, int], ...] = (
+    ("supplier.demo", "LC-0102", "得力 封箱胶带 48mm", "DL-30213", 650, 40, "settled", 5),
+    ("supplier.demo", "LC-0103", "得力 固体胶 21g", "DL-7102", 350, 60, "accepted", 4),
+    ("supplier.lc04", "LC-0104", "晨光 长尾票夹 41mm", "CG-ABS92", 1_200, 20, "accepted", 2),
+    ("supplier.lc04", "LC-0105", "晨光 A4 档案盒 55mm", "CG-ADM94", 900, 50, "shipped", 0),
+    ("supplier.demo", "LC-0105", "得力 A4 档案盒 75mm", "DL-5683", 1_100, 30, "confirmed", 0),
+    ("supplier.lc02", "LC-0102", "齐心 透明胶带 18mm", "QX-JD18", 300, 100, "pending_confirmation", 0),
+)
+
+
+def seed_demo_orders(now: datetime | None = None) -> int:
+    """Orders of 聊城市教育和体育局 in every state, from a self-built 文具 plan (re-runs add nothing)."""
+    from chalicelib.store.orders import DynamoOrderStore
+    from chalicelib.store.plans import DynamoPlanStore
+    from chalicelib.store.sites import DynamoSiteStore
+
+    now = now or utc_now()
+    orders_store = DynamoOrderStore()
+    if orders_store.list_for_buyer(SITE, BUREAU, None, 1, None)[0]:
+        return 0
+    site = DynamoSiteStore().get(SITE)
+    if site is None:
+        return 0
+    plans = DynamoPlanStore().list_for_buyer(SITE, BUREAU, plan_rules.PlanStatus.ACCEPTED, 50, None)[0]
+    plan = next((p for p in plans if p.budget_category == "A05040401"), None)  # 办公文具采购（第四季度）
+    if plan is None:
+        return 0
+    placed = 0
+    for supplier, category, product, model, price, quantity, reach, stars in _DEMO_ORDERS:
+        listing = add_listing(supplier, category, product, model, price, quantity * 20)
+        order = order_rules.place(
+            orders_store, SITE, BUREAU_BUYER, new_order(plan.plan_no, supplier, [(listing, quantity)]), now
+        )
+        _advance(orders_store, order, supplier_principal(supplier), reach, stars, now)
+        placed += 1
+    return placed
+
+
+def _advance(store: Any, order: order_rules.Order, seller: Principal, reach: str, stars: int, now: datetime) -> None:
+    steps = ["confirmed", "shipped", "accepted", "settled"]
+    if reach not in steps:
+        return
+    order = order_rules.confirm(store, seller, order, now)
+    if reach == "confirmed":
+        return
+    order = order_rules.ship(store, seller, order, "德邦物流 DPK3021558810", now)
+    if reach == "shipped":
+        return
+    order = order_rules.accept(store, BUREAU_BUYER, order, "数量、规格与订单一致，验收合格", now)
+    if stars:
+        from chalicelib.store.ratings import DynamoRatingStore
+
+        comment = "送货及时，包装完好" if stars >= 4 else "到货比约定晚了两天"
+        rating_rules.rate(
+            DynamoRatingStore(), BUREAU_BUYER, order, rating_rules.RatingTarget.SUPPLIER, stars, comment, now
+        )
+    if reach == "settled":
+        order_rules.settle(store, order, order.total_fen, f"ZF{now:%Y%m%d}{order.order_no[-6:]}", now)
