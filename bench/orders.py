@@ -47,7 +47,8 @@ def _call(client: Any, token: str, method: str, path: str, body: Any = None, key
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     if key:
         headers["Idempotency-Key"] = key
-    response = client.http.request(method, path, headers=headers, body=json.dumps(body) if body is not None else None)
+    payload = json.dumps(body).encode() if body is not None else b""
+    response = client.http.request(method, path, headers=headers, body=payload)
     return response.status_code, json.loads(response.body)
 
 
@@ -68,7 +69,7 @@ def main() -> int:
 
     from scheduled.emulation import MOTO_CONFIG, register_app_handlers
 
-    with mock_aws(config=MOTO_CONFIG):  # type: ignore[arg-type]
+    with mock_aws(config=MOTO_CONFIG):  # type: ignore[call-overload,unused-ignore]
         from infra.provision import provision
 
         os.environ.update(provision(STAGE, dict(os.environ)))
@@ -100,7 +101,7 @@ def main() -> int:
                     "POST",
                     "/auth/login",
                     headers={"Content-Type": "application/json"},
-                    body=json.dumps({"username": "liaocheng.buyer", "password": seed.DEMO_PASSWORD}),
+                    body=json.dumps({"username": "liaocheng.buyer", "password": seed.DEMO_PASSWORD}).encode(),
                 ).body
             )["token"]
             # Warm up: first-use imports and clients, the idempotency layer's included.
