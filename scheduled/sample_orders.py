@@ -45,9 +45,16 @@ def supplier_principal(username: str) -> Principal:
 
 
 def add_listing(
-    username: str, category_id: str, name: str, model: str, price_fen: int, stock: int, site_id: str = SITE
+    username: str,
+    category_id: str,
+    name: str,
+    model: str,
+    price_fen: int,
+    stock: int,
+    site_id: str = SITE,
+    at: datetime | None = None,
 ) -> str:
-    """A listing on sale, delivered to every district of the site; returns its id."""
+    """A listing on sale (since `at`), delivered to every district of the site; returns its id."""
     from chalicelib.store.listings import DynamoListingStore
     from chalicelib.store.sites import DynamoSiteStore
     from chalicelib.store.suppliers import DynamoSupplierStore
@@ -56,7 +63,7 @@ def add_listing(
     supplier = DynamoSupplierStore().get(supplier_code(username))
     assert site is not None and supplier is not None
     category = next(c for c in site.leaf_categories() if c.id == category_id)
-    now = utc_now()
+    now = at or utc_now()
     draft = listing_rules.ListingDraft(
         category_id=category.id,
         name=name,
@@ -154,13 +161,17 @@ _DEMO_ORDERS: tuple[tuple[str, str, str, str, int, int, str, int], ...] = (
 )
 
 
-def seed_demo_orders(now: datetime | None = None) -> int:
-    """Orders of 聊城市教育和体育局 in every state, from a self-built 文具 plan (re-runs add nothing)."""
+def seed_demo_orders(start: datetime | None = None) -> int:
+    """Orders of 聊城市教育和体育局 in every state, from a self-built 文具 plan (re-runs add nothing).
+
+    The orders are placed two days apart from `start` on, and each moves on over the following days,
+    so that every timeline reads in order and nothing happens later than now.
+    """
     from chalicelib.store.orders import DynamoOrderStore
     from chalicelib.store.plans import DynamoPlanStore
     from chalicelib.store.sites import DynamoSiteStore
 
-    now = now or utc_now()
+    start = start or utc_now() - timedelta(days=18)
     orders_store = DynamoOrderStore()
     if orders_store.list_for_buyer(SITE, BUREAU, None, 1, None)[0]:
         return 0
@@ -172,33 +183,43 @@ def seed_demo_orders(now: datetime | None = None) -> int:
     if plan is None:
         return 0
     placed = 0
-    for supplier, category, product, model, price, quantity, reach, stars in _DEMO_ORDERS:
-        listing = add_listing(supplier, category, product, model, price, quantity * 20)
+    for index, (supplier, category, product, model, price, quantity, reach, stars) in enumerate(_DEMO_ORDERS):
+        listing = add_listing(supplier, category, product, model, price, quantity * 20, at=start - timedelta(days=1))
+        at = start + timedelta(days=2 * index, hours=1, minutes=17 * index)  # about 09:00 in China
         order = order_rules.place(
-            orders_store, SITE, BUREAU_BUYER, new_order(plan.plan_no, supplier, [(listing, quantity)]), now
+            orders_store, SITE, BUREAU_BUYER, new_order(plan.plan_no, supplier, [(listing, quantity)]), at
         )
-        _advance(orders_store, order, supplier_principal(supplier), reach, stars, now)
+        _advance(orders_store, order, supplier_principal(supplier), reach, stars, at)
         placed += 1
     return placed
 
 
-def _advance(store: Any, order: order_rules.Order, seller: Principal, reach: str, stars: int, now: datetime) -> None:
+def _advance(store: Any, order: order_rules.Order, seller: Principal, reach: str, stars: int, placed: datetime) -> None:
+    """Move a demo order on as a supplier and a buyer would over a few days."""
     steps = ["confirmed", "shipped", "accepted", "settled"]
     if reach not in steps:
         return
-    order = order_rules.confirm(store, seller, order, now)
+    order = order_rules.confirm(store, seller, order, placed + timedelta(hours=2))
     if reach == "confirmed":
         return
-    order = order_rules.ship(store, seller, order, "德邦物流 DPK3021558810", now)
+    order = order_rules.ship(store, seller, order, "德邦物流 DPK3021558810", placed + timedelta(days=1))
     if reach == "shipped":
         return
+    now = placed + timedelta(days=3)
     order = order_rules.accept(store, BUREAU_BUYER, order, "数量、规格与订单一致，验收合格", now)
     if stars:
         from chalicelib.store.ratings import DynamoRatingStore
 
         comment = "送货及时，包装完好" if stars >= 4 else "到货比约定晚了两天"
         rating_rules.rate(
-            DynamoRatingStore(), BUREAU_BUYER, order, rating_rules.RatingTarget.SUPPLIER, stars, comment, now
+            DynamoRatingStore(),
+            BUREAU_BUYER,
+            order,
+            rating_rules.RatingTarget.SUPPLIER,
+            stars,
+            comment,
+            now + timedelta(hours=1),
         )
     if reach == "settled":
-        order_rules.settle(store, order, order.total_fen, f"ZF{now:%Y%m%d}{order.order_no[-6:]}", now)
+        paid = placed + timedelta(days=6)
+        order_rules.settle(store, order, order.total_fen, f"ZF{paid:%Y%m%d}{order.order_no[-6:]}", paid)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
@@ -633,15 +633,14 @@ def seed_demo_plans(now: datetime | None = None) -> int:
 
 
 def seed_demo(pool_id: str | None) -> dict[str, int]:
-    return {
-        "suppliers": seed_demo_suppliers(pool_id),
-        "listings": seed_demo_listings(),
-        "plans": seed_demo_plans(),
-        "orders": _seed_demo_orders(),
-    }
-
-
-def _seed_demo_orders() -> int:
+    """The demo history, laid out over the last three weeks so that timelines read in order:
+    suppliers and listings first, then plans, then orders moving on day by day."""
     from scheduled.sample_orders import seed_demo_orders
 
-    return seed_demo_orders()
+    start = utc_now() - timedelta(days=21)
+    return {
+        "suppliers": seed_demo_suppliers(pool_id, start),
+        "listings": seed_demo_listings(start),
+        "plans": seed_demo_plans(start + timedelta(days=1)),
+        "orders": seed_demo_orders(start + timedelta(days=2)),
+    }

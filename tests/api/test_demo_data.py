@@ -6,7 +6,9 @@ from collections import Counter
 
 import pytest
 
+from chalicelib.domain.clock import to_iso, utc_now
 from chalicelib.domain.sme import Scale
+from chalicelib.store.audit_log import DynamoAuditLog
 from chalicelib.store.listings import DynamoListingStore
 from chalicelib.store.orders import DynamoOrderStore
 from chalicelib.store.plans import DynamoPlanStore
@@ -56,6 +58,17 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
         "accepted",
         "settled",
     }
+    [settled] = [o for o in orders if o.status.value == "settled"]
+    history = DynamoAuditLog().entity_history("liaocheng", "order", settled.order_no)
+    assert [e["action"] for e in history] == [
+        "order.placed",
+        "order.confirmed",
+        "order.shipped",
+        "order.accepted",
+        "order.rated.supplier",
+        "order.settled",
+    ]
+    assert history[-1]["at"] < to_iso(utc_now())
     plan = DynamoPlanStore().get("liaocheng", orders[0].plan_no)
     assert plan is not None and plan.committed_fen == sum(o.total_fen for o in orders)
     # Seeding twice adds nothing (a restart of `make run` must not undo anyone's changes).
