@@ -16,11 +16,10 @@ from chalicelib.domain import listings as listing_rules
 from chalicelib.domain import orders as order_rules
 from chalicelib.domain import plans as plan_rules
 from chalicelib.domain import ratings as rating_rules
-from chalicelib.domain.audit import new_event
-from chalicelib.domain.clock import to_iso, utc_now
+from chalicelib.domain.clock import utc_now
 from chalicelib.domain.orgs import OrgKind
-from chalicelib.domain.principals import PROVINCE_SCOPE, SYSTEM_ACTOR, Principal, Role
-from scheduled.seed import demo_supplier_uscc, demo_uscc
+from chalicelib.domain.principals import PROVINCE_SCOPE, Principal, Role
+from scheduled.seed import demo_supplier_uscc, demo_uscc, imported_listing
 
 SITE = "liaocheng"
 BUREAU_NAME = "聊城市教育和体育局"
@@ -78,32 +77,9 @@ def add_listing(
         images=(),
         certificates=(),
     )
-    listing = listing_rules.Listing(
-        id=uuid.uuid4().hex,
-        site_id=site.id,
-        supplier=listing_rules.SupplierRef(supplier.uscc, supplier.profile.name, supplier.profile.scale.value),
-        draft=draft,
-        category_name=category.name,
-        catalog_code=category.catalog_code,
-        status=listing_rules.ListingStatus.ACTIVE,
-        status_reason="",
-        sales=0,
-        created_at=to_iso(now),
-        updated_at=to_iso(now),
-        version=1,
-    )
-    audit = new_event(
-        tenant=site.id,
-        entity_type=listing_rules.ENTITY_LISTING,
-        entity_id=listing.id,
-        action="listing.imported",
-        summary=f"导入在售商品 {name}",
-        actor=SYSTEM_ACTOR,
-        at=now,
-        after=listing_rules.listing_to_dict(listing),
-    )
+    listing, audit = imported_listing(site, supplier, category, draft, uuid.uuid4().hex, 0, f"导入在售商品 {name}", now)
     DynamoListingStore().import_new([listing], [audit])
-    return listing.id
+    return str(listing.id)
 
 
 def add_plan(number: int, budget_fen: int, catalog_code: str = "A05040101", accept: bool = True) -> str:

@@ -450,8 +450,19 @@ def _demo_listing(site: Any, demo: Any, supplier: Any, category: Any, product: A
         certificates=certificates,
     )
     rules.check_draft(site, draft, now.date())
+    listing_id = _uuid.uuid5(_uuid.NAMESPACE_URL, seed).hex
+    summary = f"从旧版商城迁移在售商品 {draft.name}（含历史销量）"
+    return imported_listing(site, supplier, category, draft, listing_id, _spread(seed + "v", 0, 600), summary, now)
+
+
+def imported_listing(
+    site: Any, supplier: Any, category: Any, draft: Any, listing_id: str, sales: int, summary: str, now: datetime
+) -> tuple[Any, Any]:
+    """A listing put on sale without review (a migration or a fixture), with the audit event that says so."""
+    from chalicelib.domain import listings as rules
+
     listing = rules.Listing(
-        id=_uuid.uuid5(_uuid.NAMESPACE_URL, seed).hex,
+        id=listing_id,
         site_id=site.id,
         supplier=rules.SupplierRef(supplier.uscc, supplier.profile.name, supplier.profile.scale.value),
         draft=draft,
@@ -459,7 +470,7 @@ def _demo_listing(site: Any, demo: Any, supplier: Any, category: Any, product: A
         catalog_code=category.catalog_code,
         status=rules.ListingStatus.ACTIVE,
         status_reason="",
-        sales=_spread(seed + "v", 0, 600),
+        sales=sales,
         created_at=to_iso(now),
         updated_at=to_iso(now),
         version=1,
@@ -469,7 +480,7 @@ def _demo_listing(site: Any, demo: Any, supplier: Any, category: Any, product: A
         entity_type=rules.ENTITY_LISTING,
         entity_id=listing.id,
         action="listing.imported",
-        summary=f"从旧版商城迁移在售商品 {draft.name}（含历史销量）",
+        summary=summary,
         actor=SYSTEM_ACTOR,
         at=now,
         after=rules.listing_to_dict(listing),

@@ -7,8 +7,10 @@ replay be refused before any work.
 
 from __future__ import annotations
 
+from chalicelib.domain.errors import Conflict
 from chalicelib.domain.principals import PROVINCE_SCOPE
 from chalicelib.store.models import NonceItem
+from chalicelib.store.tx import AuditedWrite
 
 
 def nonce_pk(nonce: str) -> str:
@@ -21,3 +23,15 @@ def nonce_used(nonce: str) -> bool:
     except NonceItem.DoesNotExist:
         return False
     return True
+
+
+def remember_nonce(write: AuditedWrite, nonce: tuple[str, int] | None) -> None:
+    """Add the nonce (value, expiry as unix seconds) to the request's write, refused if already there."""
+    if nonce is None:
+        return
+    value, expires_at = nonce
+    write.put(
+        NonceItem(pk=nonce_pk(value), sk="NONCE", expires_at=expires_at),
+        NonceItem.pk.does_not_exist(),
+        Conflict("请求已处理过（nonce 重复）", code="NONCE_USED"),
+    )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import urllib.parse
 
 from chalicelib.config import get_settings
 from chalicelib.domain.order_events import SOURCE, OutboundEvent
 from chalicelib.store.aws import client
+from chalicelib.store.uploads import DOWNLOAD_EXPIRES_SECONDS, signed_link
 
-DOWNLOAD_EXPIRES_SECONDS = 300
+__all__ = ["DOWNLOAD_EXPIRES_SECONDS", "document_exists", "document_url", "publish", "store_document"]
 
 
 class PublishFailed(RuntimeError):
@@ -38,13 +38,8 @@ def document_exists(key: str) -> bool:
 
 
 def document_url(key: str, file_name: str) -> str:
-    disposition = f"inline; filename*=UTF-8''{urllib.parse.quote(file_name)}"
-    url: str = client("s3").generate_presigned_url(
-        "get_object",
-        Params={"Bucket": get_settings().reports_bucket, "Key": key, "ResponseContentDisposition": disposition},
-        ExpiresIn=DOWNLOAD_EXPIRES_SECONDS,
-    )
-    return url
+    """Opens in the browser (a printable page), under a file name if saved."""
+    return signed_link(get_settings().reports_bucket, key, file_name, inline=True)
 
 
 def publish(event: OutboundEvent) -> None:

@@ -25,14 +25,13 @@ from chalicelib.store.models import (
     CapUsageItem,
     ListingItem,
     MainItem,
-    NonceItem,
     OrderItem,
     PlanItem,
     RatingItem,
     SiteConfigItem,
     SupplierItem,
 )
-from chalicelib.store.nonces import nonce_pk
+from chalicelib.store.nonces import remember_nonce
 from chalicelib.store.paging import decode_cursor, encode_cursor
 from chalicelib.store.plans import plan_from_item, usage_pk
 from chalicelib.store.sites import site_pk
@@ -179,13 +178,7 @@ class DynamoOrderStore:
         write.put(_item(order), OrderItem.version == previous.version, _VERSION_CONFLICT)
         if release is not None:
             self._release(write, order.site_id, release)
-        if nonce is not None:
-            value, expires_at = nonce
-            write.put(
-                NonceItem(pk=nonce_pk(value), sk="NONCE", expires_at=expires_at),
-                NonceItem.pk.does_not_exist(),
-                Conflict("请求已处理过（nonce 重复）", code="NONCE_USED"),
-            )
+        remember_nonce(write, nonce)
         write.commit()
 
     @staticmethod

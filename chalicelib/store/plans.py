@@ -7,8 +7,8 @@ from datetime import date
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.plans import CapUsage, Plan, PlanStatus, plan_from_dict, plan_to_dict
-from chalicelib.store.models import CapUsageItem, NonceItem, PlanItem, SequenceItem
-from chalicelib.store.nonces import nonce_pk, nonce_used
+from chalicelib.store.models import CapUsageItem, PlanItem, SequenceItem
+from chalicelib.store.nonces import nonce_used, remember_nonce
 from chalicelib.store.paging import decode_cursor, encode_cursor
 from chalicelib.store.tx import AuditedWrite
 
@@ -82,13 +82,7 @@ class DynamoPlanStore:
             _item(plan), PlanItem.pk.does_not_exist(), Conflict(f"计划 {plan.plan_no} 已存在", code="PLAN_EXISTS")
         )
         self._add_cap(write, plan.site_id, cap, plan.budget_fen)
-        if nonce is not None:
-            value, expires_at = nonce
-            write.put(
-                NonceItem(pk=nonce_pk(value), sk="NONCE", expires_at=expires_at),
-                NonceItem.pk.does_not_exist(),
-                Conflict("请求已处理过（nonce 重复）", code="NONCE_USED"),
-            )
+        remember_nonce(write, nonce)
         write.commit()
 
     def nonce_used(self, nonce: str) -> bool:
