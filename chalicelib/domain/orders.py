@@ -276,7 +276,14 @@ def place(
             code="VALIDATION_FAILED",
             details=[_problem("lines", "商品重复或种数不对")],
         )
-    year = china_date(now).year
+    today = china_date(now)
+    if new.delivery.expected_date < today.isoformat():
+        raise InvalidInput(
+            "要求到货日期不能早于今天",
+            code="VALIDATION_FAILED",
+            details=[_problem("delivery.expected_date", "不能早于今天")],
+        )
+    year = today.year
     inputs = store.inputs(site_id, new.plan_no, new.supplier_uscc, [lid for lid, _ in new.lines], buyer.org_id, year)
     site = inputs.site
     if site is None:
@@ -602,8 +609,12 @@ def settle(
     return updated
 
 
-def available_actions(order: Order, principal: Principal) -> list[str]:
-    """What this caller may do with the order now (the UI shows these buttons; the API checks again)."""
+def available_actions(order: Order, principal: Principal, rated: frozenset[str] | None = None) -> list[str]:
+    """What this caller may do with the order now (the UI shows these buttons; the API checks again).
+
+    `rated` is the rating targets already given, when known (the order's detail reads them; a list does
+    not, and offers `rate` until the caller looks).
+    """
     pending_termination = order.termination.status is TerminationStatus.REQUESTED
     is_buyer = principal.role is Role.BUYER and principal.org_id == order.buyer_uscc
     is_supplier = principal.role is Role.SUPPLIER and principal.org_id == order.supplier_uscc
@@ -621,7 +632,9 @@ def available_actions(order: Order, principal: Principal) -> list[str]:
     if principal.role in (Role.CENTER_ADMIN, Role.PROVINCE_ADMIN) and pending_termination:
         actions.append("decide_termination")
     if order.status in (OrderStatus.ACCEPTED, OrderStatus.SETTLED) and (is_buyer or is_supplier):
-        actions.append("rate")
+        mine = {"supplier", "mall"} if is_buyer else {"buyer"}
+        if rated is None or mine - rated:
+            actions.append("rate")
     return actions
 
 

@@ -66,6 +66,8 @@ class Followup(NamedTuple):
     comment: str
     opened_at: str
     status: str  # open / closed
+    buyer_name: str = ""
+    supplier_name: str = ""
     note: str = ""
     closed_by: str = ""
     closed_at: str = ""
@@ -109,7 +111,17 @@ def rate(
     )
     followup = None
     if rating.needs_follow_up:
-        followup = Followup(order.site_id, order.order_no, target, stars, rating.comment, rating.at, "open")
+        followup = Followup(
+            order.site_id,
+            order.order_no,
+            target,
+            stars,
+            rating.comment,
+            rating.at,
+            "open",
+            order.buyer_name,
+            order.supplier_name,
+        )
     audit = new_event(
         tenant=order.site_id,
         entity_type=ENTITY_ORDER,

@@ -18,6 +18,7 @@ from chalicelib.observability import logger, metrics
 from chalicelib.store.audit_log import DynamoAuditLog
 from chalicelib.store.orders import DynamoOrderStore
 from chalicelib.store.ratings import DynamoRatingStore
+from chalicelib.store.reference import national_catalog
 from chalicelib.store.sites import cached_site
 
 bp = Blueprint(__name__)
@@ -29,11 +30,13 @@ PARTIES = frozenset({Role.BUYER, Role.SUPPLIER})
 ORDER_READERS = frozenset({Role.BUYER, Role.SUPPLIER, Role.CENTER_ADMIN, Role.FINANCE, Role.PROVINCE_ADMIN})
 
 
-def order_view(order: orders.Order, ctx: RequestContext) -> dict[str, Any]:
+def order_view(order: orders.Order, ctx: RequestContext, rated: frozenset[str] | None = None) -> dict[str, Any]:
     view = orders.order_to_dict(order)
+    level2 = national_catalog().get(order.level2_code)
     view.update(
         status_label=order.status.label,
-        actions=orders.available_actions(order, ctx.user),
+        level2_name=level2.name if level2 else "",
+        actions=orders.available_actions(order, ctx.user, rated),
         documents=[{"kind": k.value, "label": k.label} for k in DocumentKind if is_due(order, k)],
     )
     return view
@@ -108,7 +111,8 @@ def order_detail(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, 
         raise NotFound("订单不存在", code="ORDER_NOT_FOUND")
     orders.check_visible(order, ctx.user)
     timeline = DynamoAuditLog().entity_history(site_id, orders.ENTITY_ORDER, order_no)
-    return {**order_view(order, ctx), "ratings": given, "timeline": timeline}
+    rated = frozenset(str(r["target"]) for r in given)
+    return {**order_view(order, ctx, rated), "ratings": given, "timeline": timeline}
 
 
 # ---------------------------------------------------------------- the supplier

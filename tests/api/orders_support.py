@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, NamedTuple
 
-from chalicelib.domain.clock import utc_now
+from chalicelib.domain.clock import china_date, utc_now
 from chalicelib.store.listings import listing_pk
 from chalicelib.store.models import AuditItem, CapUsageItem, ListingItem, OrderItem, PlanItem
 from chalicelib.store.plans import usage_pk
@@ -51,7 +52,7 @@ def order_body(plan_no: str, supplier: str, lines: list[tuple[str, int]], **chan
         "plan_no": plan_no,
         "supplier_uscc": supplier_code(supplier),
         "lines": [{"listing_id": lid, "quantity": qty} for lid, qty in lines],
-        "delivery": {**DELIVERY, "expected_date": utc_now().date().isoformat()},
+        "delivery": {**DELIVERY, "expected_date": (china_date(utc_now()) + timedelta(days=3)).isoformat()},
         "note": "请工作日送货",
     }
     body.update(changes)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from chalicelib.domain import orders
-from chalicelib.domain.clock import utc_now
+from chalicelib.domain.clock import china_date, utc_now
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.principals import Principal, Role
 from chalicelib.store.models import AuditItem, OrderItem
@@ -59,7 +60,7 @@ def race(plan_no: str, listing_id: str, quantity: int) -> Counter[str]:
         plan_no,
         supplier_code("supplier.demo"),
         ((listing_id, quantity),),
-        orders.Delivery(**DELIVERY, expected_date=utc_now().date().isoformat()),
+        orders.Delivery(**DELIVERY, expected_date=(china_date(utc_now()) + timedelta(days=3)).isoformat()),
         "",
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 import boto3
@@ -12,6 +13,7 @@ import pytest
 import requests
 
 from chalicelib.config import get_settings
+from chalicelib.domain.clock import china_date, utc_now
 from chalicelib.domain.signing import sign
 from scheduled import seed
 from tests.api.orders_support import (
@@ -279,8 +281,10 @@ def test_ratings_after_acceptance_once_each_way(api: Api, shop: Shop, projection
     assert (status, body["code"]) == (409, "FOLLOWUP_CLOSED")
     assert api.call("GET", f"/sites/{SITE}/followups", as_user="liaocheng.center")[1]["items"] == []
 
+    assert queue["items"][0]["buyer_name"] == "聊城市教育和体育局"
     status, view = api.call("GET", f"/sites/{SITE}/orders/{no}", as_user="supplier.demo")
     assert {r["target"] for r in view["ratings"]} == {"supplier", "mall", "buyer"}
+    assert "rate" not in view["actions"]
     projection.drain()  # the supplier's new score reaches its catalog cards, with the sale
     card = _card(api, shop.paper)
     count = earlier["count"]
@@ -329,6 +333,9 @@ def test_refusals_name_the_problem_and_write_nothing(api: Api, shop: Shop) -> No
     refused(api, shop, {**good, "lines": [{"listing_id": shop.paper, "quantity": 1}] * 2}, (400, "VALIDATION_FAILED"))
     refused(api, shop, {**good, "lines": []}, (400, "VALIDATION_FAILED"))
     refused(api, shop, {**good, "total_fen": 1}, (400, "VALIDATION_FAILED"))
+    yesterday = {**good["delivery"], "expected_date": (china_date(utc_now()) - timedelta(days=1)).isoformat()}
+    message = refused(api, shop, {**good, "delivery": yesterday}, (400, "VALIDATION_FAILED"))
+    assert "不能早于今天" in message
     refused(api, shop, {**good, "supplier_uscc": supplier_code("supplier.lc02")}, (422, "ORDER_LINES_REFUSED"))
     status, _body = api.call("POST", "/sites/jinan/orders", good, as_user="liaocheng.buyer")
     assert status == 403  # a foreign site

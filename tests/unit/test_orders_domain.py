@@ -145,3 +145,6 @@ def test_actions_follow_the_status_and_the_party() -> None:
     assert available_actions(requested, operator) == ["decide_termination"]
     assert available_actions(requested, finance) == []
     assert available_actions(make_order(OrderStatus.ACCEPTED), seller) == ["rate"]
+    assert available_actions(make_order(OrderStatus.ACCEPTED), seller, frozenset({"buyer"})) == []
+    assert available_actions(make_order(OrderStatus.SETTLED), buyer, frozenset({"supplier"})) == ["rate"]
+    assert available_actions(make_order(OrderStatus.SETTLED), buyer, frozenset({"supplier", "mall"})) == []
