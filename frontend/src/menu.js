@@ -3,15 +3,20 @@ export const ADMIN_ROLES = Object.freeze(['center_admin', 'province_admin'])
 export const SUPERVISE_ROLES = Object.freeze(['center_admin', 'province_admin', 'finance'])
 export const SUPPLIER_ROLES = Object.freeze(['supplier'])
 export const PLAN_ROLES = Object.freeze(['buyer', 'center_admin', 'finance', 'province_admin'])
+export const BUYER_ROLES = Object.freeze(['buyer'])
+export const ORDER_ROLES = Object.freeze(['buyer', 'supplier', 'center_admin', 'finance', 'province_admin'])
 
 export const MENU_ITEMS = Object.freeze([
   { path: '/', title: '首页', icon: 'HomeFilled', roles: null },
   { path: '/catalog', title: '网上超市', icon: 'Goods', roles: null },
+  { path: '/cart', title: '购物车', icon: 'ShoppingCart', roles: BUYER_ROLES },
+  { path: '/orders', title: '订单管理', icon: 'List', roles: ORDER_ROLES },
   { path: '/my-listings', title: '我的商品', icon: 'Box', roles: SUPPLIER_ROLES },
   { path: '/supplier-profile', title: '企业资料', icon: 'Postcard', roles: SUPPLIER_ROLES },
   { path: '/supplier-review', title: '供应商审核', icon: 'Stamp', roles: SUPERVISE_ROLES },
   { path: '/listing-review', title: '商品审核', icon: 'DocumentChecked', roles: ADMIN_ROLES },
   { path: '/plans', title: '采购计划', icon: 'Notebook', roles: PLAN_ROLES },
+  { path: '/followups', title: '差评回访', icon: 'ChatDotRound', roles: ADMIN_ROLES },
   { path: '/site-config', title: '站点配置', icon: 'Setting', roles: SUPERVISE_ROLES },
   { path: '/orgs', title: '采购单位', icon: 'OfficeBuilding', roles: SUPERVISE_ROLES },
   { path: '/audit', title: '审计日志', icon: 'Tickets', roles: SUPERVISE_ROLES },

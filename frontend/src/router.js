@@ -1,6 +1,6 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 import { isLoggedIn, session } from './stores/session.js'
-import { ADMIN_ROLES, PLAN_ROLES, SUPERVISE_ROLES, SUPPLIER_ROLES, canAccess } from './menu.js'
+import { ADMIN_ROLES, BUYER_ROLES, ORDER_ROLES, PLAN_ROLES, SUPERVISE_ROLES, SUPPLIER_ROLES, canAccess } from './menu.js'
 
 export const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
@@ -13,6 +13,11 @@ export const routes = [
       { path: 'catalog', name: 'catalog', component: () => import('./views/CatalogView.vue'), meta: { title: '网上超市' } },
       { path: 'catalog/:id', name: 'catalog-detail', component: () => import('./views/ProductDetailView.vue'), meta: { title: '商品详情', menu: '/catalog', parent: { path: '/catalog', title: '网上超市' } } },
       { path: 'compare', name: 'compare', component: () => import('./views/CompareView.vue'), meta: { title: '商品对比', menu: '/catalog', parent: { path: '/catalog', title: '网上超市' } } },
+      { path: 'cart', name: 'cart', component: () => import('./views/CartView.vue'), meta: { title: '购物车', roles: BUYER_ROLES } },
+      { path: 'checkout', name: 'checkout', component: () => import('./views/CheckoutView.vue'), meta: { title: '结算下单', roles: BUYER_ROLES, menu: '/cart', parent: { path: '/cart', title: '购物车' } } },
+      { path: 'orders', name: 'orders', component: () => import('./views/OrdersView.vue'), meta: { title: '订单管理', roles: ORDER_ROLES } },
+      { path: 'orders/:orderNo', name: 'order-detail', component: () => import('./views/OrderDetailView.vue'), meta: { title: '订单详情', roles: ORDER_ROLES, menu: '/orders', parent: { path: '/orders', title: '订单管理' } } },
+      { path: 'followups', name: 'followups', component: () => import('./views/FollowupsView.vue'), meta: { title: '差评回访', roles: ADMIN_ROLES } },
       { path: 'my-listings', name: 'my-listings', component: () => import('./views/MyListingsView.vue'), meta: { title: '我的商品', roles: SUPPLIER_ROLES } },
       { path: 'supplier-profile', name: 'supplier-profile', component: () => import('./views/SupplierProfileView.vue'), meta: { title: '企业资料', roles: SUPPLIER_ROLES } },
       { path: 'supplier-review', name: 'supplier-review', component: () => import('./views/SupplierReviewView.vue'), meta: { title: '供应商审核', roles: SUPERVISE_ROLES } },

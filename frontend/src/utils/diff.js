@@ -14,6 +14,9 @@ export const FIELD_LABELS = Object.freeze({
   kind: '类型',
   contact_name: '联系人',
   contact_phone: '联系电话',
+  reason: '说明',
+  note: '说明',
+  termination: '终止申请',
 })
 
 const EMPTY = '（无）'
@@ -30,12 +33,15 @@ export function formatValue(key, value) {
   return String(value)
 }
 
-function isPlainObject(v) {
+export function isPlainObject(v) {
   return v !== null && typeof v === 'object' && !Array.isArray(v)
 }
 
-/** 返回发生变化的字段：[{key, label, before, after}]（值已格式化为中文可读文本）。 */
-export function diffRows(event) {
+/**
+ * 返回发生变化的字段：[{key, label, before, after}]（值已格式化为中文可读文本）。
+ * formats：按字段覆盖取值的显示，如订单的 {status: (v) => 订单状态标签}。
+ */
+export function diffRows(event, formats = {}) {
   const before = event ? event.before : undefined
   const after = event ? event.after : undefined
   if (!isPlainObject(before) && !isPlainObject(after)) {
@@ -44,13 +50,14 @@ export function diffRows(event) {
   }
   const b = isPlainObject(before) ? before : {}
   const a = isPlainObject(after) ? after : {}
+  const show = (k, v) => (formats[k] && v !== null && v !== undefined && v !== '' ? formats[k](v) : formatValue(k, v))
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])]
   return keys
     .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
     .map((k) => ({
       key: k,
       label: FIELD_LABELS[k] || k,
-      before: formatValue(k, b[k]),
-      after: formatValue(k, a[k]),
+      before: show(k, b[k]),
+      after: show(k, a[k]),
     }))
 }

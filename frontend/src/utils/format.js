@@ -50,6 +50,11 @@ export function fenToYuan(fen) {
   return (n < 0 ? '-' : '') + yuan + '.' + cents
 }
 
+/** 表格里的金额（元）：整数分 → "1,234.56"，缺失或非整数 → "—"。 */
+export function formatYuan(fen) {
+  return Number.isSafeInteger(fen) ? fenToYuan(fen) : '—'
+}
+
 // 把数字的科学计数法字符串（如 "1e-7"、"1.5e+21"）展开成普通小数字符串。
 function expandExponent(text) {
   const m = /^([+-]?)(\d+)(?:\.(\d*))?e([+-]?\d+)$/i.exec(text)
@@ -169,11 +174,14 @@ export function formatDate(iso) {
   return p.date
 }
 
-/** ISO 时间 → 北京时间 "2024-01-15 10:30:00"；空值返回 ""，无法解析时原样返回。 */
-export function formatDateTime(iso) {
+/**
+ * ISO 时间 → 北京时间 "2024-01-15 10:30:00"（seconds: false 时为 "2024-01-15 10:30"）；
+ * 空值返回 ""，无法解析时原样返回。
+ */
+export function formatDateTime(iso, { seconds = true } = {}) {
   const p = shanghaiParts(iso)
   if (!p) return iso ? String(iso) : ''
-  return `${p.date} ${p.time}`
+  return `${p.date} ${seconds ? p.time : p.time.slice(0, 5)}`
 }
 
 /** 北京时间的今天，"2024-01-15"。 */

@@ -1,4 +1,4 @@
-// 供应商、商品、采购计划的代码表（与 docs/api.md 一致）及状态标签颜色，
+// 供应商、商品、采购计划、订单的代码表（与 docs/api.md 一致）及状态标签颜色，
 // 以及查代码表的 labelOf(map, code)（未知代码原样返回；format.js 也导出它）和 tagType(map, code)。
 
 // ---- 供应商 ----
@@ -146,6 +146,53 @@ export const FUND_SOURCE_LABELS = Object.freeze({
   state_capital: '预算内国有资本运营',
   fiscal_special: '财政专户资金',
   self_raised: '自筹资金',
+})
+
+// ---- 订单（直购） ----
+export const ORDER_STATUS_LABELS = Object.freeze({
+  pending_confirmation: '待确认',
+  confirmed: '已确认',
+  shipped: '已发货',
+  accepted: '已验收',
+  settled: '已结算',
+  declined: '已拒单',
+  cancelled: '已撤销',
+  terminated: '已终止',
+})
+
+export const ORDER_STATUS_TAG = Object.freeze({
+  pending_confirmation: 'warning',
+  confirmed: 'primary',
+  shipped: 'primary',
+  accepted: 'success',
+  settled: 'success',
+  declined: 'danger',
+  cancelled: 'info',
+  terminated: 'info',
+})
+
+export const TERMINATION_STATUS_LABELS = Object.freeze({
+  none: '无',
+  requested: '终止申请待审核',
+  rejected: '终止申请已驳回',
+  approved: '终止申请已同意',
+})
+
+export const ORDER_DOCUMENT_LABELS = Object.freeze({
+  confirmation: '订单确认单',
+  acceptance: '验收单',
+})
+
+// 评价方向：采购人评价供应商、采购人评价商城、供应商评价采购人
+export const RATING_TARGET_LABELS = Object.freeze({
+  supplier: '采购人评价供应商',
+  mall: '采购人评价商城',
+  buyer: '供应商评价采购人',
+})
+
+export const FOLLOWUP_STATUS_LABELS = Object.freeze({
+  open: '待回访',
+  closed: '已回访',
 })
 
 /** 代码表 map 中 code 对应的值；map 自身没有该键（含原型上的键）时返回 fallback。 */
