@@ -34,7 +34,7 @@ def test_liaocheng_buyer_sees_the_liaocheng_site(page: Page, mall: Mall, artifac
     expect(page.get_by_test_id("user-info")).to_contain_text("采购人")
     # A buyer's menu: no review queues, no site configuration.
     menu = page.locator(".el-menu .el-menu-item")
-    expect(menu).to_have_text(["首页", "网上超市", "采购计划", "个人信息"])
+    expect(menu).to_have_text(["首页", "网上超市", "购物车", "订单管理", "采购计划", "个人信息"])
     expect(page.get_by_text("80.00").first).to_be_visible()  # per-order limit in 万元
     page.screenshot(path=str(artifacts / "web-shell-liaocheng-buyer.png"), full_page=True)
 
@@ -43,7 +43,19 @@ def test_operator_changes_limits_in_the_ui_and_sees_the_audit_entry(page: Page, 
     login(page, mall, "weihai.center")
     expect(page.get_by_test_id("site-title")).to_have_text("齐鲁云采·威海市政府采购网上商城")
     expect(page.locator(".el-menu .el-menu-item")).to_have_text(
-        ["首页", "网上超市", "供应商审核", "商品审核", "采购计划", "站点配置", "采购单位", "审计日志", "个人信息"]
+        [
+            "首页",
+            "网上超市",
+            "订单管理",
+            "供应商审核",
+            "商品审核",
+            "采购计划",
+            "差评回访",
+            "站点配置",
+            "采购单位",
+            "审计日志",
+            "个人信息",
+        ]
     )
     page.locator(".el-menu .el-menu-item", has_text="站点配置").click()
     first_limit = page.locator(".el-input-number input").first
