@@ -88,6 +88,8 @@ def _environment(endpoint: str) -> None:
     for key, value in {**config["environment_variables"], **config["stages"]["dev"]["environment_variables"]}.items():
         os.environ.setdefault(key, value)
     os.environ.update(USER_POOL_ID="us-east-1_bench", USER_POOL_CLIENT_ID="bench", AWS_ENDPOINT_URL_DYNAMODB=endpoint)
+    # One request log per sample would bury the result lines.
+    os.environ.update(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
 
 
 def _create_tables() -> None:

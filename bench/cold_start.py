@@ -39,18 +39,20 @@ def index():
 # Time only the import of the handler module, as Lambda's init phase does.
 PROBE = "import time; t = time.perf_counter(); import app; print(time.perf_counter() - t)"
 
-# What the template sets on the function; values only need to be present.
-LAMBDA_ENV = {
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "STAGE": "prod",
-    "MAIN_TABLE": "yuncai-prod-main",
-    "AUDIT_TABLE": "yuncai-prod-audit",
-    "IDEMPOTENCY_TABLE": "yuncai-prod-idempotency",
-    "POWERTOOLS_SERVICE_NAME": "yuncai-api",
-    "POWERTOOLS_METRICS_NAMESPACE": "YunCai",
-    "PYDANTIC_DISABLE_PLUGINS": "__all__",
-}
+TEMPLATE = ROOT / "build" / "package" / "sam.json"
+API_FUNCTION = "APIHandler"
+# What Lambda itself sets; the rest comes from the template.
+RUNTIME_ENV = {"AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1"}
+
+
+def lambda_environment(template: Path = TEMPLATE) -> dict[str, str]:
+    """The API function's variables as the packaged template declares them (so the probe never drifts from
+    the deploy). References to resources (Ref, GetAtt, Sub) become placeholders: only their presence matters
+    at import."""
+    resources = json.loads(template.read_text(encoding="utf-8"))["Resources"]
+    declared = resources[API_FUNCTION]["Properties"]["Environment"]["Variables"]
+    env = {name: value if isinstance(value, str) else f"bench-{name.lower()}" for name, value in declared.items()}
+    return {**RUNTIME_ENV, **env}
 
 
 def ensure_bundle() -> Path:
@@ -59,8 +61,8 @@ def ensure_bundle() -> Path:
     return BUNDLE
 
 
-def sample(code_dir: Path, bundle_dir: Path) -> float:
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": f"{code_dir}{os.pathsep}{bundle_dir}", **LAMBDA_ENV}
+def sample(code_dir: Path, bundle_dir: Path, lambda_env: dict[str, str]) -> float:
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": f"{code_dir}{os.pathsep}{bundle_dir}", **lambda_env}
     # -S: no site-packages, like the Lambda runtime; -B: do not write bytecode during the run.
     out = subprocess.run(
         [sys.executable, "-S", "-B", "-c", PROBE], cwd=code_dir, env=env, capture_output=True, text=True, check=True
@@ -74,6 +76,7 @@ def main() -> int:
     args = parser.parse_args()
     runs = max(10, args.runs)
     bundle = ensure_bundle()
+    lambda_env = lambda_environment()
     with tempfile.TemporaryDirectory() as tmp:
         deployed = Path(tmp) / "deployed"
         with zipfile.ZipFile(bundle) as zf:
@@ -82,12 +85,12 @@ def main() -> int:
         bare.mkdir()
         (bare / "app.py").write_text(BARE_APP, encoding="utf-8")
         # One untimed import each, so that the file cache is warm for both.
-        sample(deployed, deployed)
-        sample(bare, deployed)
+        sample(deployed, deployed, lambda_env)
+        sample(bare, deployed, lambda_env)
         app_times, bare_times = [], []
         for _ in range(runs):
-            app_times.append(sample(deployed, deployed))
-            bare_times.append(sample(bare, deployed))
+            app_times.append(sample(deployed, deployed, lambda_env))
+            bare_times.append(sample(bare, deployed, lambda_env))
     app_median, bare_median = statistics.median(app_times), statistics.median(bare_times)
     ratio = app_median / bare_median
     print(f"deployed API handler (import app): median {app_median * 1000:.1f} ms over {runs} fresh interpreters")

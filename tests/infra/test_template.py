@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -130,3 +131,16 @@ def test_lambda_bundle_carries_compiled_bytecode() -> None:
     assert "app.py" in names and "chalicelib/data/tenants/liaocheng.toml" in names
     assert any(n.startswith("chalicelib/__pycache__/") and n.endswith(".pyc") for n in names)
     assert not any(n.startswith(("tests/", "scheduled/", "frontend/", "bench/")) for n in names)
+
+
+def test_lambda_bundle_imports_with_nothing_but_the_template_environment(tmp_path: Path) -> None:
+    """The deployed handler must import in a bare interpreter (no site-packages) with exactly the variables the
+    template gives the function: a variable read at import that the template forgets fails here, not in AWS."""
+    import zipfile
+
+    from bench.cold_start import lambda_environment, sample
+
+    with zipfile.ZipFile(PACKAGE / "deployment.zip") as bundle:
+        bundle.extractall(tmp_path)
+    seconds = sample(tmp_path, tmp_path, lambda_environment(PACKAGE / "sam.json"))
+    assert seconds > 0
