@@ -5,6 +5,7 @@ import ElementPlus, { ElMessage } from 'element-plus'
 import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { h } from 'vue'
 import { usePagedList } from '../src/composables/usePagedList.js'
+import DayPicker from '../src/components/DayPicker.vue'
 import EffectiveDateItem from '../src/components/EffectiveDateItem.vue'
 import StatusFilter from '../src/components/StatusFilter.vue'
 import SupplierDocumentsTable from '../src/components/SupplierDocumentsTable.vue'
@@ -275,6 +276,36 @@ describe('SupplierDocumentsTable', () => {
     expect(colWidths(wrapper).slice(0, 4)).toEqual(['120', '200', '90', '160'])
     expect(wrapper.find('.el-table__empty-text').text()).toBe('未上传证照')
     wrapper.unmount()
+  })
+})
+
+describe('DayPicker', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date('2026-11-21T04:00:00Z')) // 北京时间 11 月 21 日 12:00
+  })
+
+  function picker(props) {
+    return mount(DayPicker, { props: { modelValue: '', ...props }, attrs: { 'data-testid': 'day' }, global: { plugins } })
+  }
+
+  it('lets today be chosen by default and only later days with after="today"', () => {
+    const from = picker({}).findComponent({ name: 'ElDatePicker' }).props('disabledDate')
+    expect(from(new Date(2026, 10, 20))).toBe(true)
+    expect(from(new Date(2026, 10, 21))).toBe(false)
+    const later = picker({ after: 'today' }).findComponent({ name: 'ElDatePicker' }).props('disabledDate')
+    expect(later(new Date(2026, 10, 21))).toBe(true)
+    expect(later(new Date(2026, 10, 22))).toBe(false)
+  })
+
+  it('gives the day as YYYY-MM-DD, keeps the test id on its root and passes placeholder and clearable', () => {
+    const wrapper = picker({ placeholder: '不选则立即生效', clearable: true })
+    const inner = wrapper.findComponent({ name: 'ElDatePicker' })
+    expect(inner.props('valueFormat')).toBe('YYYY-MM-DD')
+    expect(inner.props('format')).toBe('YYYY-MM-DD')
+    expect(inner.props('clearable')).toBe(true)
+    expect(wrapper.attributes('data-testid')).toBe('day')
+    expect(wrapper.find('input').attributes('placeholder')).toBe('不选则立即生效')
   })
 })
 
