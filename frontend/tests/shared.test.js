@@ -7,6 +7,7 @@ import { h } from 'vue'
 import { usePagedList } from '../src/composables/usePagedList.js'
 import DayPicker from '../src/components/DayPicker.vue'
 import EffectiveDateItem from '../src/components/EffectiveDateItem.vue'
+import LoadMore from '../src/components/LoadMore.vue'
 import StatusFilter from '../src/components/StatusFilter.vue'
 import SupplierDocumentsTable from '../src/components/SupplierDocumentsTable.vue'
 import {
@@ -306,6 +307,21 @@ describe('DayPicker', () => {
     expect(inner.props('clearable')).toBe(true)
     expect(wrapper.attributes('data-testid')).toBe('day')
     expect(wrapper.find('input').attributes('placeholder')).toBe('不选则立即生效')
+  })
+})
+
+describe('LoadMore', () => {
+  it('offers 加载更多 while there is a next page, then says all is loaded, and nothing for an empty list', async () => {
+    const wrapper = mount(LoadMore, { props: { more: true, loading: false, count: 20 }, global: { plugins } })
+    const button = wrapper.find('[data-testid="load-more"]')
+    expect(button.text()).toBe('加载更多')
+    await button.trigger('click')
+    expect(wrapper.emitted('more')).toHaveLength(1)
+    await wrapper.setProps({ more: false, count: 23, doneText: '已显示全部 23 件商品' })
+    expect(wrapper.find('[data-testid="load-more"]').exists()).toBe(false)
+    expect(wrapper.text()).toBe('已显示全部 23 件商品')
+    await wrapper.setProps({ count: 0 })
+    expect(wrapper.text()).toBe('')
   })
 })
 
