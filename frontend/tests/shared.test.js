@@ -1,9 +1,10 @@
 // 共用的组合式函数、组件与查表工具。
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import ElementPlus, { ElMessage } from 'element-plus'
+import ElementPlus, { ElMessage, ElMessageBox } from 'element-plus'
 import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { h } from 'vue'
+import { confirmed } from '../src/api/notify.js'
 import { usePagedList } from '../src/composables/usePagedList.js'
 import DayPicker from '../src/components/DayPicker.vue'
 import EffectiveDateItem from '../src/components/EffectiveDateItem.vue'
@@ -307,6 +308,25 @@ describe('DayPicker', () => {
     expect(inner.props('clearable')).toBe(true)
     expect(wrapper.attributes('data-testid')).toBe('day')
     expect(wrapper.find('input').attributes('placeholder')).toBe('不选则立即生效')
+  })
+})
+
+describe('confirmed', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('is true when confirmed, false when cancelled or closed, and passes the wording through', async () => {
+    const box = vi.spyOn(ElMessageBox, 'confirm').mockResolvedValueOnce('confirm')
+    expect(await confirmed('确定清空吗？', '清空购物车', { type: 'warning', confirmText: '清空' })).toBe(true)
+    expect(box).toHaveBeenCalledWith('确定清空吗？', '清空购物车', {
+      confirmButtonText: '清空',
+      cancelButtonText: '取消',
+      type: 'warning',
+    })
+    box.mockRejectedValueOnce('cancel')
+    expect(await confirmed('确定吗？', '审核通过')).toBe(false)
+    expect(box).toHaveBeenLastCalledWith('确定吗？', '审核通过', { confirmButtonText: '确定', cancelButtonText: '取消', type: 'info' })
+    box.mockRejectedValueOnce('close')
+    expect(await confirmed('确定吗？', '审核通过')).toBe(false)
   })
 })
 
