@@ -243,6 +243,23 @@ def _touched(listing: Listing, now: datetime, **changes: Any) -> Listing:
     return listing._replace(**changes, updated_at=to_iso(now), version=listing.version + 1)
 
 
+def _move(
+    store: ListingStore,
+    listing: Listing,
+    status: ListingStatus,
+    reason: str,
+    action: str,
+    summary: str,
+    actor: Principal,
+    now: datetime,
+) -> Listing:
+    """A status change: the new state and its audit event (status and reason, before and after), saved together."""
+    updated = _touched(listing, now, status=status, status_reason=reason)
+    audit = _event(listing, action, summary, actor, now, _status_view(listing), _status_view(updated))
+    store.save(updated, listing, audit)
+    return updated
+
+
 # ---------------------------------------------------------------- supplier actions
 
 
@@ -369,18 +386,8 @@ def withdraw(
 ) -> Listing:
     listing = _require_owner(store.get(site_id, listing_id), actor)
     _require_status(listing, {ListingStatus.ACTIVE, ListingStatus.PENDING}, "下架")
-    updated = _touched(listing, now, status=ListingStatus.WITHDRAWN, status_reason="")
-    audit = _event(
-        listing,
-        "listing.withdrawn",
-        f"供应商下架商品 {listing.draft.name}",
-        actor,
-        now,
-        _status_view(listing),
-        _status_view(updated),
-    )
-    store.save(updated, listing, audit)
-    return updated
+    summary = f"供应商下架商品 {listing.draft.name}"
+    return _move(store, listing, ListingStatus.WITHDRAWN, "", "listing.withdrawn", summary, actor, now)
 
 
 def resubmit(
@@ -390,18 +397,8 @@ def resubmit(
     listing = _require_owner(store.get(site.id, listing_id), actor)
     _require_status(listing, {ListingStatus.WITHDRAWN, ListingStatus.DELISTED, ListingStatus.REJECTED}, "重新提交")
     check_draft(site, listing.draft, china_date(now))  # certificates may have expired meanwhile
-    updated = _touched(listing, now, status=ListingStatus.PENDING, status_reason="")
-    audit = _event(
-        listing,
-        "listing.resubmitted",
-        f"重新提交商品 {listing.draft.name}",
-        actor,
-        now,
-        _status_view(listing),
-        _status_view(updated),
-    )
-    store.save(updated, listing, audit)
-    return updated
+    summary = f"重新提交商品 {listing.draft.name}"
+    return _move(store, listing, ListingStatus.PENDING, "", "listing.resubmitted", summary, actor, now)
 
 
 # ---------------------------------------------------------------- operator actions
@@ -425,16 +422,11 @@ def review(
         if supplier is None or not supplier.is_active:
             raise Conflict("该商品的供应商当前不可交易，不能审核通过", code="SUPPLIER_NOT_ACTIVE")
         check_draft(site, listing.draft, china_date(now))
-        updated = _touched(listing, now, status=ListingStatus.ACTIVE, status_reason=reason)
-        action, summary = "listing.approved", f"审核通过商品 {listing.draft.name}，已上架"
-    else:
-        _require_reason(reason, "驳回")
-        updated = _touched(listing, now, status=ListingStatus.REJECTED, status_reason=reason)
-        action, summary = "listing.rejected", f"驳回商品 {listing.draft.name}：{reason}"
-    store.save(
-        updated, listing, _event(listing, action, summary, reviewer, now, _status_view(listing), _status_view(updated))
-    )
-    return updated
+        summary = f"审核通过商品 {listing.draft.name}，已上架"
+        return _move(store, listing, ListingStatus.ACTIVE, reason, "listing.approved", summary, reviewer, now)
+    _require_reason(reason, "驳回")
+    summary = f"驳回商品 {listing.draft.name}：{reason}"
+    return _move(store, listing, ListingStatus.REJECTED, reason, "listing.rejected", summary, reviewer, now)
 
 
 def delist(
@@ -445,18 +437,8 @@ def delist(
         raise NotFound("商品不存在", code="LISTING_NOT_FOUND")
     _require_status(listing, {ListingStatus.ACTIVE}, "下架")
     _require_reason(reason, "下架")
-    updated = _touched(listing, now, status=ListingStatus.DELISTED, status_reason=reason)
-    audit = _event(
-        listing,
-        "listing.delisted",
-        f"采购中心下架商品 {listing.draft.name}：{reason}",
-        operator,
-        now,
-        _status_view(listing),
-        _status_view(updated),
-    )
-    store.save(updated, listing, audit)
-    return updated
+    summary = f"采购中心下架商品 {listing.draft.name}：{reason}"
+    return _move(store, listing, ListingStatus.DELISTED, reason, "listing.delisted", summary, operator, now)
 
 
 # ---------------------------------------------------------------- (de)serialisation
