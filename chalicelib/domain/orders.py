@@ -429,115 +429,113 @@ def _reason(reason: str, doing: str) -> str:
     return reason.strip()
 
 
+def _noted(text: str, note: str) -> str:
+    return f"{text}：{note}" if note else text
+
+
+def _move(
+    store: OrderStore,
+    order: Order,
+    actor: dict[str, str],
+    action: str,
+    summary: str,
+    now: datetime,
+    *,
+    release: Release | None = None,
+    nonce: tuple[str, int] | None = None,
+    shown: dict[str, Any] | None = None,
+    **changes: Any,
+) -> Order:
+    """One transition: the new state and its audit event (status, reason and termination before and after, plus
+    `shown` after), saved on the previous version together with any budget and stock given back."""
+    updated = _touched(order, now, **changes)
+    audit = _event(order, action, summary, actor, now, _view_state(order), {**_view_state(updated), **(shown or {})})
+    store.transition(updated, order, audit, release, nonce)
+    return updated
+
+
 def confirm(store: OrderStore, supplier: Principal, order: Order, now: datetime) -> Order:
     _require_party(order, supplier, Role.SUPPLIER)
     _require(order, {OrderStatus.PENDING}, "确认")
-    updated = _touched(order, now, status=OrderStatus.CONFIRMED)
-    store.transition(
-        updated,
-        order,
-        _event(
-            order,
-            "order.confirmed",
-            "供应商确认订单",
-            supplier.as_actor(),
-            now,
-            _view_state(order),
-            _view_state(updated),
-        ),
-    )
-    return updated
+    actor = supplier.as_actor()
+    return _move(store, order, actor, "order.confirmed", "供应商确认订单", now, status=OrderStatus.CONFIRMED)
 
 
 def decline(store: OrderStore, supplier: Principal, order: Order, reason: str, now: datetime) -> Order:
     _require_party(order, supplier, Role.SUPPLIER)
     _require(order, {OrderStatus.PENDING}, "拒单")
     why = _reason(reason, "拒单")
-    updated = _touched(order, now, status=OrderStatus.DECLINED, status_reason=why)
-    audit = _event(
+    summary = f"供应商拒单：{why}（释放预算 {format_yuan(order.total_fen)} 元）"
+    return _move(
+        store,
         order,
-        "order.declined",
-        f"供应商拒单：{why}（释放预算 {format_yuan(order.total_fen)} 元）",
         supplier.as_actor(),
+        "order.declined",
+        summary,
         now,
-        _view_state(order),
-        _view_state(updated),
+        release=_release(order, restock=True),
+        status=OrderStatus.DECLINED,
+        status_reason=why,
     )
-    store.transition(updated, order, audit, _release(order, restock=True))
-    return updated
 
 
 def cancel(store: OrderStore, buyer: Principal, order: Order, reason: str, now: datetime) -> Order:
     _require_party(order, buyer, Role.BUYER)
     _require(order, {OrderStatus.PENDING}, "撤销（供应商确认后请申请终止）")
     why = _reason(reason, "撤销")
-    updated = _touched(order, now, status=OrderStatus.CANCELLED, status_reason=why)
-    audit = _event(
+    return _move(
+        store,
         order,
+        buyer.as_actor(),
         "order.cancelled",
         f"采购人撤销订单：{why}",
-        buyer.as_actor(),
         now,
-        _view_state(order),
-        _view_state(updated),
+        release=_release(order, restock=True),
+        status=OrderStatus.CANCELLED,
+        status_reason=why,
     )
-    store.transition(updated, order, audit, _release(order, restock=True))
-    return updated
 
 
 def ship(store: OrderStore, supplier: Principal, order: Order, note: str, now: datetime) -> Order:
     _require_party(order, supplier, Role.SUPPLIER)
     _require(order, {OrderStatus.CONFIRMED}, "发货")
-    updated = _touched(order, now, status=OrderStatus.SHIPPED, status_reason=note.strip())
-    store.transition(
-        updated,
-        order,
-        _event(
-            order,
-            "order.shipped",
-            f"供应商发货{('：' + note.strip()) if note.strip() else ''}",
-            supplier.as_actor(),
-            now,
-            _view_state(order),
-            _view_state(updated),
-        ),
+    note = note.strip()
+    summary = _noted("供应商发货", note)
+    return _move(
+        store, order, supplier.as_actor(), "order.shipped", summary, now, status=OrderStatus.SHIPPED, status_reason=note
     )
-    return updated
 
 
 def accept(store: OrderStore, buyer: Principal, order: Order, note: str, now: datetime) -> Order:
     _require_party(order, buyer, Role.BUYER)
     _require(order, {OrderStatus.SHIPPED}, "验收")
-    updated = _touched(order, now, status=OrderStatus.ACCEPTED, acceptance_note=note.strip())
-    audit = _event(
+    note = note.strip()
+    return _move(
+        store,
         order,
-        "order.accepted",
-        f"采购人验收通过{('：' + note.strip()) if note.strip() else ''}",
         buyer.as_actor(),
+        "order.accepted",
+        _noted("采购人验收通过", note),
         now,
-        _view_state(order),
-        {**_view_state(updated), "note": note.strip()},
+        shown={"note": note},
+        status=OrderStatus.ACCEPTED,
+        acceptance_note=note,
     )
-    store.transition(updated, order, audit)
-    return updated
 
 
 def request_termination(store: OrderStore, buyer: Principal, order: Order, reason: str, now: datetime) -> Order:
     _require_party(order, buyer, Role.BUYER)
     _require(order, {OrderStatus.CONFIRMED, OrderStatus.SHIPPED}, "申请终止")
     why = _reason(reason, "申请终止")
-    updated = _touched(order, now, termination=Termination(TerminationStatus.REQUESTED, why, to_iso(now)))
-    audit = _event(
+    return _move(
+        store,
         order,
+        buyer.as_actor(),
         "order.termination_requested",
         f"采购人申请终止订单：{why}",
-        buyer.as_actor(),
         now,
-        _view_state(order),
-        _view_state(updated),
+        termination=Termination(TerminationStatus.REQUESTED, why, to_iso(now)),
     )
-    store.transition(updated, order, audit)
-    return updated
 
 
 def decide_termination(
@@ -550,37 +548,30 @@ def decide_termination(
         termination = order.termination._replace(
             status=TerminationStatus.APPROVED, decision=reason, decided_at=to_iso(now)
         )
-        updated = _touched(
-            order, now, status=OrderStatus.TERMINATED, status_reason=order.termination.reason, termination=termination
-        )
-        audit = _event(
+        return _move(
+            store,
             order,
+            operator.as_actor(),
             "order.terminated",
             f"采购中心同意终止订单（释放预算 {format_yuan(order.total_fen)} 元）",
-            operator.as_actor(),
             now,
-            _view_state(order),
-            _view_state(updated),
+            # Goods already shipped are not back on the shelf: only unshipped stock is restored.
+            release=_release(order, restock=order.status is OrderStatus.CONFIRMED),
+            status=OrderStatus.TERMINATED,
+            status_reason=order.termination.reason,
+            termination=termination,
         )
-        # Goods already shipped are not back on the shelf: only unshipped stock is restored.
-        store.transition(updated, order, audit, _release(order, restock=order.status is OrderStatus.CONFIRMED))
-    else:
-        why = _reason(reason, "驳回终止申请")
-        termination = order.termination._replace(
-            status=TerminationStatus.REJECTED, decision=why, decided_at=to_iso(now)
-        )
-        updated = _touched(order, now, termination=termination)
-        audit = _event(
-            order,
-            "order.termination_rejected",
-            f"采购中心驳回终止申请：{why}",
-            operator.as_actor(),
-            now,
-            _view_state(order),
-            _view_state(updated),
-        )
-        store.transition(updated, order, audit)
-    return updated
+    why = _reason(reason, "驳回终止申请")
+    termination = order.termination._replace(status=TerminationStatus.REJECTED, decision=why, decided_at=to_iso(now))
+    return _move(
+        store,
+        order,
+        operator.as_actor(),
+        "order.termination_rejected",
+        f"采购中心驳回终止申请：{why}",
+        now,
+        termination=termination,
+    )
 
 
 def settle(
@@ -595,18 +586,18 @@ def settle(
             f"支付金额 {format_yuan(paid_fen)} 元与订单金额 {format_yuan(order.total_fen)} 元不一致",
             code="PAYMENT_AMOUNT_MISMATCH",
         )
-    updated = _touched(order, now, status=OrderStatus.SETTLED, payment_voucher=voucher)
-    audit = _event(
+    return _move(
+        store,
         order,
+        SYSTEM_ACTOR,
         "order.settled",
         f"支付完成，凭证号 {voucher}，金额 {format_yuan(paid_fen)} 元",
-        SYSTEM_ACTOR,
         now,
-        _view_state(order),
-        {**_view_state(updated), "voucher": voucher},
+        nonce=nonce,
+        shown={"voucher": voucher},
+        status=OrderStatus.SETTLED,
+        payment_voucher=voucher,
     )
-    store.transition(updated, order, audit, nonce=nonce)
-    return updated
 
 
 def available_actions(order: Order, principal: Principal, rated: frozenset[str] | None = None) -> list[str]:
