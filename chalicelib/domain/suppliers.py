@@ -328,10 +328,25 @@ def _require_status(supplier: Supplier, allowed: set[SupplierStatus], doing: str
         )
 
 
-def _with_status(supplier: Supplier, status: SupplierStatus, reason: str, until: str | None, now: datetime) -> Supplier:
-    return supplier._replace(
+def _move(
+    store: SupplierStore,
+    supplier: Supplier,
+    status: SupplierStatus,
+    reason: str,
+    until: str | None,
+    action: str,
+    summary: str,
+    actor: dict[str, str],
+    now: datetime,
+) -> Supplier:
+    """A status change: the new state and its audit event (status, reason and end date, before and after),
+    saved on the previous version."""
+    updated = supplier._replace(
         status=status, status_reason=reason, status_until=until, updated_at=to_iso(now), version=supplier.version + 1
     )
+    audit = _event(supplier, action, summary, actor, now, _status_view(supplier), _status_view(updated))
+    store.save(updated, supplier.version, audit)
+    return updated
 
 
 def update_profile(
@@ -361,18 +376,10 @@ def submit(store: SupplierStore, principal: Principal, now: datetime) -> Supplie
             raise Conflict(f"供应商已被清退{when}", code="SUPPLIER_BARRED")
     else:
         _require_status(supplier, {SupplierStatus.REJECTED}, "重新提交审核")
-    updated = _with_status(supplier, SupplierStatus.PENDING, "", None, now)
-    audit = _event(
-        supplier,
-        "supplier.resubmitted",
-        "重新提交入驻审核",
-        principal.as_actor(),
-        now,
-        _status_view(supplier),
-        _status_view(updated),
+    actor = principal.as_actor()
+    return _move(
+        store, supplier, SupplierStatus.PENDING, "", None, "supplier.resubmitted", "重新提交入驻审核", actor, now
     )
-    store.save(updated, supplier.version, audit)
-    return updated
 
 
 def add_document(store: SupplierStore, principal: Principal, document: Document, now: datetime) -> Supplier:
@@ -437,15 +444,12 @@ def review(store: SupplierStore, reviewer: Principal, uscc: str, approve: bool, 
     if approve:
         if not any(d.kind is DocumentKind.BUSINESS_LICENSE for d in supplier.documents):
             raise RuleViolation("供应商尚未上传营业执照，不能审核通过", code="LICENSE_MISSING")
-        updated = _with_status(supplier, SupplierStatus.ACTIVE, reason, None, now)
-        action, summary = "supplier.approved", f"审核通过供应商 {supplier.profile.name}"
+        status, action, summary = SupplierStatus.ACTIVE, "supplier.approved", f"审核通过供应商 {supplier.profile.name}"
     else:
         _require_reason(reason, "驳回")
-        updated = _with_status(supplier, SupplierStatus.REJECTED, reason, None, now)
-        action, summary = "supplier.rejected", f"驳回供应商 {supplier.profile.name}：{reason}"
-    audit = _event(supplier, action, summary, reviewer.as_actor(), now, _status_view(supplier), _status_view(updated))
-    store.save(updated, supplier.version, audit)
-    return updated
+        status, action = SupplierStatus.REJECTED, "supplier.rejected"
+        summary = f"驳回供应商 {supplier.profile.name}：{reason}"
+    return _move(store, supplier, status, reason, None, action, summary, reviewer.as_actor(), now)
 
 
 def suspend(
@@ -461,12 +465,18 @@ def suspend(
     _require_status(supplier, {SupplierStatus.ACTIVE}, "暂停")
     _require_reason(reason, "暂停")
     until_at = _future_day(until, now, "恢复日期")
-    updated = _with_status(supplier, SupplierStatus.SUSPENDED, reason, until_at, now)
     summary = f"暂停供应商 {supplier.profile.name}：{reason}" + (f"（至 {until.isoformat()}）" if until else "")
-    audit = _event(
-        supplier, "supplier.suspended", summary, actor.as_actor(), now, _status_view(supplier), _status_view(updated)
+    updated = _move(
+        store,
+        supplier,
+        SupplierStatus.SUSPENDED,
+        reason,
+        until_at,
+        "supplier.suspended",
+        summary,
+        actor.as_actor(),
+        now,
     )
-    store.save(updated, supplier.version, audit)
     if until_at:
         timer.start(**reinstatement_timer(updated))
     return updated
@@ -479,33 +489,22 @@ def expel(
     _require_status(supplier, {SupplierStatus.ACTIVE, SupplierStatus.SUSPENDED}, "清退")
     _require_reason(reason, "清退")
     until_at = _future_day(until, now, "禁入截止日期")
-    updated = _with_status(supplier, SupplierStatus.EXPELLED, reason, until_at, now)
     summary = f"清退供应商 {supplier.profile.name}：{reason}" + (
         f"（{until.isoformat()} 前不得重新申请）" if until else ""
     )
-    audit = _event(
-        supplier, "supplier.expelled", summary, actor.as_actor(), now, _status_view(supplier), _status_view(updated)
+    return _move(
+        store, supplier, SupplierStatus.EXPELLED, reason, until_at, "supplier.expelled", summary, actor.as_actor(), now
     )
-    store.save(updated, supplier.version, audit)
-    return updated
 
 
 def reinstate(store: SupplierStore, actor: Principal, uscc: str, reason: str, now: datetime) -> Supplier:
     supplier = _load(store, uscc)
     _require_status(supplier, {SupplierStatus.SUSPENDED}, "恢复")
     _require_reason(reason, "恢复")
-    updated = _with_status(supplier, SupplierStatus.ACTIVE, reason, None, now)
-    audit = _event(
-        supplier,
-        "supplier.reinstated",
-        f"恢复供应商 {supplier.profile.name}：{reason}",
-        actor.as_actor(),
-        now,
-        _status_view(supplier),
-        _status_view(updated),
+    summary = f"恢复供应商 {supplier.profile.name}：{reason}"
+    return _move(
+        store, supplier, SupplierStatus.ACTIVE, reason, None, "supplier.reinstated", summary, actor.as_actor(), now
     )
-    store.save(updated, supplier.version, audit)
-    return updated
 
 
 def reinstate_if_due(store: SupplierStore, uscc: str, now: datetime) -> str:
@@ -515,17 +514,18 @@ def reinstate_if_due(store: SupplierStore, uscc: str, now: datetime) -> str:
         return "skipped"
     if parse_iso(supplier.status_until) > now:
         return "early"
-    updated = _with_status(supplier, SupplierStatus.ACTIVE, "暂停期满自动恢复", None, now)
-    audit = _event(
+    summary = f"供应商 {supplier.profile.name} 暂停期满自动恢复"
+    _move(
+        store,
         supplier,
+        SupplierStatus.ACTIVE,
+        "暂停期满自动恢复",
+        None,
         "supplier.reinstated",
-        f"供应商 {supplier.profile.name} 暂停期满自动恢复",
+        summary,
         SYSTEM_ACTOR,
         now,
-        _status_view(supplier),
-        _status_view(updated),
     )
-    store.save(updated, supplier.version, audit)
     return "applied"
 
 
