@@ -79,7 +79,7 @@ def main() -> int:
         from scheduled import seed
         from scheduled.sample_orders import add_listing, add_plan, new_order
 
-        register_app_handlers(app_module.app, STAGE)
+        register_app_handlers(STAGE)
         seed.seed_all(os.environ["USER_POOL_ID"])
         seed.seed_demo_suppliers(None)
         lines = [

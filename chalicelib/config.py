@@ -37,23 +37,78 @@ class Tables(NamedTuple):
     catalog: str
 
 
-class Settings(NamedTuple):
-    stage: str
-    region: str
-    tables: Tables
-    reports_bucket: str
-    uploads_bucket: str
-    web_bucket: str
-    user_pool_id: str
-    user_pool_client_id: str
-    jwks_url: str
-    issuer: str
-    deadline_state_machine_arn: str
-    stream_dlq_url: str
-    integration_secret_id: str
-    event_bus_name: str
-    payment_secret_id: str
-    max_body_bytes: int
+class Settings:
+    """The deployment's settings, each read from the environment when first asked for.
+
+    A function is given only the variables its declaration needs (see
+    chalicelib/lambdas.py and infra/functions.py), so nothing here may insist on
+    a variable before a caller asks for it; a missing one fails with its name.
+    """
+
+    @property
+    def stage(self) -> str:
+        return _required("STAGE")
+
+    @property
+    def region(self) -> str:
+        return _optional("AWS_REGION") or _required("AWS_DEFAULT_REGION")
+
+    @property
+    def tables(self) -> Tables:
+        return get_tables()
+
+    @property
+    def reports_bucket(self) -> str:
+        return _required("REPORTS_BUCKET")
+
+    @property
+    def uploads_bucket(self) -> str:
+        return _required("UPLOADS_BUCKET")
+
+    @property
+    def web_bucket(self) -> str:
+        return _required("WEB_BUCKET")
+
+    @property
+    def user_pool_id(self) -> str:
+        return _required("USER_POOL_ID")
+
+    @property
+    def user_pool_client_id(self) -> str:
+        return _required("USER_POOL_CLIENT_ID")
+
+    @property
+    def issuer(self) -> str:
+        # Cognito signs tokens with this issuer in AWS and in moto alike; the JWKS
+        # location differs locally (the moto server), hence its own setting.
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def jwks_url(self) -> str:
+        return _optional("COGNITO_JWKS_URL", f"{self.issuer}/.well-known/jwks.json")
+
+    @property
+    def deadline_state_machine_arn(self) -> str:
+        return _required("DEADLINE_STATE_MACHINE_ARN")
+
+    @property
+    def integration_secret_id(self) -> str:
+        return _required("INTEGRATION_SECRET_ID")
+
+    @property
+    def event_bus_name(self) -> str:
+        return _required("ORDER_EVENT_BUS_NAME")
+
+    @property
+    def payment_secret_id(self) -> str:
+        return _required("PAYMENT_SECRET_ID")
+
+    @property
+    def max_body_bytes(self) -> int:
+        return int(_optional("MAX_BODY_BYTES", "65536"))
+
+    def queue_url(self, logical_id: str) -> str:
+        return _required(env_var(logical_id, "AWS::SQS::Queue"))
 
 
 @lru_cache(maxsize=1)
@@ -66,47 +121,36 @@ def get_tables() -> Tables:
     )
 
 
-@lru_cache(maxsize=1)
+_SETTINGS = Settings()
+
+
 def get_settings() -> Settings:
-    region = _optional("AWS_REGION") or _required("AWS_DEFAULT_REGION")
-    pool_id = _required("USER_POOL_ID")
-    # Cognito signs tokens with this issuer in AWS and in moto alike; the JWKS
-    # location differs locally (the moto server), hence its own setting.
-    issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
-    return Settings(
-        stage=_required("STAGE"),
-        region=region,
-        tables=get_tables(),
-        reports_bucket=_required("REPORTS_BUCKET"),
-        uploads_bucket=_required("UPLOADS_BUCKET"),
-        web_bucket=_required("WEB_BUCKET"),
-        user_pool_id=pool_id,
-        user_pool_client_id=_required("USER_POOL_CLIENT_ID"),
-        jwks_url=_optional("COGNITO_JWKS_URL", f"{issuer}/.well-known/jwks.json"),
-        issuer=issuer,
-        deadline_state_machine_arn=_required("DEADLINE_STATE_MACHINE_ARN"),
-        stream_dlq_url=_optional("STREAM_DLQ_URL"),
-        integration_secret_id=_optional("INTEGRATION_SECRET_ID", "yuncai/plan-push"),
-        event_bus_name=_optional("EVENT_BUS_NAME", "yuncai-orders"),
-        payment_secret_id=_optional("PAYMENT_SECRET_ID", "yuncai/payment-notify"),
-        max_body_bytes=int(_optional("MAX_BODY_BYTES", "65536")),
-    )
+    return _SETTINGS
+
+
+# The variable that carries a resource's name (or URL, ARN, id) to a function:
+# the logical id in UPPER_SNAKE with a suffix that says which of them it is.
+_ENV_SUFFIX = {
+    "AWS::DynamoDB::Table": "",
+    "AWS::S3::Bucket": "",
+    "AWS::SQS::Queue": "_URL",
+    "AWS::StepFunctions::StateMachine": "_ARN",
+    "AWS::Events::EventBus": "_NAME",
+    "AWS::SecretsManager::Secret": "_ID",
+    "AWS::Cognito::UserPool": "_ID",
+    "AWS::Cognito::UserPoolClient": "_ID",
+}
+
+
+def env_var(logical_id: str, resource_type: str) -> str:
+    """MainTable -> MAIN_TABLE, OrderOutputsQueue -> ORDER_OUTPUTS_QUEUE_URL, OrderEventBus -> ORDER_EVENT_BUS_NAME."""
+    snake = "".join(f"_{c}" if c.isupper() and i else c for i, c in enumerate(logical_id)).upper()
+    return snake + _ENV_SUFFIX[resource_type]
 
 
 def reset_settings_cache() -> None:
-    """Tests and the embedded run call this after creating a new user pool."""
-    get_settings.cache_clear()
+    """Tests and the embedded run call this after creating new resources."""
     get_tables.cache_clear()
-
-
-# Chalice needs a stream ARN when the decorator runs; the packaged template
-# replaces it with the table's real StreamArn, and the embedded run sets the
-# moto table's ARN before importing the app.
-STREAM_ARN_PLACEHOLDER = "arn:aws:dynamodb:us-east-1:123456789012:table/yuncai-main/stream/placeholder"
-
-
-def main_table_stream_arn() -> str:
-    return _optional("MAIN_TABLE_STREAM_ARN", STREAM_ARN_PLACEHOLDER)
 
 
 def cors_allow_origin() -> str:

@@ -16,7 +16,8 @@ from typing import Any
 
 import boto3
 
-from infra.template import CHALICE_FUNCTIONS, NAMED_BY_ENV, load_resources, resources_of_type, state_machines
+from chalicelib.config import env_var
+from infra.template import NAMED_BY_ENV, declared_template, resources_of_type, state_machines
 
 APP_NAME = "yuncai"
 ACCOUNT_ID = "123456789012"
@@ -76,12 +77,39 @@ def provision_buckets(env: Mapping[str, str], template: Mapping[str, Any]) -> No
             s3.create_bucket(Bucket=name)
 
 
+def _stack_name(stage: str, text: str) -> str:
+    return text.replace("${AWS::StackName}", f"{APP_NAME}-{stage}")
+
+
+def _queue_attributes(props: Mapping[str, Any], arns: Mapping[str, str]) -> dict[str, str]:
+    attributes = {}
+    if props.get("FifoQueue"):
+        attributes["FifoQueue"] = "true"
+    for name in ("VisibilityTimeout", "MessageRetentionPeriod"):
+        if name in props:
+            attributes[name] = str(props[name])
+    redrive = props.get("RedrivePolicy")
+    if redrive:
+        target = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        attributes["RedrivePolicy"] = json.dumps(
+            {"deadLetterTargetArn": arns[target], "maxReceiveCount": redrive["maxReceiveCount"]}
+        )
+    return attributes
+
+
 def provision_queues(stage: str, template: Mapping[str, Any]) -> dict[str, str]:
+    """Every queue (dead-letter queues first, so that redrive policies can name them); logical id -> URL."""
     sqs = boto3.client("sqs")
-    urls = {}
-    for logical_id, resource in resources_of_type(dict(template), "AWS::SQS::Queue").items():
-        name = resource["Properties"]["QueueName"]["Fn::Sub"].replace("${AWS::StackName}", f"{APP_NAME}-{stage}")
-        urls[logical_id] = sqs.create_queue(QueueName=name)["QueueUrl"]  # create_queue is idempotent
+    queues = resources_of_type(dict(template), "AWS::SQS::Queue")
+    ordered = sorted(queues.items(), key=lambda item: "RedrivePolicy" in item[1]["Properties"])
+    urls: dict[str, str] = {}
+    arns: dict[str, str] = {}
+    for logical_id, resource in ordered:
+        props = resource["Properties"]
+        name = _stack_name(stage, props["QueueName"]["Fn::Sub"])
+        url = sqs.create_queue(QueueName=name, Attributes=_queue_attributes(props, arns))["QueueUrl"]
+        urls[logical_id] = url
+        arns[logical_id] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     return urls
 
 
@@ -90,7 +118,7 @@ def provision_secrets(stage: str, template: Mapping[str, Any]) -> dict[str, str]
     sm = boto3.client("secretsmanager")
     names = {}
     for logical_id, resource in resources_of_type(dict(template), "AWS::SecretsManager::Secret").items():
-        name = resource["Properties"]["Name"]["Fn::Sub"].replace("${AWS::StackName}", f"{APP_NAME}-{stage}")
+        name = _stack_name(stage, resource["Properties"]["Name"]["Fn::Sub"])
         try:
             sm.describe_secret(SecretId=name)
         except sm.exceptions.ResourceNotFoundException:
@@ -105,7 +133,7 @@ def provision_event_buses(stage: str, template: Mapping[str, Any]) -> dict[str, 
     existing = {b["Name"] for b in events.list_event_buses()["EventBuses"]}
     names = {}
     for logical_id, resource in resources_of_type(dict(template), "AWS::Events::EventBus").items():
-        name = resource["Properties"]["Name"]["Fn::Sub"].replace("${AWS::StackName}", f"{APP_NAME}-{stage}")
+        name = _stack_name(stage, resource["Properties"]["Name"]["Fn::Sub"])
         if name not in existing:
             events.create_event_bus(Name=name)
         names[logical_id] = name
@@ -174,12 +202,12 @@ def _role_arn(stage: str) -> str:
         return str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
 
 
-def provision_functions(stage: str, role_arn: str) -> dict[str, str]:
-    """Stand-ins for the Chalice Lambda functions the state machines call; returns logical id -> ARN."""
+def provision_functions(stage: str, role_arn: str, template: Mapping[str, Any]) -> dict[str, str]:
+    """Stand-ins for the template's Lambda functions (the state machines name them); logical id -> ARN."""
     lam = boto3.client("lambda")
     arns = {}
-    for chalice_name, logical_id in CHALICE_FUNCTIONS.items():
-        name = function_name(stage, chalice_name)
+    for logical_id, resource in resources_of_type(dict(template), "AWS::Serverless::Function").items():
+        name = _stack_name(stage, resource["Properties"]["FunctionName"]["Fn::Sub"])
         try:
             arn = lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
         except lam.exceptions.ResourceNotFoundException:
@@ -187,7 +215,7 @@ def provision_functions(stage: str, role_arn: str) -> dict[str, str]:
                 FunctionName=name,
                 Runtime="python3.11",
                 Role=role_arn,
-                Handler="app.handler",
+                Handler=resource["Properties"]["Handler"],
                 Code={"ZipFile": _STUB_ZIP},
             )["FunctionArn"]
         arns[logical_id] = arn
@@ -209,12 +237,12 @@ def render_definition(definition: Mapping[str, Any], variables: Mapping[str, Any
 
 def provision_state_machines(stage: str, role_arn: str, arns: Mapping[str, str]) -> dict[str, str]:
     sfn = boto3.client("stepfunctions")
-    template = load_resources()
+    template = declared_template()
     existing = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
     created = {}
     for logical_id, (definition, variables) in state_machines().items():
         props = template["Resources"][logical_id]["Properties"]
-        name = props["StateMachineName"]["Fn::Sub"].replace("${AWS::StackName}", f"{APP_NAME}-{stage}")
+        name = _stack_name(stage, props["StateMachineName"]["Fn::Sub"])
         text = render_definition(definition, variables, arns)
         if name in existing:
             sfn.update_state_machine(stateMachineArn=existing[name], definition=text)
@@ -228,23 +256,23 @@ def provision_state_machines(stage: str, role_arn: str, arns: Mapping[str, str])
 
 def provision(stage: str, env: Mapping[str, str]) -> dict[str, str]:
     """Create everything; returns the environment the app needs beyond config.json."""
-    template = load_resources()
-    streams = provision_tables(env, template)
+    template = declared_template()
+    provision_tables(env, template)
     provision_buckets(env, template)
     queues = provision_queues(stage, template)
     secret_names = provision_secrets(stage, template)
     buses = provision_event_buses(stage, template)
     pool_id, client_id = provision_user_pool(stage, template)
     role_arn = _role_arn(stage)
-    function_arns = provision_functions(stage, role_arn)
+    function_arns = provision_functions(stage, role_arn, template)
     machines = provision_state_machines(stage, role_arn, function_arns)
-    return {
+    found = {
         "USER_POOL_ID": pool_id,
         "USER_POOL_CLIENT_ID": client_id,
         "DEADLINE_STATE_MACHINE_ARN": machines["DeadlineStateMachine"],
-        "MAIN_TABLE_STREAM_ARN": streams["MainTable"],
-        "STREAM_DLQ_URL": queues["StreamDeadLetterQueue"],
         "INTEGRATION_SECRET_ID": secret_names["IntegrationSecret"],
-        "EVENT_BUS_NAME": buses["OrderEventBus"],
         "PAYMENT_SECRET_ID": secret_names["PaymentSecret"],
+        "ORDER_EVENT_BUS_NAME": buses["OrderEventBus"],
     }
+    found.update({env_var(logical_id, "AWS::SQS::Queue"): url for logical_id, url in queues.items()})
+    return found

@@ -1,27 +1,23 @@
-"""The one schema source: infra/resources.json plus the state machines beside it.
+"""The one schema source: infra/resources.json, the state machines beside it, and the declared functions.
 
-`chalice package --merge-template` deploys it to AWS; `infra.provision` creates
-the same tables, pool, queue and machines in moto for tests and the local run.
+resources.json holds the shared resources (tables, buckets, pool, bus, the
+deadline machine); every function other than the API, its role, its queues and
+the API's role are written from the declarations in chalicelib/lambdas.py by
+infra/functions.py. `chalice package --merge-template` deploys the whole;
+`infra.provision` creates the same resources in moto for tests and the local run.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 INFRA_DIR = Path(__file__).resolve().parent
 RESOURCES_FILE = INFRA_DIR / "resources.json"
 ASL_MARKER = "@asl:"
-
-# Chalice function name -> logical id in the packaged template.
-CHALICE_FUNCTIONS = {
-    "api_handler": "APIHandler",
-    "on_deadline": "OnDeadline",
-    "sweep_due_changes": "SweepDueChanges",
-    "on_main_table_change": "OnMainTableChange",
-}
 
 # Logical id -> the environment variable that carries its name in .chalice/config.json.
 NAMED_BY_ENV = {
@@ -33,6 +29,8 @@ NAMED_BY_ENV = {
     "UploadsBucket": "UPLOADS_BUCKET",
     "WebBucket": "WEB_BUCKET",
 }
+# Importing the declarations imports the models, which name their tables at import.
+_IMPORT_PLACEHOLDERS = {variable: "packaging" for variable in NAMED_BY_ENV.values()}
 
 
 def load_resources() -> dict[str, Any]:
@@ -51,9 +49,20 @@ def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str,
     return {k: v for k, v in template["Resources"].items() if v.get("Type") == resource_type}
 
 
-def merge_template() -> dict[str, Any]:
-    """resources.json with each `@asl:` marker replaced by the ASL file's text."""
+def declared_template() -> dict[str, Any]:
+    """resources.json plus what the function declarations generate (ASL markers left in place)."""
+    for variable, placeholder in _IMPORT_PLACEHOLDERS.items():
+        os.environ.setdefault(variable, placeholder)
+    from infra.functions import generated_resources
+
     template = copy.deepcopy(load_resources())
+    template["Resources"].update(generated_resources(template["Resources"]))
+    return template
+
+
+def merge_template() -> dict[str, Any]:
+    """The template to merge into Chalice's: each `@asl:` marker replaced by the ASL file's text."""
+    template = declared_template()
     for machine in resources_of_type(template, "AWS::StepFunctions::StateMachine").values():
         sub = machine["Properties"]["DefinitionString"]["Fn::Sub"]
         text = sub[0]

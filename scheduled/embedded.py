@@ -144,25 +144,12 @@ def configure_logging() -> None:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
-def start_pumps(app: Any, options: Options, dlq_url: str, stop: threading.Event, replay_stream: bool) -> Any:
-    """A stream poller per stream handler, a timer per schedule (fired more often here than in AWS)."""
-    from chalice.app import DynamoDBEventConfig, ScheduledEventConfig
+def start_pumps(options: Options, stop: threading.Event, replay_stream: bool) -> Any:
+    """The declared stream readers, queue functions and schedules (fired more often here than in AWS)."""
+    from scheduled.pumps import Pipeline, Pumps
 
-    from scheduled.pumps import Pumps, StreamPump, rate_seconds
-
-    pumps = Pumps(stop)
-    for source in app.event_sources:
-        name = source.name
-        if isinstance(source, DynamoDBEventConfig):
-            batch_size = int(getattr(source, "batch_size", 100))
-            stream = StreamPump(name, app.handler_map[name], os.environ["MAIN_TABLE"], batch_size, dlq_url)
-            # A fresh start projects what seeding wrote; a restore brought the projections back with it.
-            stream.start_at("TRIM_HORIZON" if replay_stream else "LATEST")
-            pumps.add_stream(stream)
-        elif isinstance(source, ScheduledEventConfig):
-            expression = source.schedule_expression
-            text = expression if isinstance(expression, str) else expression.to_string()
-            pumps.add_schedule(name, app.handler_map[name], min(rate_seconds(text), options.schedule_seconds))
+    pumps = Pumps(stop, options.schedule_seconds)
+    pumps.add_pipeline(Pipeline(os.environ, replay_stream=replay_stream))
     return pumps
 
 
@@ -204,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 
     config = CLIFactory(project_dir=str(ROOT)).create_config_obj(chalice_stage_name=STAGE)
     app = config.chalice_app  # imports app.py with the environment set above
-    register_app_handlers(app, STAGE)
+    register_app_handlers(STAGE)
 
     from chalicelib.domain.site_admin import rearm_timers
     from chalicelib.store.deadlines import StepFunctionsTimer
@@ -219,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         log.info("re-armed %d deadline timers from the saved data", rearmed)
 
     stop = threading.Event()
-    pumps = start_pumps(app, options, outputs["STREAM_DLQ_URL"], stop, replay_stream=restored["items"] == 0)
+    pumps = start_pumps(options, stop, replay_stream=restored["items"] == 0)
     api_server = create_local_server(app, config, "127.0.0.1", options.api_port)
     threading.Thread(target=api_server.server.serve_forever, name="api", daemon=True).start()
     web_server = start_web(options.web_port, f"http://127.0.0.1:{options.api_port}")

@@ -13,7 +13,9 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from infra.provision import APP_NAME
@@ -22,7 +24,20 @@ log = logging.getLogger("yuncai.emulation")
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
-_handlers: dict[str, Callable[[Any, Any], Any]] = {}
+_handlers: dict[str, tuple[str, Callable[[Any, Any], Any]]] = {}  # deployed name -> (declared name, handler)
+# The function whose code (or whose event source mapping) is running: set by
+# whatever plays the Lambda service here, read by tests that hold each call
+# against that function's role.
+current_function: ContextVar[str] = ContextVar("current_function", default="")
+
+
+@contextmanager
+def acting_as(function: str) -> Iterator[None]:
+    token = current_function.set(function)
+    try:
+        yield
+    finally:
+        current_function.reset(token)
 
 
 class LocalLambdaContext:
@@ -55,14 +70,17 @@ def set_environment() -> None:
     time.tzset()
 
 
-def register_app_handlers(app: Any, stage: str) -> None:
-    """Route Lambda invocations of `yuncai-{stage}-{name}` to app.handler_map[name]."""
+def register_app_handlers(stage: str) -> None:
+    """Route Lambda invocations of `yuncai-{stage}-{name}` to the declared function's handler."""
+    from chalicelib.lambdas import functions
+    from scheduled.pumps import resolve_handler
+
     serialize_dynamodb()
     transact_without_table_copies()
     _handlers.clear()
     prefix = f"{APP_NAME}-{stage}-"
-    for function in app.pure_lambda_functions:
-        _handlers[prefix + function.name] = app.handler_map[function.name]
+    for function in functions():
+        _handlers[prefix + function.name] = (function.name, resolve_handler(function.handler))
     _install_invoke_patch()
 
 
@@ -74,15 +92,17 @@ def _install_invoke_patch() -> None:
 
     def invoke(self: Any, function_name: str, qualifier: str, body: Any, headers: Any, response_headers: Any) -> bytes:
         name = function_name.split(":function:")[-1].split(":")[0]
-        handler = _handlers.get(name)
-        if handler is None:
+        found = _handlers.get(name)
+        if found is None:
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps(
                 {"errorType": "ResourceNotFound", "errorMessage": f"no local handler for {name}"}
             ).encode()
         try:
             event = json.loads(body) if body else {}
-            return json.dumps(handler(event, LocalLambdaContext(name))).encode()
+            declared, handler = found
+            with acting_as(declared):
+                return json.dumps(handler(event, LocalLambdaContext(name))).encode()
         except Exception as exc:  # the Lambda runtime reports errors the same way
             log.warning("lambda %s failed: %s: %s", name, type(exc).__name__, exc)
             response_headers["x-amz-function-error"] = "Unhandled"

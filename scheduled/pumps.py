@@ -12,13 +12,13 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 import boto3
 
-from scheduled.emulation import LocalLambdaContext
+from scheduled.emulation import LocalLambdaContext, acting_as
 
 log = logging.getLogger("yuncai.pumps")
 REGION = "us-east-1"
@@ -60,10 +60,27 @@ def rate_seconds(expression: str) -> int:
     return int(match.group(1)) * unit
 
 
+def resolve_handler(dotted: str) -> Callable[[dict[str, Any], Any], Any]:
+    """'chalicelib.handlers.timers.on_deadline' -> the function Lambda would call."""
+    import importlib
+
+    module, _, name = dotted.rpartition(".")
+    handler: Callable[[dict[str, Any], Any], Any] = getattr(importlib.import_module(module), name)
+    return handler
+
+
+def _failed_ids(answer: Any) -> list[str]:
+    if not isinstance(answer, dict):
+        return []
+    return [str(f.get("itemIdentifier", "")) for f in answer.get("batchItemFailures") or []]
+
+
 class StreamPump:
     """Polls a table's stream and calls a handler, as Lambda's event source mapping does.
 
-    A batch that keeps failing goes to the dead-letter queue after `max_attempts`,
+    The handler answers partial batch failures: the first failed record and the
+    ones after it are delivered again. A batch that keeps failing after
+    `max_attempts` is reported to the dead-letter queue and reading goes on,
     like the mapping's OnFailure destination in the template.
     """
 
@@ -89,48 +106,174 @@ class StreamPump:
     def start_at(self, position: str = "LATEST") -> None:
         table = boto3.client("dynamodb").describe_table(TableName=self.table_name)["Table"]
         self._stream_arn = table["LatestStreamArn"]
-        shards = self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]["Shards"]
-        self._iterators = [
-            self._streams.get_shard_iterator(
-                StreamArn=self._stream_arn, ShardId=s["ShardId"], ShardIteratorType=position
-            )["ShardIterator"]
-            for s in shards
-        ]
+        with acting_as(self.name):
+            shards = self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]["Shards"]
+            self._iterators = [
+                self._streams.get_shard_iterator(
+                    StreamArn=self._stream_arn, ShardId=s["ShardId"], ShardIteratorType=position
+                )["ShardIterator"]
+                for s in shards
+            ]
 
     def poll_once(self) -> int:
         """Deliver what is waiting; returns the number of records handed to the handler."""
         delivered = 0
         for index, iterator in enumerate(self._iterators):
-            result = self._streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
+            with acting_as(self.name):
+                result = self._streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
             self._iterators[index] = result["NextShardIterator"]
             if result["Records"]:
-                self._deliver(lambda_stream_records(result["Records"], self._stream_arn))
+                self._deliver(lambda_stream_records(result["Records"], self._stream_arn)["Records"])
                 delivered += len(result["Records"])
         return delivered
 
-    def _deliver(self, event: dict[str, Any]) -> None:
+    def _deliver(self, records: list[dict[str, Any]]) -> None:
+        pending = records
         for attempt in range(1, self.max_attempts + 1):
             try:
-                self.handler(event, LocalLambdaContext(self.name))
-                return
+                with acting_as(self.name):
+                    failed = _failed_ids(self.handler({"Records": pending}, LocalLambdaContext(self.name)))
             except Exception:
                 log.exception("stream handler %s failed (attempt %d)", self.name, attempt)
+                continue
+            if not failed:
+                return
+            sequence = [r["dynamodb"].get("SequenceNumber") for r in pending]
+            pending = pending[sequence.index(failed[0]) :] if failed[0] in sequence else pending
+            log.warning("stream handler %s: %d records to retry (attempt %d)", self.name, len(pending), attempt)
         if self.dlq_url:
-            boto3.client("sqs").send_message(
-                QueueUrl=self.dlq_url,
-                MessageBody=json.dumps({"function": self.name, "records": len(event["Records"])}, ensure_ascii=False),
-            )
+            body = {
+                "function": self.name,
+                "records": len(pending),
+                "first_sequence_number": pending[0]["dynamodb"].get("SequenceNumber"),
+            }
+            with acting_as(self.name):
+                boto3.client("sqs").send_message(
+                    QueueUrl=self.dlq_url, MessageBody=json.dumps(body, ensure_ascii=False)
+                )
+
+
+class QueuePump:
+    """Receives from a queue and calls its function, as Lambda's SQS event source mapping does.
+
+    Messages the function reports as failed are made visible again at once
+    (here; in AWS after the visibility timeout); SQS itself moves a message to
+    the dead-letter queue once it has been received maxReceiveCount times.
+    """
+
+    def __init__(
+        self, name: str, handler: Callable[[dict[str, Any], Any], Any], queue_url: str, batch_size: int = 10
+    ) -> None:
+        self.name = name
+        self.handler = handler
+        self.queue_url = queue_url
+        self.batch_size = batch_size
+        self._sqs = boto3.client("sqs")
+        self._arn = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+
+    def poll_once(self) -> int:
+        with acting_as(self.name):
+            messages = self._sqs.receive_message(
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=self.batch_size,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+        if not messages:
+            return 0
+        records = [self._record(m) for m in messages]
+        try:
+            with acting_as(self.name):
+                failed = set(_failed_ids(self.handler({"Records": records}, LocalLambdaContext(self.name))))
+        except Exception:
+            log.exception("queue function %s failed", self.name)
+            failed = {r["messageId"] for r in records}
+        with acting_as(self.name):
+            for message in messages:
+                if message["MessageId"] in failed:
+                    self._sqs.change_message_visibility(
+                        QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                    )
+                else:
+                    self._sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)
+
+    def _record(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": message.get("MessageAttributes", {}),
+            "md5OfBody": message.get("MD5OfBody", ""),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self._arn,
+            "awsRegion": REGION,
+        }
+
+
+class Pipeline:
+    """Every stream reader and queue function of the declarations, pumped as AWS would run them."""
+
+    def __init__(self, env: Mapping[str, str], replay_stream: bool = True) -> None:
+        from chalicelib.config import env_var
+        from chalicelib.lambdas import Trigger, functions
+
+        self.streams: list[StreamPump] = []
+        self.queues: list[QueuePump] = []
+        self.schedules: list[tuple[str, Callable[[dict[str, Any], Any], Any], str]] = []
+        for function in functions():
+            handler = resolve_handler(function.handler)
+            if function.trigger is Trigger.STREAM:
+                table = env[env_var(function.source, "AWS::DynamoDB::Table")]
+                pump = StreamPump(
+                    function.name,
+                    handler,
+                    table,
+                    function.batch_size,
+                    env.get(env_var("StreamDeadLetterQueue", "AWS::SQS::Queue"), ""),
+                )
+                # A fresh start projects what seeding wrote; a restore brought the projections back with it.
+                pump.start_at("TRIM_HORIZON" if replay_stream else "LATEST")
+                self.streams.append(pump)
+            elif function.trigger is Trigger.QUEUE:
+                url = env[env_var(function.source, "AWS::SQS::Queue")]
+                self.queues.append(QueuePump(function.name, handler, url, function.batch_size))
+            elif function.trigger is Trigger.SCHEDULE:
+                self.schedules.append((function.name, handler, function.rate))
+
+    def poll_once(self) -> int:
+        return sum(p.poll_once() for p in self.streams) + sum(q.poll_once() for q in self.queues)
+
+    def drain(self, max_rounds: int = 1000) -> int:
+        """Pump until nothing is waiting on any stream or queue; returns what was delivered."""
+        total = 0
+        for _ in range(max_rounds):
+            delivered = self.poll_once()
+            total += delivered
+            if not delivered:
+                return total
+        raise RuntimeError(f"the pipeline did not settle in {max_rounds} rounds")
 
 
 class Pumps:
     """Background threads for the embedded run: stream pollers and schedules."""
 
-    def __init__(self, stop: threading.Event) -> None:
+    def __init__(self, stop: threading.Event, schedule_seconds: float = 60) -> None:
         self.stop = stop
+        self.schedule_seconds = schedule_seconds
         self.threads: list[threading.Thread] = []
 
-    def add_stream(self, pump: StreamPump, interval: float = 0.5) -> None:
-        """Poll a pump that has been positioned with start_at()."""
+    def add_pipeline(self, pipeline: Pipeline, interval: float = 0.5) -> None:
+        """Poll the pipeline's streams and queues; fire its schedules."""
+        self.add_stream(pipeline, "pipeline", interval)
+        for name, handler, rate in pipeline.schedules:
+            self.add_schedule(name, handler, min(rate_seconds(rate), self.schedule_seconds))
+
+    def add_stream(self, pump: StreamPump | QueuePump | Pipeline, name: str, interval: float = 0.5) -> None:
+        """Poll a pump (a stream pump positioned with start_at(), a queue, or a whole pipeline)."""
 
         def loop() -> None:
             backlog, started = 0, time.monotonic()
@@ -138,23 +281,24 @@ class Pumps:
                 try:
                     delivered = pump.poll_once()
                 except Exception:
-                    log.exception("stream pump %s failed", pump.name)
+                    log.exception("pump %s failed", name)
                     continue
                 if delivered:
                     backlog += delivered
                 elif backlog:
-                    log.info("stream %s: %d records handled in %.1f s", pump.name, backlog, time.monotonic() - started)
+                    log.info("%s: %d records handled in %.1f s", name, backlog, time.monotonic() - started)
                     backlog, started = 0, time.monotonic()
                 else:
                     started = time.monotonic()
 
-        self._spawn(f"stream-{pump.name}", loop)
+        self._spawn(f"pump-{name}", loop)
 
     def add_schedule(self, name: str, handler: Callable[[dict[str, Any], Any], Any], every_seconds: float) -> None:
         def loop() -> None:
             while not self.stop.wait(every_seconds):
                 try:
-                    handler(scheduled_event(name), LocalLambdaContext(name))
+                    with acting_as(name):
+                        handler(scheduled_event(name), LocalLambdaContext(name))
                 except Exception:
                     log.exception("schedule %s failed", name)
 

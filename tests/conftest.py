@@ -19,10 +19,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scheduled.emulation import MOTO_CONFIG, register_app_handlers, set_environment  # noqa: E402
+from scheduled.emulation import MOTO_CONFIG, acting_as, register_app_handlers, set_environment  # noqa: E402
+from tests import grants  # noqa: E402
 
 STAGE = "dev"
 set_environment()
+grants.install()  # before any client exists: every AWS call of the suite is held against its function's role
 
 
 def stage_environment(stage: str) -> dict[str, str]:
@@ -46,7 +48,14 @@ from chalicelib.store import idempotency, tx  # noqa: E402
 from infra.provision import provision  # noqa: E402
 from scheduled import seed  # noqa: E402
 
-register_app_handlers(app_module.app, STAGE)
+register_app_handlers(STAGE)
+
+
+@app_module.app.middleware("http")
+def _as_the_api_function(event: Any, get_response: Any) -> Any:
+    """Requests through the test client run as the API function (see tests/grants.py)."""
+    with acting_as("api_handler"):
+        return get_response(event)
 
 
 def _reset_process_caches() -> None:
@@ -155,24 +164,16 @@ def suppliers_seeded(seeded: dict[str, Any], aws: dict[str, str]) -> int:
 
 
 class Projection:
-    """Runs the app's stream handler over everything the main table's stream holds so far."""
+    """Runs the declared stream reader and queue functions over everything written so far, as AWS would."""
 
     def __init__(self) -> None:
-        from chalicelib.config import get_tables
-        from scheduled.pumps import StreamPump
+        from scheduled.pumps import Pipeline
 
-        self.pump = StreamPump(
-            "on_main_table_change", app_module.app.handler_map["on_main_table_change"], get_tables().main, 100
-        )
-        self.pump.start_at("TRIM_HORIZON")
+        self.pipeline = Pipeline(os.environ, replay_stream=True)
+        [self.pump] = self.pipeline.streams
 
     def drain(self) -> int:
-        total = 0
-        while True:
-            delivered = self.pump.poll_once()
-            total += delivered
-            if not delivered:
-                return total
+        return self.pipeline.drain()
 
 
 @pytest.fixture
@@ -193,3 +194,33 @@ def stop_execution(execution_arn: str) -> None:
         except AttributeError:
             time.sleep(0.05)
     raise AssertionError("the execution could not be stopped")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The grants check runs last: it judges the AWS calls of every test before it."""
+    last = [item for item in items if item.get_closest_marker("after_all")]
+    for item in last:
+        items.remove(item)
+    items.extend(last)
+
+
+PACKAGE = ROOT / "build" / "package"
+
+
+@pytest.fixture(scope="session")
+def packaged() -> dict[str, Any]:
+    """The template `make package` builds; built here when it is older than what it is made from."""
+    import subprocess
+
+    sam = PACKAGE / "sam.json"
+    sources = [
+        ROOT / "infra" / "resources.json",
+        ROOT / ".chalice" / "config.json",
+        *ROOT.glob("infra/*.py"),
+        *ROOT.glob("infra/statemachines/*.json"),
+        *ROOT.glob("chalicelib/**/*.py"),
+    ]
+    newest_source = max(p.stat().st_mtime for p in sources)
+    if not sam.exists() or sam.stat().st_mtime < newest_source:
+        subprocess.run([sys.executable, "-m", "infra.build", "package"], cwd=ROOT, check=True)
+    return dict(json.loads(sam.read_text(encoding="utf-8")))

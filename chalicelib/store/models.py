@@ -252,3 +252,10 @@ class BrandRegistryItem(Model):
     sk = UnicodeAttribute(range_key=True)  # normalised brand
     brand = UnicodeAttribute()
     token = UnicodeAttribute()
+
+
+def item_kinds() -> frozenset[str]:
+    """The `kind` of every item the main table holds (its stream carries no other)."""
+    discriminator = MainItem._get_discriminator_attribute()
+    assert discriminator is not None
+    return frozenset(str(kind) for kind in discriminator._discriminator_map)

@@ -1,4 +1,4 @@
-"""The non-HTTP lambdas: deadline timer (Step Functions from the deploy's ASL), sweep, stream."""
+"""The non-HTTP functions: deadline timer (Step Functions from the deploy's ASL), sweep, the stream and its queues."""
 
 from __future__ import annotations
 
@@ -10,16 +10,14 @@ from typing import Any
 import boto3
 import pytest
 
-import app as app_module
-from chalicelib.config import get_settings, get_tables
+from chalicelib.config import get_settings
 from chalicelib.domain.clock import to_iso, utc_now
 from chalicelib.domain.principals import SYSTEM_ACTOR
 from chalicelib.domain.site_admin import ChangeKind, ChangeStatus, ScheduledChange
 from chalicelib.store.deadlines import StepFunctionsTimer
 from chalicelib.store.sites import DynamoSiteStore
 from scheduled.emulation import LocalLambdaContext
-from scheduled.pumps import StreamPump
-from tests.conftest import Api, stop_execution
+from tests.conftest import Api, Projection, stop_execution
 
 LIMITS = {"per_order_cap_fen": 70_000_000, "per_plan_cap_fen": 90_000_000, "annual_category_cap_fen": 250_000_000}
 
@@ -120,18 +118,22 @@ def test_unknown_task_kind_fails_the_execution_loudly(api: Api, aws: dict[str, s
 
 def test_on_deadline_answers_early_before_the_deadline(api: Api) -> None:
     change = _pending_change("zibo", timedelta(minutes=5), "c" * 32)
-    handler = app_module.app.handler_map["on_deadline"]
+    from chalicelib.handlers.timers import on_deadline as handler
+
     event = {"due_at": change.effective_at, "task": {"kind": "site_change", "site_id": "zibo", "change_id": change.id}}
     assert handler(event, LocalLambdaContext("on_deadline")) == {"status": "early"}
     assert DynamoSiteStore().get_change("zibo", change.id).status is ChangeStatus.PENDING  # type: ignore[union-attr]
 
 
-def test_sweep_applies_due_changes_once(api: Api, client: Any) -> None:
+def test_sweep_applies_due_changes_once(api: Api) -> None:
+    from chalicelib.handlers.schedules import sweep_due_changes
+    from scheduled.pumps import scheduled_event
+
     due = _pending_change("jinan", timedelta(seconds=-5), "d" * 32)
     _pending_change("jinan", timedelta(days=3), "e" * 32)
-    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
-    first = client.lambda_.invoke("sweep_due_changes", event).payload
-    second = client.lambda_.invoke("sweep_due_changes", event).payload
+    event = scheduled_event("sweep_due_changes")
+    first = sweep_due_changes(event, LocalLambdaContext("sweep_due_changes"))
+    second = sweep_due_changes(event, LocalLambdaContext("sweep_due_changes"))
     assert first == {"applied": 1, "skipped": 0, "conflict": 0, "reinstated": 0}
     assert second == {"applied": 0, "skipped": 0, "conflict": 0, "reinstated": 0}
     store = DynamoSiteStore()
@@ -140,18 +142,12 @@ def test_sweep_applies_due_changes_once(api: Api, client: Any) -> None:
     assert store.get("jinan").limits.per_plan_cap_fen == 90_000_000  # type: ignore[union-attr]
 
 
-def test_stream_handler_publishes_the_public_config_to_the_web_bucket(api: Api) -> None:
-    pump = StreamPump(
-        "on_main_table_change",
-        app_module.app.handler_map["on_main_table_change"],
-        get_tables().main,
-        batch_size=50,
-    )
-    pump.start_at("TRIM_HORIZON")
-    assert pump.poll_once() > 0  # the seeding writes
+def test_site_configuration_is_published_to_the_web_bucket_through_its_queue(api: Api) -> None:
+    projection = Projection()
+    assert projection.drain() > 0  # the seeding writes
     status, _ = api.call("PUT", "/sites/rizhao/limits", LIMITS, as_user="rizhao.center")
     assert status == 200
-    assert pump.poll_once() >= 1
+    assert projection.drain() >= 2  # the stream record, then the queued message
     s3 = boto3.client("s3")
     published = json.loads(
         s3.get_object(Bucket=get_settings().web_bucket, Key="sites/rizhao/config.json")["Body"].read()
@@ -160,14 +156,3 @@ def test_stream_handler_publishes_the_public_config_to_the_web_bucket(api: Api) 
     assert published["look"]["title"] == "齐鲁云采·日照市政府采购网上商城"
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=get_settings().web_bucket)["Contents"]}
     assert {f"sites/{s}/config.json" for s in ("liaocheng", "weihai", "jinan", "zibo", "rizhao", "linyi")} <= keys
-
-
-def test_stream_batches_that_keep_failing_go_to_the_dead_letter_queue(api: Api, aws: dict[str, str]) -> None:
-    def broken(event: dict[str, Any], context: Any) -> None:
-        raise RuntimeError("downstream unavailable")
-
-    pump = StreamPump("broken", broken, get_tables().main, batch_size=10, dlq_url=aws["STREAM_DLQ_URL"], max_attempts=2)
-    pump.start_at("TRIM_HORIZON")
-    pump.poll_once()
-    messages = boto3.client("sqs").receive_message(QueueUrl=aws["STREAM_DLQ_URL"], MaxNumberOfMessages=10)["Messages"]
-    assert json.loads(messages[0]["Body"])["function"] == "broken"

@@ -10,7 +10,6 @@ import boto3
 import requests
 import time_machine
 
-import app as app_module
 from chalicelib.config import get_tables
 from chalicelib.domain.clock import china_date, utc_now
 from chalicelib.domain.uscc import make_uscc
@@ -179,7 +178,8 @@ def test_suspension_with_an_end_date_is_lifted_by_the_timer(api: Api, aws: dict[
     [execution] = sfn.list_executions(stateMachineArn=aws["DEADLINE_STATE_MACHINE_ARN"])["executions"]
     event = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
     stop_execution(execution["executionArn"])
-    handler = app_module.app.handler_map["on_deadline"]
+    from chalicelib.handlers.timers import on_deadline as handler
+
     assert handler(event, LocalLambdaContext("on_deadline")) == {"status": "early"}
     with time_machine.travel(utc_now() + timedelta(days=2), tick=False):
         assert handler(event, LocalLambdaContext("on_deadline")) == {"status": "applied"}

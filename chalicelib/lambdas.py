@@ -1,0 +1,323 @@
+"""Every Lambda function of the app but the API, each declared once beside its code.
+
+`api_route` declares a route with its roles; these decorators declare the rest
+the same way: a timer task (run by the deadline state machine), a schedule, a
+stream consumer (fed by the one reader of a table's stream) and, for consumers
+that call out of DynamoDB, the queue they run behind. From these declarations
+alone `infra/functions.py` writes each function's template entry (handler,
+memory, timeout, trigger, environment, IAM policy), `infra/provision.py`
+creates the queues in moto and the local run pumps them.
+
+A need names a resource of infra/resources.json and an access to it:
+
+    MainTable:read          GetItem, Query, BatchGetItem on the table and its indexes
+    MainTable:write         read, plus PutItem, UpdateItem, DeleteItem, ConditionCheckItem, BatchWriteItem
+    AuditTable:append       PutItem (the code conditions it on attribute_not_exists), GetItem, Query
+    ReportsBucket:put:orders/*   PutObject under that prefix (read, list likewise)
+    OrderEventBus:publish   PutEvents
+    DeadlineStateMachine:start   StartExecution
+    IntegrationSecret:read  GetSecretValue
+
+This module imports nothing from AWS: declaring must not cost a cold start.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+# What the API function needs; its routes are declared by api_route, its grants here.
+API_NEEDS = (
+    "MainTable:write",
+    "AuditTable:append",
+    "IdempotencyTable:write",
+    "CatalogTable:read",
+    "ReportsBucket:read:*",
+    "ReportsBucket:put:*",
+    "ReportsBucket:list",
+    "UploadsBucket:read:*",
+    "UploadsBucket:put:*",
+    "UploadsBucket:list",
+    "DeadlineStateMachine:start",
+    "IntegrationSecret:read",
+    "PaymentSecret:read",
+    "UserPool:manage-users",
+    "UserPoolClient:name",
+)
+
+
+class Trigger(StrEnum):
+    TIMER = "timer"  # invoked by a state machine's Task state
+    SCHEDULE = "schedule"
+    STREAM = "stream"
+    QUEUE = "queue"
+
+
+class LambdaFunction(NamedTuple):
+    """One deployed function; `needs` decide its environment and its IAM policy."""
+
+    name: str  # deployed as {stack}-{name}, logical id CamelCase of it
+    handler: str  # the dotted path Lambda imports
+    trigger: Trigger
+    needs: tuple[str, ...]
+    memory_mb: int = 256
+    timeout_s: int = 60
+    rate: str = ""  # Trigger.SCHEDULE: the schedule expression
+    source: str = ""  # Trigger.STREAM: the table; Trigger.QUEUE: the queue (logical ids)
+    batch_size: int = 10
+    consumer: str = ""  # Trigger.QUEUE: the stream consumer it runs
+
+    @property
+    def logical_id(self) -> str:
+        return logical_id(self.name)
+
+
+class Change(NamedTuple):
+    """One decoded stream record: the item before and after, as plain Python values."""
+
+    event_id: str
+    event_name: str  # INSERT | MODIFY | REMOVE
+    kind: str  # the item's `kind` attribute ("listing", "order", …); "" when it has none
+    keys: dict[str, str]
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+class StreamConsumer(NamedTuple):
+    name: str
+    table: str
+    kinds: frozenset[str]
+    run: Callable[[Change], None]
+    needs: tuple[str, ...]
+    queued: bool  # runs behind its own queue (it calls out of DynamoDB)
+    timeout_s: int
+
+    @property
+    def queue(self) -> str:
+        return f"{logical_id(self.name)}Queue"
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return f"{logical_id(self.name)}DeadLetterQueue"
+
+    @property
+    def function_name(self) -> str:
+        return f"consume_{self.name}"
+
+
+class TimerTask(NamedTuple):
+    kind: str
+    run: Callable[[Mapping[str, Any], datetime], str]
+    needs: tuple[str, ...]
+
+
+class StreamReader(NamedTuple):
+    name: str
+    table: str
+    handler: str
+    batch_size: int
+    timeout_s: int
+
+
+class Schedule(NamedTuple):
+    name: str
+    rate: str
+    handler: str
+    needs: tuple[str, ...]
+    timeout_s: int
+
+
+_NAME = re.compile(r"[a-z][a-z0-9_]{1,40}")
+_NEED = re.compile(r"[A-Z][A-Za-z0-9]+:[a-z-]+(:[^\s]+)?")
+
+TIMER_TASKS: dict[str, TimerTask] = {}
+STREAM_CONSUMERS: dict[str, StreamConsumer] = {}
+STREAM_READERS: dict[str, StreamReader] = {}
+SCHEDULES: dict[str, Schedule] = {}
+# The state machine task that runs TIMER_TASKS (see handlers/timers.py).
+TIMER_FUNCTION = "on_deadline"
+TIMER_HANDLER = "chalicelib.handlers.timers.on_deadline"
+QUEUE_HANDLER = "chalicelib.handlers.streams.on_queue_message"
+# Modules whose import declares everything above; every entry point imports them all.
+DECLARING_MODULES = (
+    "chalicelib.handlers.timers",
+    "chalicelib.handlers.schedules",
+    "chalicelib.handlers.streams",
+    "chalicelib.handlers.projections",
+    "chalicelib.handlers.order_outputs",
+)
+
+
+class DeclarationError(ValueError):
+    """A declaration is malformed or clashes with another: fails at import, never in AWS."""
+
+
+def logical_id(name: str) -> str:
+    """on_main_table_change -> OnMainTableChange."""
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _checked(name: str, needs: Iterable[str], taken: Mapping[str, object]) -> tuple[str, ...]:
+    if not _NAME.fullmatch(name):
+        raise DeclarationError(f"bad name {name!r}: lower_snake_case, 2-41 characters")
+    if name in taken:
+        raise DeclarationError(f"{name!r} is declared twice")
+    needs = tuple(needs)
+    for need in needs:
+        if not _NEED.fullmatch(need):
+            raise DeclarationError(f"{name}: bad need {need!r} (Resource:access[:scope])")
+    return needs
+
+
+def timer_task(kind: str, *, needs: Iterable[str]) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    """A kind of deadline: `run(task, now)` answers "early", "applied", "skipped" or "conflict"."""
+
+    def register(run: Callable[[Mapping[str, Any], datetime], str]) -> Callable[[Mapping[str, Any], datetime], str]:
+        TIMER_TASKS[kind] = TimerTask(kind, run, _checked(kind, needs, TIMER_TASKS))
+        return run
+
+    return register
+
+
+def stream_consumer(
+    name: str,
+    *,
+    table: str,
+    kinds: Iterable[str],
+    needs: Iterable[str],
+    queued: bool = False,
+    timeout_s: int = 60,
+) -> Callable[[Callable[[Change], None]], Callable[[Change], None]]:
+    """A consumer of one table's changes of the given item kinds.
+
+    Inline consumers run in the stream reader itself: only idempotent
+    projections within DynamoDB, which converge when a record is retried.
+    Queued ones (anything that calls out: S3, EventBridge, later rollups and
+    notifications) get their own FIFO queue, function, retries and dead-letter
+    queue, so that their failures never hold the stream.
+    """
+
+    def register(run: Callable[[Change], None]) -> Callable[[Change], None]:
+        STREAM_CONSUMERS[name] = StreamConsumer(
+            name, table, frozenset(kinds), run, _checked(name, needs, STREAM_CONSUMERS), queued, timeout_s
+        )
+        return run
+
+    return register
+
+
+def stream_reader(
+    name: str, *, table: str, batch_size: int = 50, timeout_s: int = 60
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The one Lambda reading a table's stream (DynamoDB Streams allows two readers per shard)."""
+
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        _checked(name, (), STREAM_READERS)
+        STREAM_READERS[name] = StreamReader(name, table, _dotted(handler), batch_size, timeout_s)
+        return handler
+
+    return register
+
+
+def schedule(
+    name: str, *, rate: str, needs: Iterable[str], timeout_s: int = 60
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        SCHEDULES[name] = Schedule(name, rate, _dotted(handler), _checked(name, needs, SCHEDULES), timeout_s)
+        return handler
+
+    return register
+
+
+def _dotted(handler: Callable[..., Any]) -> str:
+    return f"{handler.__module__}.{handler.__name__}"
+
+
+def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    return tuple(sorted({need for group in groups for need in group}))
+
+
+def load_declarations() -> None:
+    """Import every declaring module (entry points and infra call this)."""
+    import importlib
+
+    for module in DECLARING_MODULES:
+        importlib.import_module(module)
+
+
+def consumers_of(table: str, *, queued: bool) -> list[StreamConsumer]:
+    return [c for c in STREAM_CONSUMERS.values() if c.table == table and c.queued is queued]
+
+
+def functions() -> list[LambdaFunction]:
+    """Every non-HTTP function with the needs of what it runs, in a stable order."""
+    load_declarations()
+    found = [
+        LambdaFunction(
+            TIMER_FUNCTION,
+            TIMER_HANDLER,
+            Trigger.TIMER,
+            _union(task.needs for task in TIMER_TASKS.values()),
+            timeout_s=30,
+        )
+    ]
+    for item in SCHEDULES.values():
+        found.append(
+            LambdaFunction(
+                item.name, item.handler, Trigger.SCHEDULE, item.needs, timeout_s=item.timeout_s, rate=item.rate
+            )
+        )
+    for reader in STREAM_READERS.values():
+        inline = consumers_of(reader.table, queued=False)
+        queued = consumers_of(reader.table, queued=True)
+        needs = _union([*(c.needs for c in inline), [f"{c.queue}:send" for c in queued]])
+        found.append(
+            LambdaFunction(
+                reader.name,
+                reader.handler,
+                Trigger.STREAM,
+                needs,
+                timeout_s=reader.timeout_s,
+                source=reader.table,
+                batch_size=reader.batch_size,
+            )
+        )
+    for consumer in STREAM_CONSUMERS.values():
+        if consumer.queued:
+            found.append(
+                LambdaFunction(
+                    consumer.function_name,
+                    QUEUE_HANDLER,
+                    Trigger.QUEUE,
+                    consumer.needs,
+                    timeout_s=consumer.timeout_s,
+                    source=consumer.queue,
+                    consumer=consumer.name,
+                )
+            )
+    return found
+
+
+def entry_point(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a Lambda handler the log context and metrics every function has (the API gets them from middleware)."""
+
+    def wrap(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        @functools.wraps(handler)
+        def run(event: Any, context: Any) -> Any:
+            from chalicelib.observability import logger, metrics
+
+            @logger.inject_lambda_context(clear_state=True)
+            @metrics.log_metrics
+            def invoke(event: Any, context: Any) -> Any:
+                logger.append_keys(function=name)
+                return handler(event, context)
+
+            return invoke(event, context)
+
+        return run
+
+    return wrap
