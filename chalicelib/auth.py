@@ -25,6 +25,8 @@ CLAIM_ORG_NAME = "custom:org_name"
 CLAIM_DISTRICT = "custom:district"
 
 _JWKS_REFRESH_SECONDS = 300
+# Clocks of Cognito and Lambda may differ a little; a token a minute "early" is fine, an hour is forged.
+CLOCK_SKEW_SECONDS = 60
 
 
 def _invalid(reason: str) -> Unauthenticated:
@@ -55,6 +57,10 @@ class JwksCache:
             if kid not in self._kids:
                 raise _invalid("unknown key id")
             return self._keys
+
+
+def _is_time(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _fetch_json(url: str) -> dict[str, Any]:
@@ -97,12 +103,23 @@ class TokenVerifier:
             raise _invalid("audience")
         if claims.get("token_use") != "id":
             raise _invalid("token use")
-        exp = claims.get("exp")
-        if not isinstance(exp, int) or isinstance(exp, bool):
-            raise _invalid("expiry")
-        if exp <= self._clock():
-            raise Unauthenticated("登录已过期，请重新登录", code="TOKEN_EXPIRED")
+        self._check_times(claims)
         return claims
+
+    def _check_times(self, claims: dict[str, Any]) -> None:
+        """Expiry, and no token from the future: issued (iat) and valid from (nbf) no later than now, within a
+        small clock skew, and no lifetime longer than the pool gives (a forged lifetime would outlive a sanction)."""
+        now = self._clock()
+        exp, iat, nbf = claims.get("exp"), claims.get("iat"), claims.get("nbf", claims.get("iat"))
+        if not all(_is_time(v) for v in (exp, iat, nbf)):
+            raise _invalid("times")
+        assert isinstance(exp, int) and isinstance(iat, int) and isinstance(nbf, int)
+        if iat > now + CLOCK_SKEW_SECONDS or nbf > now + CLOCK_SKEW_SECONDS:
+            raise _invalid("issued in the future")
+        if exp - iat > self._settings.id_token_max_seconds + CLOCK_SKEW_SECONDS or exp <= iat:
+            raise _invalid("lifetime")
+        if exp <= now:
+            raise Unauthenticated("登录已过期，请重新登录", code="TOKEN_EXPIRED")
 
     @staticmethod
     def _principal(claims: dict[str, Any]) -> Principal:

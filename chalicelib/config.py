@@ -104,6 +104,11 @@ class Settings:
         return _required("PAYMENT_SECRET_ID")
 
     @property
+    def id_token_max_seconds(self) -> int:
+        """The pool's IdTokenValidity (infra/resources.json); a token that claims a longer life is refused."""
+        return int(_optional("ID_TOKEN_MAX_SECONDS", "3600"))
+
+    @property
     def max_body_bytes(self) -> int:
         return int(_optional("MAX_BODY_BYTES", "65536"))
 

@@ -8,7 +8,9 @@ they are validated leniently but still refuse unknown parameters.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -99,6 +101,51 @@ def _raise_invalid(errors: list[dict[str, str]], what: str) -> None:
     raise InvalidInput(f"{what}有误：{summary}", code="VALIDATION_FAILED", details=errors)
 
 
+# Control, format, surrogate and line/paragraph-separator characters: invisible, and some
+# (U+202E RIGHT-TO-LEFT OVERRIDE) make "gpj.exe" display as "exe.jpg".
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+_LINE_BREAKS = {"\t", "\n", "\r"}
+# Names, numbers, codes and file names are one line; notes, reasons and addresses may break lines.
+_ONE_LINE_FIELD = re.compile(r"(^|_)(name|file_name|filename|id|no|code|uscc|brand|model|key|kid)$")
+
+
+def _hidden_character(text: str, one_line: bool) -> str | None:
+    for ch in text:
+        if ch in _LINE_BREAKS and not one_line:
+            continue
+        if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
+            return ch
+    return None
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """(field path, last key, text) for every string in a decoded body, keys included."""
+    if isinstance(value, str):
+        yield path, path.rsplit(".", 1)[-1], value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            yield child, "name", str(key)
+            yield from _strings(item, child)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}.{index}" if path else str(index))
+
+
+def refuse_hidden_characters(value: Any, what: str) -> None:
+    """Refuse, with the field and the character named in Chinese, text that hides control or format characters."""
+    errors = []
+    for path, key, text in _strings(value):
+        found = _hidden_character(text, one_line=bool(_ONE_LINE_FIELD.search(key)))
+        if found is not None:
+            label = unicodedata.name(found, "控制字符")
+            errors.append(
+                {"field": path, "message": f"不得包含控制字符或不可见的格式字符（U+{ord(found):04X} {label}）"}
+            )
+    if errors:
+        _raise_invalid(errors, what)
+
+
 def parse_body(raw: bytes, model: type[M]) -> M:
     if not raw or not raw.strip():
         raise InvalidInput("请求体不能为空", code="BODY_REQUIRED")
@@ -108,6 +155,7 @@ def parse_body(raw: bytes, model: type[M]) -> M:
         raise InvalidInput("请求体不是合法的 JSON", code="MALFORMED_JSON") from exc
     if not isinstance(decoded, dict):
         raise InvalidInput("请求体应为 JSON 对象", code="MALFORMED_JSON")
+    refuse_hidden_characters(decoded, "请求参数")
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
@@ -116,6 +164,7 @@ def parse_body(raw: bytes, model: type[M]) -> M:
 
 
 def parse_query(params: Mapping[str, str] | None, model: type[M]) -> M:
+    refuse_hidden_characters(dict(params or {}), "查询参数")
     try:
         return model.model_validate(dict(params or {}))
     except ValidationError as exc:

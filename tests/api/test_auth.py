@@ -147,3 +147,59 @@ def test_user_without_a_role_group_is_refused(api: Api, seeded: dict) -> None:  
     idp.admin_set_user_password(UserPoolId=pool_id, Username="no.role", Password="Yuncai2026demo", Permanent=True)
     status, body = api.call("POST", "/auth/login", {"username": "no.role", "password": "Yuncai2026demo"})
     assert (status, body["code"]) == (401, "ROLE_MISSING")
+
+
+def _pool_key() -> RSAKey:
+    """moto's user pool signs with a private key that ships with moto: anyone can mint a token locally."""
+    import gzip
+    from pathlib import Path
+
+    import moto.cognitoidp
+
+    path = Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-private.json.gz"
+    return RSAKey.import_key(json.loads(gzip.decompress(path.read_bytes())))
+
+
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [
+        ({}, True),
+        ({"iat": +30}, True),  # within the clock skew
+        ({"nbf": +3600}, False),
+        ({"nbf": +365 * 86400}, False),
+        ({"iat": +3600, "exp": +7200}, False),
+        ({"iat": +365 * 86400, "exp": +365 * 86400 + 3600}, False),
+        ({"exp": +30 * 86400}, False),  # a lifetime beyond the pool's hour
+        ({"iat": None}, False),
+    ],
+    ids=["as-issued", "skew", "nbf-hour", "nbf-year", "iat-hour", "iat-year", "month-long", "no-iat"],
+)
+def test_tokens_from_the_future_or_with_a_forged_lifetime_are_refused(
+    api: Api, change: dict[str, int | None], accepted: bool
+) -> None:
+    good = api.token("liaocheng.buyer")
+    header_b64, payload_b64, _ = good.split(".")
+    header = json.loads(base64.urlsafe_b64decode(header_b64 + "=" * (-len(header_b64) % 4)))
+    claims = json.loads(base64.urlsafe_b64decode(payload_b64 + "=" * (-len(payload_b64) % 4)))
+    now = int(time.time())
+    claims.update({"iat": now, "exp": now + 3600})
+    for name, offset in change.items():
+        if offset is None:
+            claims.pop(name)
+        else:
+            claims[name] = now + offset
+    minted = jwt.encode({"alg": "RS256", "kid": header["kid"]}, claims, _pool_key())
+    status, body = api.call("GET", "/me", token=minted)
+    if accepted:
+        assert status == 200, body
+    else:
+        assert (status, body["code"]) == (401, "TOKEN_INVALID"), body
+
+
+def test_the_token_lifetime_limit_is_the_pools() -> None:
+    from chalicelib.config import get_settings
+    from infra.template import load_resources
+
+    client = load_resources()["Resources"]["UserPoolClient"]["Properties"]
+    assert client["TokenValidityUnits"]["IdToken"] == "minutes"
+    assert get_settings().id_token_max_seconds == client["IdTokenValidity"] * 60

@@ -196,3 +196,57 @@ def test_tenant_in_the_body_cannot_redirect_a_write(api: Api) -> None:
         "PUT", "/sites/liaocheng/limits", {**limits, "site_id": "weihai"}, as_user="liaocheng.center"
     )
     assert status == 400 and body["details"][0]["field"] == "site_id"
+
+
+HIDDEN = [
+    ("NUL in a name", {"name": "聊城市\x00教育局"}, "name", "U+0000"),
+    ("bidi override", {"name": "聊城市\u202e局育教"}, "name", "U+202E"),
+    ("zero-width space", {"contact_name": "张\u200b敏"}, "contact_name", "U+200B"),
+    ("line break in a name", {"name": "聊城市\n教育局"}, "name", "U+000A"),
+    ("byte-order mark", {"contact_phone": "\ufeff0635-8888888"}, "contact_phone", "U+FEFF"),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "field", "code_point"), HIDDEN, ids=[h[0] for h in HIDDEN])
+def test_hidden_characters_are_refused_and_nothing_is_written(
+    api: Api, case: str, change: dict[str, str], field: str, code_point: str
+) -> None:
+    body = {
+        "uscc": "11371500MB1234567Q",
+        "name": "聊城市测试局",
+        "district": "371502",
+        "kind": "机关",
+        "contact_name": "张敏",
+        "contact_phone": "0635-8888888",
+        **change,
+    }
+    before = _count_items()
+    status, answer = api.call("POST", "/sites/liaocheng/orgs", body, as_user="liaocheng.center")
+    assert (status, answer["code"]) == (400, "VALIDATION_FAILED"), answer
+    [detail] = [d for d in answer["details"] if d["field"] == field]
+    assert "控制字符" in detail["message"] and code_point in detail["message"]
+    assert _count_items() == before
+
+
+def test_a_file_name_that_hides_its_extension_is_refused(api: Api, suppliers_seeded: int) -> None:
+    body = {
+        "kind": "business_license",
+        "file_name": "营业执照\u202egpj.exe",
+        "content_type": "image/jpeg",
+        "size": 1000,
+    }
+    status, answer = api.call("POST", "/suppliers/me/documents", body, as_user="supplier.demo")
+    assert (status, answer["code"]) == (400, "VALIDATION_FAILED"), answer
+    assert "U+202E" in answer["message"]
+
+
+def test_free_text_may_break_lines_but_not_hide_characters(api: Api) -> None:
+    status, answer = api.call("GET", "/sites/liaocheng/orgs?district=37150\u202e2", as_user="liaocheng.center")
+    assert (status, answer["code"]) == (400, "VALIDATION_FAILED")
+    from chalicelib.validation import refuse_hidden_characters
+
+    refuse_hidden_characters({"note": "第一行\n第二行\t备注"}, "请求参数")  # allowed: a note is free text
+
+
+def _count_items() -> int:
+    return int(boto3.client("dynamodb").scan(TableName=get_tables().main, Select="COUNT")["Count"])
