@@ -12,7 +12,8 @@ A need names a resource of infra/resources.json and an access to it:
 
     MainTable:read          GetItem, Query, BatchGetItem on the table and its indexes
     MainTable:write         read, plus PutItem, UpdateItem, DeleteItem, ConditionCheckItem, BatchWriteItem
-    AuditTable:append       PutItem (the code conditions it on attribute_not_exists), GetItem, Query
+    AuditTable:append       PutItem only (the code conditions it on attribute_not_exists)
+    IdempotencyTable:records  GetItem, PutItem, UpdateItem, DeleteItem one record at a time
     ReportsBucket:put:orders/*   PutObject under that prefix (read, list likewise)
     OrderEventBus:publish   PutEvents
     DeadlineStateMachine:start   StartExecution
@@ -34,14 +35,12 @@ from typing import Any, NamedTuple
 API_NEEDS = (
     "MainTable:write",
     "AuditTable:append",
-    "IdempotencyTable:write",
+    "AuditTable:read",
+    "IdempotencyTable:records",
     "CatalogTable:read",
-    "ReportsBucket:read:*",
-    "ReportsBucket:put:*",
-    "ReportsBucket:list",
-    "UploadsBucket:read:*",
-    "UploadsBucket:put:*",
-    "UploadsBucket:list",
+    "ReportsBucket:read:orders/*",  # the signed links to order documents
+    "UploadsBucket:read:*",  # uploaded documents: checked, and served by signed links
+    "UploadsBucket:put:*",  # the presigned POST a supplier uploads with
     "DeadlineStateMachine:start",
     "IntegrationSecret:read",
     "PaymentSecret:read",

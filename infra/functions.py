@@ -62,7 +62,9 @@ _TABLE_WRITE = [
     "dynamodb:UpdateItem",
 ]
 # Audit events are only ever added: the code puts them under attribute_not_exists.
-_TABLE_APPEND = ["dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+_TABLE_APPEND = ["dynamodb:PutItem"]
+# Records kept one by one under conditions (powertools idempotency): no batches, no queries.
+_TABLE_RECORDS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
 
 
 def _table_statement(need: Need, resources: Mapping[str, Any]) -> tuple[list[str], list[Any]] | None:
@@ -74,7 +76,9 @@ def _table_statement(need: Need, resources: Mapping[str, Any]) -> tuple[list[str
     if need.access == "write":
         return _TABLE_WRITE, table
     if need.access == "append":
-        return _TABLE_APPEND, table
+        return _TABLE_APPEND, [_arn(need.resource)]
+    if need.access == "records":
+        return _TABLE_RECORDS, [_arn(need.resource)]
     if need.access == "stream":
         actions = [
             "dynamodb:DescribeStream",

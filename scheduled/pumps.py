@@ -169,9 +169,9 @@ class QueuePump:
         self.queue_url = queue_url
         self.batch_size = batch_size
         self._sqs = boto3.client("sqs")
-        self._arn = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
+        with acting_as(name):  # the event source mapping reads the queue's attributes with the function's role
+            attributes = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+        self._arn = attributes["Attributes"]["QueueArn"]
 
     def poll_once(self) -> int:
         with acting_as(self.name):

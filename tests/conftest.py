@@ -196,6 +196,17 @@ def stop_execution(execution_arn: str) -> None:
     raise AssertionError("the execution could not be stopped")
 
 
+def invoke(function: str, event: dict[str, Any]) -> Any:
+    """Run a declared function's handler as Lambda would: with its context, as that function (tests/grants.py)."""
+    from chalicelib.lambdas import functions
+    from scheduled.emulation import LocalLambdaContext
+    from scheduled.pumps import resolve_handler
+
+    [declared] = [f for f in functions() if f.name == function]
+    with acting_as(function):
+        return resolve_handler(declared.handler)(event, LocalLambdaContext(function))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The grants check runs last: it judges the AWS calls of every test before it."""
     last = [item for item in items if item.get_closest_marker("after_all")]

@@ -19,6 +19,7 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 REGION = "us-east-1"
@@ -43,6 +44,7 @@ class Unmapped(NamedTuple):
 
 _lock = threading.Lock()
 CALLS: dict[str, set[Call]] = defaultdict(set)
+_taps: list[dict[str, set[Call]]] = []
 UNMAPPED: dict[str, set[Unmapped]] = defaultdict(set)
 _last_stream: dict[str, str] = {}
 # Operations that need no IAM permission (unauthenticated Cognito user APIs, identity).
@@ -69,7 +71,28 @@ def record(service: str, operation: str, params: Mapping[str, Any]) -> None:
         if calls is None:
             UNMAPPED[function].add(Unmapped(service, operation))
         else:
-            CALLS[function].update(calls)
+            for sink in (CALLS, *_taps):
+                sink[function].update(calls)
+
+
+@contextmanager
+def tap() -> Iterator[dict[str, set[Call]]]:
+    """The calls made inside the block (they are recorded for the suite's check as well)."""
+    calls: dict[str, set[Call]] = defaultdict(set)
+    with _lock:
+        _taps.append(calls)
+    try:
+        yield calls
+    finally:
+        with _lock:
+            _taps.remove(calls)
+
+
+def forget(calls: Mapping[str, Iterable[Call]]) -> None:
+    """Drop calls a test made for a function it declared itself (not one the template deploys)."""
+    with _lock:
+        for function, made in calls.items():
+            CALLS[function].difference_update(made)
 
 
 def install() -> None:
@@ -343,7 +366,10 @@ def check(
             missing[function] = refused
     unused: dict[str, list[tuple[str, str]]] = {}
     by_role = {role_of(f): list(c) for f, c in calls.items()}
+    function_roles = {role_of(f.name) for f in _declared_functions()} | {role_of("api_handler")}
     for role, statements in resolved.items():
+        if role not in function_roles:
+            continue  # a state machine's role: its calls are made by Step Functions, not by our code
         made_here = by_role.get(role, [])
         idle = [
             (action, pattern)
@@ -356,6 +382,12 @@ def check(
         if idle:
             unused[role] = idle
     return Verdict(missing, unused, {f: sorted(u) for f, u in (unmapped or {}).items() if u})
+
+
+def _declared_functions() -> list[Any]:
+    from chalicelib.lambdas import functions
+
+    return functions()
 
 
 def report(verdict: Verdict) -> Iterator[str]:

@@ -266,7 +266,7 @@ def _move(
 def create(
     store: ListingStore, site: SiteConfig, supplier: Supplier, actor: Principal, draft: ListingDraft, now: datetime
 ) -> Listing:
-    require_active(supplier)
+    require_active(supplier, site.id)
     category = check_draft(site, draft, china_date(now))
     listing = Listing(
         id=uuid.uuid4().hex,
@@ -298,7 +298,7 @@ def edit(
     draft: ListingDraft,
     now: datetime,
 ) -> Listing:
-    require_active(supplier)
+    require_active(supplier, site.id)
     listing = _require_owner(store.get(site.id, listing_id), actor)
     _require_status(
         listing,
@@ -340,7 +340,7 @@ def change_price(
     expected_version: int | None,
     now: datetime,
 ) -> Listing:
-    require_active(supplier)
+    require_active(supplier, site_id)
     listing = _require_owner(store.get(site_id, listing_id), actor)
     if expected_version is not None and expected_version != listing.version:
         raise Conflict(
@@ -365,7 +365,7 @@ def change_price(
 def change_stock(
     store: ListingStore, supplier: Supplier, actor: Principal, site_id: str, listing_id: str, stock: int, now: datetime
 ) -> Listing:
-    require_active(supplier)
+    require_active(supplier, site_id)
     listing = _require_owner(store.get(site_id, listing_id), actor)
     updated = _touched(listing, now, draft=listing.draft._replace(stock=stock))
     audit = _event(
@@ -393,7 +393,7 @@ def withdraw(
 def resubmit(
     store: ListingStore, site: SiteConfig, supplier: Supplier, actor: Principal, listing_id: str, now: datetime
 ) -> Listing:
-    require_active(supplier)
+    require_active(supplier, site.id)
     listing = _require_owner(store.get(site.id, listing_id), actor)
     _require_status(listing, {ListingStatus.WITHDRAWN, ListingStatus.DELISTED, ListingStatus.REJECTED}, "重新提交")
     check_draft(site, listing.draft, china_date(now))  # certificates may have expired meanwhile
@@ -419,7 +419,7 @@ def review(
         raise NotFound("商品不存在", code="LISTING_NOT_FOUND")
     _require_status(listing, {ListingStatus.PENDING}, "审核")
     if approve:
-        if supplier is None or not supplier.is_active:
+        if supplier is None or not supplier.can_trade_in(site.id):
             raise Conflict("该商品的供应商当前不可交易，不能审核通过", code="SUPPLIER_NOT_ACTIVE")
         check_draft(site, listing.draft, china_date(now))
         summary = f"审核通过商品 {listing.draft.name}，已上架"

@@ -296,7 +296,7 @@ def place(
     if plan.status is not PlanStatus.ACCEPTED:
         raise Conflict(f"采购计划当前状态为“{plan.status.label}”，接收后才能下单", code="PLAN_NOT_ACCEPTED")
     supplier = inputs.supplier
-    if supplier is None or not supplier.is_active:
+    if supplier is None or not supplier.can_trade_in(site.id):
         raise Conflict("该供应商当前不可交易", code="SUPPLIER_NOT_ACTIVE")
     lines = _lines(site, new, inputs, plan, buyer.district)
     total = sum(line.amount_fen for line in lines)

@@ -19,7 +19,7 @@ from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, china_midnight, parse_iso, to_iso
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from chalicelib.domain.money import format_wan
-from chalicelib.domain.principals import PROVINCE_SCOPE, SYSTEM_ACTOR, Principal
+from chalicelib.domain.principals import PROVINCE_SCOPE, SYSTEM_ACTOR, Principal, Role
 from chalicelib.domain.sme import INDUSTRIES, Declaration, Scale, classify
 from chalicelib.domain.uscc import uscc_problem
 
@@ -162,6 +162,16 @@ class SupplierProfile(NamedTuple):
     contact: Contact
 
 
+class SiteSuspension(NamedTuple):
+    """A city site's trading suspension: the supplier stays registered and trades in every other site."""
+
+    site_id: str
+    reason: str
+    until: str | None  # UTC instant it ends, or None until the site lifts it
+    by: str  # who decided it (the operator's name)
+    at: str
+
+
 class Supplier(NamedTuple):
     uscc: str
     username: str
@@ -174,10 +184,26 @@ class Supplier(NamedTuple):
     created_at: str
     updated_at: str
     version: int
+    site_suspensions: tuple[SiteSuspension, ...] = ()
 
     @property
     def is_active(self) -> bool:
+        """Registered and not sanctioned province-wide."""
         return self.status is SupplierStatus.ACTIVE
+
+    def suspension_in(self, site_id: str) -> SiteSuspension | None:
+        return next((s for s in self.site_suspensions if s.site_id == site_id), None)
+
+    def can_trade_in(self, site_id: str) -> bool:
+        return self.is_active and self.suspension_in(site_id) is None
+
+    @property
+    def next_due(self) -> str | None:
+        """The earliest end of a suspension (province-wide or in a site) that a timer or the sweep must apply."""
+        ends = [s.until for s in self.site_suspensions if s.until]
+        if self.status is SupplierStatus.SUSPENDED and self.status_until:
+            ends.append(self.status_until)
+        return min(ends) if ends else None
 
 
 class SupplierStore(Protocol):
@@ -186,10 +212,15 @@ class SupplierStore(Protocol):
     def create(self, supplier: Supplier, audit: AuditEvent) -> None:
         """Raise Conflict(SUPPLIER_EXISTS) when the code is registered already."""
 
-    def save(self, supplier: Supplier, expected_version: int, audit: AuditEvent) -> None:
-        """Raise Conflict(VERSION_CONFLICT) when someone else changed it first."""
+    def save(
+        self, supplier: Supplier, expected_version: int, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()
+    ) -> None:
+        """Raise Conflict(VERSION_CONFLICT) when someone else changed it first; `also`: the same event in other logs."""
 
     def due_reinstatements(self, now_iso: str) -> list[Supplier]: ...
+
+    def trading_sites(self, uscc: str) -> list[str]:
+        """The sites where the supplier has listings: a province-wide sanction shows in each one's log."""
 
 
 class DeadlineTimer(Protocol):
@@ -310,12 +341,19 @@ def require_own(principal: Principal, supplier: Supplier | None) -> Supplier:
     return supplier
 
 
-def require_active(supplier: Supplier) -> None:
+def require_active(supplier: Supplier, site_id: str | None = None) -> None:
     if not supplier.is_active:
         raise Forbidden(
             f"供应商当前状态为“{supplier.status.label}”，不能发布或修改商品、参与报价或接受订单",
             code="SUPPLIER_NOT_ACTIVE",
             details={"status": supplier.status.value},
+        )
+    suspension = supplier.suspension_in(site_id) if site_id else None
+    if suspension is not None:
+        raise Forbidden(
+            f"供应商已被本站暂停交易（{suspension.reason}），不能在本站发布或修改商品、参与报价或接受订单",
+            code="SUPPLIER_SUSPENDED_IN_SITE",
+            details={"site_id": site_id, "until": suspension.until},
         )
 
 
@@ -345,8 +383,30 @@ def _move(
         status=status, status_reason=reason, status_until=until, updated_at=to_iso(now), version=supplier.version + 1
     )
     audit = _event(supplier, action, summary, actor, now, _status_view(supplier), _status_view(updated))
-    store.save(updated, supplier.version, audit)
+    store.save(updated, supplier.version, audit, _in_each_trading_site(store, supplier, audit))
     return updated
+
+
+def _in_each_trading_site(store: SupplierStore, supplier: Supplier, audit: AuditEvent) -> tuple[AuditEvent, ...]:
+    """A province-wide change of who may trade shows in the log of every site where the supplier sells."""
+    if audit.action not in _PROVINCE_SANCTIONS:
+        return ()
+    return tuple(
+        _event(
+            supplier,
+            audit.action,
+            audit.summary,
+            dict(audit.actor),
+            parse_iso(audit.at),
+            audit.before,
+            audit.after,
+            scope="province",
+        )._replace(tenant=site_id)
+        for site_id in store.trading_sites(supplier.uscc)
+    )
+
+
+_PROVINCE_SANCTIONS = {"supplier.suspended", "supplier.expelled", "supplier.reinstated"}
 
 
 def update_profile(
@@ -461,6 +521,9 @@ def suspend(
     until: date | None,
     now: datetime,
 ) -> Supplier:
+    """A city operator suspends trading in its own site; the provincial operator suspends province-wide."""
+    if actor.role is Role.CENTER_ADMIN:
+        return _suspend_in_site(store, timer, actor, uscc, reason, until, now)
     supplier = _load(store, uscc)
     _require_status(supplier, {SupplierStatus.ACTIVE}, "暂停")
     _require_reason(reason, "暂停")
@@ -485,6 +548,10 @@ def suspend(
 def expel(
     store: SupplierStore, actor: Principal, uscc: str, reason: str, until: date | None, now: datetime
 ) -> Supplier:
+    if actor.role is not Role.PROVINCE_ADMIN:
+        raise Forbidden(
+            "清退供应商在全省生效，须由省级管理员决定；本站可暂停其在本站的交易", code="PROVINCE_SANCTION_ONLY"
+        )
     supplier = _load(store, uscc)
     _require_status(supplier, {SupplierStatus.ACTIVE, SupplierStatus.SUSPENDED}, "清退")
     _require_reason(reason, "清退")
@@ -498,6 +565,9 @@ def expel(
 
 
 def reinstate(store: SupplierStore, actor: Principal, uscc: str, reason: str, now: datetime) -> Supplier:
+    """A city operator lifts its own site's suspension; the provincial operator a province-wide one."""
+    if actor.role is Role.CENTER_ADMIN:
+        return _reinstate_in_site(store, actor, uscc, reason, now)
     supplier = _load(store, uscc)
     _require_status(supplier, {SupplierStatus.SUSPENDED}, "恢复")
     _require_reason(reason, "恢复")
@@ -507,15 +577,107 @@ def reinstate(store: SupplierStore, actor: Principal, uscc: str, reason: str, no
     )
 
 
+def _suspend_in_site(
+    store: SupplierStore,
+    timer: DeadlineTimer,
+    actor: Principal,
+    uscc: str,
+    reason: str,
+    until: date | None,
+    now: datetime,
+) -> Supplier:
+    supplier = _load(store, uscc)
+    site_id = actor.tenant
+    _require_status(supplier, {SupplierStatus.ACTIVE}, "暂停本站交易")
+    if supplier.suspension_in(site_id) is not None:
+        raise Conflict("该供应商已被本站暂停交易", code="SUPPLIER_SUSPENDED_IN_SITE")
+    _require_reason(reason, "暂停")
+    until_at = _future_day(until, now, "恢复日期")
+    suspension = SiteSuspension(site_id, reason, until_at, actor.display_name, to_iso(now))
+    summary = f"暂停供应商 {supplier.profile.name} 在本站的交易：{reason}" + (
+        f"（至 {until.isoformat()}）" if until else ""
+    )
+    updated = _change_site(
+        store,
+        supplier,
+        (*supplier.site_suspensions, suspension),
+        site_id,
+        "supplier.site_suspended",
+        summary,
+        actor.as_actor(),
+        now,
+    )
+    if until_at:
+        timer.start(**reinstatement_timer(updated))
+    return updated
+
+
+def _reinstate_in_site(store: SupplierStore, actor: Principal, uscc: str, reason: str, now: datetime) -> Supplier:
+    supplier = _load(store, uscc)
+    site_id = actor.tenant
+    if supplier.suspension_in(site_id) is None:
+        if supplier.status is SupplierStatus.SUSPENDED:
+            raise Forbidden("该供应商为全省暂停，须由省级管理员恢复", code="PROVINCE_SANCTION_ONLY")
+        raise Conflict("该供应商未被本站暂停交易", code="SUPPLIER_STATUS_CONFLICT")
+    _require_reason(reason, "恢复")
+    summary = f"恢复供应商 {supplier.profile.name} 在本站的交易：{reason}"
+    remaining = tuple(s for s in supplier.site_suspensions if s.site_id != site_id)
+    return _change_site(store, supplier, remaining, site_id, "supplier.site_reinstated", summary, actor.as_actor(), now)
+
+
+def _change_site(
+    store: SupplierStore,
+    supplier: Supplier,
+    suspensions: tuple[SiteSuspension, ...],
+    site_id: str,
+    action: str,
+    summary: str,
+    actor: dict[str, str],
+    now: datetime,
+) -> Supplier:
+    """A site's suspension added or lifted, audited in that site's log."""
+    updated = supplier._replace(site_suspensions=suspensions, updated_at=to_iso(now), version=supplier.version + 1)
+
+    def view(s: Supplier) -> dict[str, Any]:
+        found = s.suspension_in(site_id)
+        return {
+            "suspended_in_site": found is not None,
+            "reason": found.reason if found else "",
+            "until": found.until if found else None,
+        }
+
+    audit = _event(supplier, action, summary, actor, now, view(supplier), view(updated), site_id=site_id)._replace(
+        tenant=site_id
+    )
+    store.save(updated, supplier.version, audit)
+    return updated
+
+
 def reinstate_if_due(store: SupplierStore, uscc: str, now: datetime) -> str:
-    """Timer and sweep: end a suspension whose day has come. Returns early / applied / skipped."""
+    """Timer and sweep: end every suspension whose day has come (province-wide, and in each site).
+
+    Returns early (something is pending but not due), applied, or skipped (nothing pending).
+    """
     supplier = store.get(uscc)
-    if supplier is None or supplier.status is not SupplierStatus.SUSPENDED or supplier.status_until is None:
+    if supplier is None or supplier.next_due is None:
         return "skipped"
-    if parse_iso(supplier.status_until) > now:
+    if parse_iso(supplier.next_due) > now:
         return "early"
+    while supplier.next_due is not None and parse_iso(supplier.next_due) <= now:
+        supplier = _end_one_due(store, supplier, now)
+    return "applied"
+
+
+def _end_one_due(store: SupplierStore, supplier: Supplier, now: datetime) -> Supplier:
+    due = next((s for s in supplier.site_suspensions if s.until and parse_iso(s.until) <= now), None)
+    if due is not None:
+        summary = f"供应商 {supplier.profile.name} 在本站的暂停期满，自动恢复交易"
+        remaining = tuple(s for s in supplier.site_suspensions if s.site_id != due.site_id)
+        return _change_site(
+            store, supplier, remaining, due.site_id, "supplier.site_reinstated", summary, SYSTEM_ACTOR, now
+        )
     summary = f"供应商 {supplier.profile.name} 暂停期满自动恢复"
-    _move(
+    return _move(
         store,
         supplier,
         SupplierStatus.ACTIVE,
@@ -526,13 +688,12 @@ def reinstate_if_due(store: SupplierStore, uscc: str, now: datetime) -> str:
         SYSTEM_ACTOR,
         now,
     )
-    return "applied"
 
 
 def reinstatement_timer(supplier: Supplier) -> dict[str, Any]:
     return {
         "name": f"supplier-reinstate-{supplier.uscc}-{supplier.version}",
-        "due_at": supplier.status_until,
+        "due_at": supplier.next_due,
         "payload": {"kind": "supplier_reinstatement", "uscc": supplier.uscc},
     }
 
@@ -614,6 +775,7 @@ def supplier_to_dict(supplier: Supplier) -> dict[str, Any]:
         "created_at": supplier.created_at,
         "updated_at": supplier.updated_at,
         "version": supplier.version,
+        "site_suspensions": [s._asdict() for s in supplier.site_suspensions],
     }
 
 
@@ -630,6 +792,7 @@ def supplier_from_dict(raw: dict[str, Any]) -> Supplier:
         created_at=raw["created_at"],
         updated_at=raw["updated_at"],
         version=int(raw["version"]),
+        site_suspensions=tuple(SiteSuspension(**x) for x in raw.get("site_suspensions", [])),
     )
 
 

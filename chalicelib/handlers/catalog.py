@@ -83,7 +83,7 @@ def brands(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 
 
 def _on_sale(listing: Listing, supplier: Supplier | None) -> bool:
-    return listing.status is ListingStatus.ACTIVE and supplier is not None and supplier.is_active
+    return listing.status is ListingStatus.ACTIVE and supplier is not None and supplier.can_trade_in(listing.site_id)
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}")

@@ -42,7 +42,11 @@ def _project_listing_change(old_item: dict[str, Any] | None, new_item: dict[str,
         return
     supplier = DynamoSupplierStore().get(subject.supplier.uscc)
     catalog.project_listing(
-        cached_site(subject.site_id), old, new, supplier is not None and supplier.is_active, _rating(supplier)
+        cached_site(subject.site_id),
+        old,
+        new,
+        supplier is not None and supplier.can_trade_in(subject.site_id),
+        _rating(supplier),
     )
 
 
@@ -57,14 +61,16 @@ def _project_supplier_change(old_item: dict[str, Any] | None, new_item: dict[str
         return
     supplier = supplier_from_image(new_item)
     old = supplier_from_image(old_item) if old_item and "data" in old_item else None
-    if old is not None and (old.status, old.profile.name, old.rating) == (
+    if old is not None and (old.status, old.profile.name, old.rating, old.site_suspensions) == (
         supplier.status,
         supplier.profile.name,
         supplier.rating,
+        supplier.site_suspensions,
     ):
         return
     for listing in DynamoListingStore().of_supplier_everywhere(supplier.uscc):
-        catalog.project_listing(cached_site(listing.site_id), listing, listing, supplier.is_active, _rating(supplier))
+        on_sale = supplier.can_trade_in(listing.site_id)
+        catalog.project_listing(cached_site(listing.site_id), listing, listing, on_sale, _rating(supplier))
 
 
 @stream_consumer(

@@ -137,6 +137,7 @@ class SupplierItem(MainItem, discriminator="supplier"):
     # Ratings are added by order transactions (ADD), so they live outside the JSON document.
     rating_votes = NumberAttribute(default=0)
     rating_stars = NumberAttribute(default=0)
+    suspended_sites = UnicodeSetAttribute(null=True)  # sites that suspended its trading
 
 
 class ListingItem(MainItem, discriminator="listing"):

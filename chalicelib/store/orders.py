@@ -143,7 +143,8 @@ class DynamoOrderStore:
             SupplierItem,
             supplier_pk(order.supplier_uscc),
             "PROFILE",
-            SupplierItem.status == SupplierStatus.ACTIVE.value,
+            (SupplierItem.status == SupplierStatus.ACTIVE.value)
+            & ~SupplierItem.suspended_sites.contains(order.site_id),
             Conflict("该供应商当前不可交易", code="SUPPLIER_NOT_ACTIVE"),
         )
         write.commit()

@@ -24,21 +24,23 @@ def supplier_pk(uscc: str) -> str:
 
 
 def _item(supplier: Supplier) -> SupplierItem:
-    suspended_until = supplier.status is SupplierStatus.SUSPENDED and supplier.status_until
+    due = supplier.next_due
     return SupplierItem(
         pk=supplier_pk(supplier.uscc),
         sk="PROFILE",
         gsi1pk=f"{PROVINCE_SCOPE}#SUPPLIERS#{supplier.status.value}",
         gsi1sk=f"{supplier.updated_at}#{supplier.uscc}",
-        # Only suspensions with an end date sit on the due index, so the sweep reads just those.
-        gsi2pk=f"{PROVINCE_SCOPE}#SUSPENSION_DUE" if suspended_until else None,
-        gsi2sk=f"{supplier.status_until}#{supplier.uscc}" if suspended_until else None,
+        # Only suspensions with an end date (province-wide or in a site) sit on the due index, at the earliest.
+        gsi2pk=f"{PROVINCE_SCOPE}#SUSPENSION_DUE" if due else None,
+        gsi2sk=f"{due}#{supplier.uscc}" if due else None,
         uscc=supplier.uscc,
         status=supplier.status.value,
         version=supplier.version,
         data=supplier_to_dict(supplier),
         rating_votes=supplier.rating.votes,
         rating_stars=supplier.rating.stars,
+        # Orders check "not suspended in this site" in their transaction: a set, outside the JSON document.
+        suspended_sites={x.site_id for x in supplier.site_suspensions} or None,
     )
 
 
@@ -80,8 +82,10 @@ class DynamoSupplierStore:
         )
         write.commit()
 
-    def save(self, supplier: Supplier, expected_version: int, audit: AuditEvent) -> None:
-        write = AuditedWrite(audit)
+    def save(
+        self, supplier: Supplier, expected_version: int, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()
+    ) -> None:
+        write = AuditedWrite(audit, also)
         write.put(_item(supplier), SupplierItem.version == expected_version, _VERSION_CONFLICT)
         write.commit()
 
@@ -91,6 +95,13 @@ class DynamoSupplierStore:
         result = SupplierItem.gsi1.query(partition, scan_index_forward=False, limit=limit, last_evaluated_key=start)
         found = [supplier_from_item(i) for i in result if isinstance(i, SupplierItem)]
         return found, encode_cursor(result.last_evaluated_key)
+
+    def trading_sites(self, uscc: str) -> list[str]:
+        from chalicelib.store.models import ListingItem
+
+        partition = f"{PROVINCE_SCOPE}#SUPPLIER#{uscc}#LISTINGS"
+        sites = {str(i.gsi1sk).split("#", 1)[0] for i in ListingItem.gsi1.query(partition) if i.gsi1sk}
+        return sorted(sites)
 
     def due_reinstatements(self, now_iso: str) -> list[Supplier]:
         items = SupplierItem.gsi2.query(f"{PROVINCE_SCOPE}#SUSPENSION_DUE", SupplierItem.gsi2sk <= f"{now_iso}#~")

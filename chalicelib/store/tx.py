@@ -41,8 +41,9 @@ def audit_item(event: AuditEvent) -> AuditItem:
 class AuditedWrite:
     """Collects puts/updates/deletes/checks, then commits them with one audit event."""
 
-    def __init__(self, audit: AuditEvent) -> None:
+    def __init__(self, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()) -> None:
         self.audit = audit
+        self.also = also  # the same change in other tenants' logs (a province-wide sanction in each site)
         self._ops: list[tuple[str, Any, Conflict | None]] = []
 
     def put(self, item: Model, condition: Condition | None = None, on_fail: Conflict | None = None) -> None:
@@ -60,8 +61,8 @@ class AuditedWrite:
         self._ops.append(("check", (model, hash_key, range_key, condition), on_fail))
 
     def commit(self) -> None:
-        audit = audit_item(self.audit)
-        self.put(audit, AuditItem.pk.does_not_exist(), Conflict("审计事件重复", code="AUDIT_DUPLICATE"))
+        for event in (self.audit, *self.also):
+            self.put(audit_item(event), AuditItem.pk.does_not_exist(), Conflict("审计事件重复", code="AUDIT_DUPLICATE"))
         # pynamodb sends checks, then deletes, puts, updates: reasons come back in that order.
         order = {"check": 0, "delete": 1, "put": 2, "update": 3}
         ordered = sorted(self._ops, key=lambda op: order[op[0]])

@@ -16,8 +16,7 @@ from chalicelib.domain.principals import SYSTEM_ACTOR
 from chalicelib.domain.site_admin import ChangeKind, ChangeStatus, ScheduledChange
 from chalicelib.store.deadlines import StepFunctionsTimer
 from chalicelib.store.sites import DynamoSiteStore
-from scheduled.emulation import LocalLambdaContext
-from tests.conftest import Api, Projection, stop_execution
+from tests.conftest import Api, Projection, invoke, stop_execution
 
 LIMITS = {"per_order_cap_fen": 70_000_000, "per_plan_cap_fen": 90_000_000, "annual_category_cap_fen": 250_000_000}
 
@@ -118,22 +117,19 @@ def test_unknown_task_kind_fails_the_execution_loudly(api: Api, aws: dict[str, s
 
 def test_on_deadline_answers_early_before_the_deadline(api: Api) -> None:
     change = _pending_change("zibo", timedelta(minutes=5), "c" * 32)
-    from chalicelib.handlers.timers import on_deadline as handler
-
     event = {"due_at": change.effective_at, "task": {"kind": "site_change", "site_id": "zibo", "change_id": change.id}}
-    assert handler(event, LocalLambdaContext("on_deadline")) == {"status": "early"}
+    assert invoke("on_deadline", event) == {"status": "early"}
     assert DynamoSiteStore().get_change("zibo", change.id).status is ChangeStatus.PENDING  # type: ignore[union-attr]
 
 
 def test_sweep_applies_due_changes_once(api: Api) -> None:
-    from chalicelib.handlers.schedules import sweep_due_changes
     from scheduled.pumps import scheduled_event
 
     due = _pending_change("jinan", timedelta(seconds=-5), "d" * 32)
     _pending_change("jinan", timedelta(days=3), "e" * 32)
     event = scheduled_event("sweep_due_changes")
-    first = sweep_due_changes(event, LocalLambdaContext("sweep_due_changes"))
-    second = sweep_due_changes(event, LocalLambdaContext("sweep_due_changes"))
+    first = invoke("sweep_due_changes", event)
+    second = invoke("sweep_due_changes", event)
     assert first == {"applied": 1, "skipped": 0, "conflict": 0, "reinstated": 0}
     assert second == {"applied": 0, "skipped": 0, "conflict": 0, "reinstated": 0}
     store = DynamoSiteStore()

@@ -13,6 +13,7 @@ from chalicelib import lambdas
 from chalicelib.config import env_var, get_settings, get_tables
 from chalicelib.lambdas import STREAM_CONSUMERS, Change
 from scheduled import seed
+from tests import grants
 from tests.api.orders_support import COPY_PAPER, SITE, add_listing, add_plan, order_body
 from tests.conftest import Api, Projection, moto_environment
 
@@ -186,12 +187,16 @@ def test_a_declared_consumer_is_packaged_provisioned_and_pumped(declared_consume
     assert any(s["Sid"] == "PlanWatchQueueSend" for s in reader)
     assert "PlanWatchDeadLetterQueue" in resources
 
-    with moto_environment() as outputs:
+    with moto_environment() as outputs, grants.tap() as calls:
         url = outputs[env_var("PlanWatchQueue", "AWS::SQS::Queue")]
         assert url.endswith("yuncai-dev-plan-watch.fifo")
         seed.seed_all(outputs["USER_POOL_ID"])
         add_plan(1, budget_fen=500_000)
         Projection().drain()
-        # The plan as inserted (and as the helper then accepted it), in order: one item, one FIFO group.
-        assert {(c.kind, c.keys["pk"]) for c in declared_consumer} == {("plan", declared_consumer[0].keys["pk"])}
-        assert declared_consumer[0].event_name == "INSERT" and declared_consumer[-1].event_name == "MODIFY"
+    # Its role, written from the declaration, grants what its function and the reader then did for it.
+    assert grants.check(calls, declared_template(), grants.test_environment()).missing == {}
+    assert any("plan-watch" in c.resource for c in calls["on_main_table_change"])
+    grants.forget({f: {c for c in made if "plan-watch" in c.resource} for f, made in calls.items()})
+    # The plan as inserted (and as the helper then accepted it), in order: one item, one FIFO group.
+    assert {(c.kind, c.keys["pk"]) for c in declared_consumer} == {("plan", declared_consumer[0].keys["pk"])}
+    assert declared_consumer[0].event_name == "INSERT" and declared_consumer[-1].event_name == "MODIFY"

@@ -13,8 +13,7 @@ import time_machine
 from chalicelib.config import get_tables
 from chalicelib.domain.clock import china_date, utc_now
 from chalicelib.domain.uscc import make_uscc
-from scheduled.emulation import LocalLambdaContext
-from tests.conftest import Api, stop_execution
+from tests.conftest import Api, invoke, stop_execution
 
 USCC = make_uscc("91", "371525", "MA3N5T8P2")
 REGISTRATION: dict[str, Any] = {
@@ -169,7 +168,7 @@ def test_suspension_with_an_end_date_is_lifted_by_the_timer(api: Api, aws: dict[
         "POST",
         f"/suppliers/{USCC}/suspend",
         {"reason": "节能证书不合格", "until": tomorrow.isoformat()},
-        as_user="liaocheng.center",
+        as_user="province.admin",  # province-wide; a city's own suspensions are in test_site_sanctions.py
     )
     assert status == 200 and suspended["status"] == "suspended"
     status, body = api.call("POST", "/sites/liaocheng/listings", {}, as_user="guanxian.office")
@@ -178,11 +177,9 @@ def test_suspension_with_an_end_date_is_lifted_by_the_timer(api: Api, aws: dict[
     [execution] = sfn.list_executions(stateMachineArn=aws["DEADLINE_STATE_MACHINE_ARN"])["executions"]
     event = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
     stop_execution(execution["executionArn"])
-    from chalicelib.handlers.timers import on_deadline as handler
-
-    assert handler(event, LocalLambdaContext("on_deadline")) == {"status": "early"}
+    assert invoke("on_deadline", event) == {"status": "early"}
     with time_machine.travel(utc_now() + timedelta(days=2), tick=False):
-        assert handler(event, LocalLambdaContext("on_deadline")) == {"status": "applied"}
+        assert invoke("on_deadline", event) == {"status": "applied"}
     status, profile = api.call("GET", "/suppliers/me", as_user="guanxian.office")
     assert profile["status"] == "active" and profile["status_reason"] == "暂停期满自动恢复"
 

@@ -51,19 +51,29 @@ def test_unused_grants_are_reported(packaged: dict[str, Any]) -> None:
 
 
 def test_calls_are_recorded_with_the_function_that_made_them(api: Api, projection: Projection) -> None:
-    before = {f: set(c) for f, c in grants.CALLS.items()}
-    status, _ = api.call("PUT", "/sites/rizhao/limits", _LIMITS, as_user="rizhao.center")
-    assert status == 200
-    projection.drain()
-    api_calls = grants.CALLS["api_handler"] - before.get("api_handler", set())
-    assert any(c.action == "dynamodb:TransactWriteItems" or c.action == "dynamodb:PutItem" for c in api_calls) or (
-        grants.Call("dynamodb:UpdateItem", "arn:aws:dynamodb:us-east-1:123456789012:table/yuncai-dev-main") in api_calls
-        or any(c.resource.endswith("table/yuncai-dev-main") for c in api_calls)
+    main = "arn:aws:dynamodb:us-east-1:123456789012:table/yuncai-dev-main"
+    with grants.tap() as calls:
+        status, _ = api.call("PUT", "/sites/rizhao/limits", _LIMITS, as_user="rizhao.center")
+        assert status == 200
+        projection.drain()
+    # The change is one transaction: the site under its version, and its audit event.
+    assert grants.Call("dynamodb:PutItem", main) in calls["api_handler"]
+    assert any(
+        c.action == "dynamodb:PutItem" and c.resource.endswith("table/yuncai-dev-audit") for c in calls["api_handler"]
     )
-    published = grants.CALLS["consume_site_config_publication"]
+    published = calls["consume_site_config_publication"]
+    assert {c.action for c in published} >= {"sqs:ReceiveMessage", "sqs:DeleteMessage", "s3:PutObject"}
     assert any(c.action == "s3:PutObject" and c.resource.endswith("/sites/rizhao/config.json") for c in published)
-    reader = grants.CALLS["on_main_table_change"]
+    reader = calls["on_main_table_change"]
     assert any(c.action == "dynamodb:GetRecords" for c in reader)  # the event source mapping's reads, as the role
+    assert any(c.action == "sqs:SendMessage" and "site-config-publication" in c.resource for c in reader)
+    assert not grants.check(calls, grants_template(), grants.test_environment()).missing
+
+
+def grants_template() -> dict[str, Any]:
+    from infra.template import declared_template
+
+    return declared_template()
 
 
 _LIMITS = {"per_order_cap_fen": 70_000_000, "per_plan_cap_fen": 90_000_000, "annual_category_cap_fen": 250_000_000}
