@@ -128,6 +128,7 @@ def print_banner(options: Options, seeded: dict[str, Any], restored: dict[str, i
         f"  API: http://127.0.0.1:{options.api_port}/health",
         f"  Web: http://127.0.0.1:{options.web_port}/",
         f"  Data: {options.state_dir} (restored {restored['items']} items, {restored['objects']} objects;"
+        f" {restored.get('users', 0)} users, {restored.get('journal', 0)} journaled writes;"
         f" seeded sites {seeded['sites_created'] or 'none new'})",
         f"  Demo logins (password for all: {DEMO_PASSWORD}):",
     ]
@@ -153,9 +154,15 @@ def start_pumps(options: Options, stop: threading.Event, replay_stream: bool) ->
     return pumps
 
 
+def journal_file(state_dir: Path) -> Path:
+    """Beside the snapshot folder, which a save replaces whole."""
+    return state_dir.with_name(f"{state_dir.name}-journal.jsonl")
+
+
 def wait_for_stop(stop: threading.Event) -> None:
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    # A closed terminal (SIGHUP) saves like Ctrl-C and SIGTERM; kill -9 loses nothing either (the journal).
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
     # Under `make run`, make is the parent: if make is killed, stop too rather than linger as an orphan.
     parent = os.getppid() if os.environ.get("YUNCAI_STOP_WITH_PARENT") == "1" else None
     while not stop.wait(1):
@@ -178,13 +185,22 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(outputs)
     os.environ["COGNITO_JWKS_URL"] = f"{endpoint}/{outputs['USER_POOL_ID']}/.well-known/jwks.json"
 
-    from scheduled import snapshot
+    from scheduled import journal, snapshot
 
     tables = [os.environ[k] for k in ("MAIN_TABLE", "AUDIT_TABLE", "IDEMPOTENCY_TABLE", "CATALOG_TABLE")]
     buckets = [os.environ[k] for k in ("REPORTS_BUCKET", "UPLOADS_BUCKET", "WEB_BUCKET")]
+    pool_id = outputs["USER_POOL_ID"]
+    journal_path = journal_file(options.state_dir)
     restored = {"items": 0, "objects": 0}
     if not options.fresh:
         restored = snapshot.restore(options.state_dir, tables, buckets)
+        restored["users"] = snapshot.restore_users(options.state_dir, pool_id)
+        # Whatever was written after the last clean stop (a crash, kill -9, a closed terminal).
+        restored["journal"] = journal.replay(journal_path, pool_id)
+        if restored["journal"]:
+            log.info("replayed %d journaled writes over the snapshot", restored["journal"])
+            snapshot.save(options.state_dir, tables, buckets, pool_id)
+    journal.start(journal_path)
 
     from chalice.cli.factory import CLIFactory
     from chalice.local import create_local_server
@@ -198,15 +214,15 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib.store.sites import DynamoSiteStore
     from scheduled import seed
 
-    seeded = seed.seed_all(outputs["USER_POOL_ID"])
+    seeded = seed.seed_all(pool_id)
     if options.demo == "full":
-        seeded.update(seed.seed_demo(outputs["USER_POOL_ID"]))
+        seeded.update(seed.seed_demo(pool_id))
     rearmed = rearm_timers(DynamoSiteStore(), StepFunctionsTimer())
     if rearmed:
         log.info("re-armed %d deadline timers from the saved data", rearmed)
 
     stop = threading.Event()
-    pumps = start_pumps(options, stop, replay_stream=restored["items"] == 0)
+    pumps = start_pumps(options, stop, replay_stream=restored["items"] + restored.get("journal", 0) == 0)
     api_server = create_local_server(app, config, "127.0.0.1", options.api_port)
     threading.Thread(target=api_server.server.serve_forever, name="api", daemon=True).start()
     web_server = start_web(options.web_port, f"http://127.0.0.1:{options.api_port}")
@@ -220,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         web_server.shutdown()
         web_server.server_close()
     pumps.join()
-    saved = snapshot.save(options.state_dir, tables, buckets)
+    saved = snapshot.save(options.state_dir, tables, buckets, pool_id)
+    journal.stop(clear=True)  # everything is in the snapshot now
     moto_server.stop()
     print(f"saved {saved['items']} items and {saved['objects']} objects to {options.state_dir}; stopped.", flush=True)
     return 0

@@ -1,8 +1,10 @@
 """Save and restore the embedded run's data, since moto keeps everything in memory.
 
 Tables are written as DynamoDB-JSON lines, bucket objects as files with an
-index. Cognito users are not saved: the demo users are seeded on every start,
-and a new user pool means old browser tokens are refused (log in again).
+index, the user pool's users (attributes, password, groups) as users.json: a
+supplier who registered during a run logs in after a restart. The pool itself
+is new on every start, so old browser tokens are refused (log in again).
+Between clean stops, scheduled/journal.py keeps every write.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def save(state_dir: Path, tables: list[str], buckets: list[str]) -> dict[str, int]:
+def save(state_dir: Path, tables: list[str], buckets: list[str], pool_id: str = "") -> dict[str, int]:
     """Write everything to state_dir atomically (a .tmp folder renamed at the end)."""
     tmp = state_dir.with_name(state_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -70,6 +72,14 @@ def save(state_dir: Path, tables: list[str], buckets: list[str]) -> dict[str, in
                 index.append({"key": obj["Key"], "file": f"{number}.bin", "content_type": got.get("ContentType", "")})
                 counts["objects"] += 1
         (folder / "_index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    if pool_id:
+        from moto.cognitoidp.models import cognitoidp_backends
+
+        from scheduled.journal import ACCOUNT, REGION, users_of
+
+        users = users_of(cognitoidp_backends[ACCOUNT][REGION], pool_id)
+        (tmp / "users.json").write_text(json.dumps(users, ensure_ascii=False), encoding="utf-8")
+        counts["users"] = len(users)
     (tmp / "format.txt").write_text(str(FORMAT), encoding="utf-8")
     (tmp / "saved_at.txt").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), encoding="utf-8")
     shutil.rmtree(state_dir, ignore_errors=True)
@@ -104,6 +114,16 @@ def restore(state_dir: Path, tables: list[str], buckets: list[str]) -> dict[str,
             s3.put_object(Bucket=bucket, Key=entry["key"], Body=(folder / entry["file"]).read_bytes(), **extra)
             counts["objects"] += 1
     return counts
+
+
+def restore_users(state_dir: Path, pool_id: str) -> int:
+    """Recreate the saved users in this run's (new) user pool."""
+    from scheduled.journal import restore_users as recreate
+
+    path = state_dir / "users.json"
+    if saved_format(state_dir) != FORMAT or not path.exists():
+        return 0
+    return recreate(pool_id, json.loads(path.read_text(encoding="utf-8")))
 
 
 def saved_format(state_dir: Path) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import socket
+import time
 import urllib.request
 from pathlib import Path
 
@@ -87,5 +88,65 @@ def test_launcher_serves_web_and_config_then_survives_a_restart(tmp_path: Path) 
     try:
         status, config = _request(third, "GET", "/sites/linyi/config")
         assert config["version"] == 0  # FRESH=1 starts from the data files again
+    finally:
+        stop_mall(third)
+
+
+def test_a_killed_run_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
+    """kill -9 after writes: the next start finds every acknowledged write, the new supplier logs in,
+    and a plan number once given out is not given to the next plan."""
+    from tests.api.test_suppliers_api import REGISTRATION
+
+    state = tmp_path / "state"
+    first = start_mall(state, tmp_path / "first.log", "--fresh", "--demo", "none")
+    year = time.gmtime().tm_year
+    plan = {
+        "name": "办公文具采购",
+        "business_year": year,
+        "business_month": 12,
+        "purchase_method": "online_supermarket",
+        "budget_category": "A05040401",
+        "amount_fen": 1_000_000,
+        "planned_date": f"{year}-12-30",
+        "note": "",
+    }
+    try:
+        status, body = _request(first, "POST", "/suppliers/register", REGISTRATION)
+        assert status == 201, body
+        buyer = _login(first, "liaocheng.buyer")
+        status, first_plan = _request(first, "POST", "/sites/liaocheng/plans", plan, buyer)
+        assert status == 201, first_plan
+        limits = {
+            "per_order_cap_fen": 11_100_000,
+            "per_plan_cap_fen": 44_400_000,
+            "annual_category_cap_fen": 77_700_000,
+        }
+        status, body = _request(first, "PUT", "/sites/zibo/limits", limits, _login(first, "zibo.center"))
+        assert status == 200, body
+    finally:
+        first.process.kill()  # SIGKILL: no handler runs, nothing is saved on the way out
+        first.process.wait(timeout=60)
+    assert "stopping: saving data" not in first.log()
+
+    second = start_mall(state, tmp_path / "second.log", "--demo", "none")
+    try:
+        status, config = _request(second, "GET", "/sites/zibo/config")
+        assert status == 200 and config["limits"]["per_order_cap_fen"] == 11_100_000, config
+        supplier = _request(
+            second, "POST", "/auth/login", {"username": REGISTRATION["username"], "password": REGISTRATION["password"]}
+        )
+        assert supplier[0] == 200, supplier  # the account registered before the crash
+        buyer = _login(second, "liaocheng.buyer")
+        status, plans = _request(second, "GET", "/sites/liaocheng/plans", token=buyer)
+        assert first_plan["plan_no"] in {p["plan_no"] for p in plans["items"]}
+        status, next_plan = _request(second, "POST", "/sites/liaocheng/plans", plan, buyer)
+        assert status == 201 and next_plan["plan_no"] != first_plan["plan_no"], next_plan
+    finally:
+        assert stop_mall(second, signal.SIGHUP) == 0  # a closed terminal saves like Ctrl-C
+    assert "stopped." in second.log()
+    third = start_mall(state, tmp_path / "third.log", "--demo", "none")
+    try:
+        status, plans = _request(third, "GET", "/sites/liaocheng/plans", token=_login(third, "liaocheng.buyer"))
+        assert {first_plan["plan_no"], next_plan["plan_no"]} <= {p["plan_no"] for p in plans["items"]}
     finally:
         stop_mall(third)
