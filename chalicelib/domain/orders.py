@@ -22,7 +22,8 @@ from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, to_iso
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move
 from chalicelib.domain.listings import Listing, ListingStatus
 from chalicelib.domain.money import format_wan, format_yuan
 from chalicelib.domain.plans import Plan, PlanStatus, level2_of
@@ -394,22 +395,70 @@ def visible_order(store: OrderStore, principal: Principal, site_id: str, order_n
     return order
 
 
-def _require(order: Order, allowed: set[OrderStatus], doing: str) -> None:
-    if order.status not in allowed:
-        raise Conflict(
-            f"订单当前状态为“{order.status.label}”，不能{doing}",
-            code="ORDER_STATUS_CONFLICT",
-            details={"status": order.status.value},
-        )
-    if order.termination.status is TerminationStatus.REQUESTED:
-        raise Conflict("订单有待审核的终止申请，处理前不能继续", code="TERMINATION_PENDING")
+def _no_pending_termination(order: Order) -> bool:
+    return order.termination.status is not TerminationStatus.REQUESTED
 
 
-def _require_party(order: Order, principal: Principal, role: Role) -> None:
-    own = principal.org_id == (order.buyer_uscc if role is Role.BUYER else order.supplier_uscc)
-    if principal.role is not role or not own:
-        who = "采购人" if role is Role.BUYER else "供应商"
-        raise Forbidden(f"只有订单的{who}可以执行此操作", code="NOT_ORDER_PARTY")
+def _termination_pending(order: Order) -> bool:
+    return order.termination.status is TerminationStatus.REQUESTED
+
+
+_NOT_WHILE_TERMINATING = Condition(
+    _no_pending_termination, "订单有待审核的终止申请，处理前不能继续", "TERMINATION_PENDING"
+)
+_PENDING, _CONFIRMED, _SHIPPED, _ACCEPTED = (
+    OrderStatus.PENDING,
+    OrderStatus.CONFIRMED,
+    OrderStatus.SHIPPED,
+    OrderStatus.ACCEPTED,
+)
+# Every move of an order: who may make it, from where, to where. The guards of the transitions below and the
+# actions the API offers are both read from here, so the UI never offers a button that would be refused.
+ORDER_MOVES: dict[str, Move[OrderStatus, Order]] = {
+    "confirm": move([_PENDING], Party.SUPPLIER, _CONFIRMED, "确认", conditions=[_NOT_WHILE_TERMINATING]),
+    "decline": move(
+        [_PENDING], Party.SUPPLIER, OrderStatus.DECLINED, "拒单", needs_reason=True, conditions=[_NOT_WHILE_TERMINATING]
+    ),
+    "ship": move([_CONFIRMED], Party.SUPPLIER, _SHIPPED, "发货", conditions=[_NOT_WHILE_TERMINATING]),
+    "cancel": move(
+        [_PENDING],
+        Party.BUYER,
+        OrderStatus.CANCELLED,
+        "撤销（供应商确认后请申请终止）",
+        needs_reason=True,
+        conditions=[_NOT_WHILE_TERMINATING],
+    ),
+    "accept": move([_SHIPPED], Party.BUYER, _ACCEPTED, "验收", conditions=[_NOT_WHILE_TERMINATING]),
+    "request_termination": move(
+        [_CONFIRMED, _SHIPPED], Party.BUYER, None, "申请终止", needs_reason=True, conditions=[_NOT_WHILE_TERMINATING]
+    ),
+    "decide_termination": move(
+        list(OrderStatus),
+        Party.OPERATOR,
+        OrderStatus.TERMINATED,
+        "审核终止申请",
+        conditions=[Condition(_termination_pending, "该订单没有待审核的终止申请", "NO_TERMINATION_REQUEST")],
+    ),
+    "settle": move([_ACCEPTED], Party.SYSTEM, OrderStatus.SETTLED, "结算", conditions=[_NOT_WHILE_TERMINATING]),
+}
+_ORDER = Subject("订单", "ORDER_STATUS_CONFLICT", "NOT_ORDER_PARTY")
+
+
+def party_of(order: Order, principal: Principal | None) -> Party | None:
+    """The caller's part in this order (None: none at all)."""
+    if principal is None:
+        return Party.SYSTEM
+    if principal.role is Role.BUYER and principal.org_id == order.buyer_uscc:
+        return Party.BUYER
+    if principal.role is Role.SUPPLIER and principal.org_id == order.supplier_uscc:
+        return Party.SUPPLIER
+    if principal.role in (Role.CENTER_ADMIN, Role.PROVINCE_ADMIN):
+        return Party.OPERATOR
+    return None
+
+
+def _guard(order: Order, principal: Principal | None, action: str) -> Move[OrderStatus, Order]:
+    return check(ORDER_MOVES, action, order, order.status, party_of(order, principal), order.status.label, _ORDER)
 
 
 def _release(order: Order, restock: bool) -> Release:
@@ -455,15 +504,13 @@ def _move(
 
 
 def confirm(store: OrderStore, supplier: Principal, order: Order, now: datetime) -> Order:
-    _require_party(order, supplier, Role.SUPPLIER)
-    _require(order, {OrderStatus.PENDING}, "确认")
+    _guard(order, supplier, "confirm")
     actor = supplier.as_actor()
     return _move(store, order, actor, "order.confirmed", "供应商确认订单", now, status=OrderStatus.CONFIRMED)
 
 
 def decline(store: OrderStore, supplier: Principal, order: Order, reason: str, now: datetime) -> Order:
-    _require_party(order, supplier, Role.SUPPLIER)
-    _require(order, {OrderStatus.PENDING}, "拒单")
+    _guard(order, supplier, "decline")
     why = _reason(reason, "拒单")
     summary = f"供应商拒单：{why}（释放预算 {format_yuan(order.total_fen)} 元）"
     return _move(
@@ -480,8 +527,7 @@ def decline(store: OrderStore, supplier: Principal, order: Order, reason: str, n
 
 
 def cancel(store: OrderStore, buyer: Principal, order: Order, reason: str, now: datetime) -> Order:
-    _require_party(order, buyer, Role.BUYER)
-    _require(order, {OrderStatus.PENDING}, "撤销（供应商确认后请申请终止）")
+    _guard(order, buyer, "cancel")
     why = _reason(reason, "撤销")
     return _move(
         store,
@@ -497,8 +543,7 @@ def cancel(store: OrderStore, buyer: Principal, order: Order, reason: str, now: 
 
 
 def ship(store: OrderStore, supplier: Principal, order: Order, note: str, now: datetime) -> Order:
-    _require_party(order, supplier, Role.SUPPLIER)
-    _require(order, {OrderStatus.CONFIRMED}, "发货")
+    _guard(order, supplier, "ship")
     note = note.strip()
     summary = _noted("供应商发货", note)
     return _move(
@@ -507,8 +552,7 @@ def ship(store: OrderStore, supplier: Principal, order: Order, note: str, now: d
 
 
 def accept(store: OrderStore, buyer: Principal, order: Order, note: str, now: datetime) -> Order:
-    _require_party(order, buyer, Role.BUYER)
-    _require(order, {OrderStatus.SHIPPED}, "验收")
+    _guard(order, buyer, "accept")
     note = note.strip()
     return _move(
         store,
@@ -524,8 +568,7 @@ def accept(store: OrderStore, buyer: Principal, order: Order, note: str, now: da
 
 
 def request_termination(store: OrderStore, buyer: Principal, order: Order, reason: str, now: datetime) -> Order:
-    _require_party(order, buyer, Role.BUYER)
-    _require(order, {OrderStatus.CONFIRMED, OrderStatus.SHIPPED}, "申请终止")
+    _guard(order, buyer, "request_termination")
     why = _reason(reason, "申请终止")
     return _move(
         store,
@@ -541,8 +584,7 @@ def request_termination(store: OrderStore, buyer: Principal, order: Order, reaso
 def decide_termination(
     store: OrderStore, operator: Principal, order: Order, approve: bool, decision: str, now: datetime
 ) -> Order:
-    if order.termination.status is not TerminationStatus.REQUESTED:
-        raise Conflict("该订单没有待审核的终止申请", code="NO_TERMINATION_REQUEST")
+    _guard(order, operator, "decide_termination")
     reason = decision.strip()
     if approve:
         termination = order.termination._replace(
@@ -580,7 +622,7 @@ def settle(
     """The payment system reports the order paid (国库集中支付)."""
     if order.status is OrderStatus.SETTLED and order.payment_voucher == voucher:
         return order  # the same report again
-    _require(order, {OrderStatus.ACCEPTED}, "结算")
+    _guard(order, None, "settle")
     if paid_fen != order.total_fen:
         raise RuleViolation(
             f"支付金额 {format_yuan(paid_fen)} 元与订单金额 {format_yuan(order.total_fen)} 元不一致",
@@ -603,27 +645,14 @@ def settle(
 def available_actions(order: Order, principal: Principal, rated: frozenset[str] | None = None) -> list[str]:
     """What this caller may do with the order now (the UI shows these buttons; the API checks again).
 
-    `rated` is the rating targets already given, when known (the order's detail reads them; a list does
-    not, and offers `rate` until the caller looks).
+    The moves come from ORDER_MOVES, the same table the transitions are guarded by. `rated` is the rating
+    targets already given, when known (the order's detail reads them; a list does not, and offers `rate`
+    until the caller looks).
     """
-    pending_termination = order.termination.status is TerminationStatus.REQUESTED
-    is_buyer = principal.role is Role.BUYER and principal.org_id == order.buyer_uscc
-    is_supplier = principal.role is Role.SUPPLIER and principal.org_id == order.supplier_uscc
-    actions: list[str] = []
-    if is_supplier and order.status is OrderStatus.PENDING:
-        actions += ["confirm", "decline"]
-    if is_supplier and order.status is OrderStatus.CONFIRMED and not pending_termination:
-        actions.append("ship")
-    if is_buyer and order.status is OrderStatus.PENDING:
-        actions.append("cancel")
-    if is_buyer and order.status is OrderStatus.SHIPPED and not pending_termination:
-        actions.append("accept")
-    if is_buyer and order.status in (OrderStatus.CONFIRMED, OrderStatus.SHIPPED) and not pending_termination:
-        actions.append("request_termination")
-    if principal.role in (Role.CENTER_ADMIN, Role.PROVINCE_ADMIN) and pending_termination:
-        actions.append("decide_termination")
-    if order.status in (OrderStatus.ACCEPTED, OrderStatus.SETTLED) and (is_buyer or is_supplier):
-        mine = {"supplier", "mall"} if is_buyer else {"buyer"}
+    party = party_of(order, principal)
+    actions = allowed(ORDER_MOVES, order, order.status, party)
+    if order.status in (OrderStatus.ACCEPTED, OrderStatus.SETTLED) and party in (Party.BUYER, Party.SUPPLIER):
+        mine = {"supplier", "mall"} if party is Party.BUYER else {"buyer"}
         if rated is None or mine - rated:
             actions.append("rate")
     return actions
