@@ -106,7 +106,9 @@ def _raise_invalid(errors: list[dict[str, str]], what: str) -> None:
 _HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 _LINE_BREAKS = {"\t", "\n", "\r"}
 # Names, numbers, codes and file names are one line; notes, reasons and addresses may break lines.
-_ONE_LINE_FIELD = re.compile(r"(^|_)(name|username|file_name|filename|id|no|code|uscc|brand|model|key|kid|phone|email)$")
+_ONE_LINE_FIELD = re.compile(
+    r"(^|_)(name|username|file_name|filename|id|no|code|uscc|brand|model|key|kid|phone|email)$"
+)
 
 
 def _hidden_character(text: str, one_line: bool) -> str | None:

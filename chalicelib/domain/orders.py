@@ -28,7 +28,8 @@ from chalicelib.domain.listings import Listing, ListingStatus
 from chalicelib.domain.money import format_wan, format_yuan
 from chalicelib.domain.plans import Plan, PlanStatus, level2_of
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
-from chalicelib.domain.sites import PurchaseMethod, SiteConfig
+from chalicelib.domain.purchase import BuyingMode, Mechanism, OrderSource, SourceKind
+from chalicelib.domain.sites import SiteConfig
 from chalicelib.domain.suppliers import Supplier
 
 ENTITY_ORDER = "order"
@@ -80,6 +81,9 @@ class OrderLine(NamedTuple):
     catalog_code: str
     unit_price_fen: int
     quantity: int
+    # A line bought from a listing takes its stock; an awarded or agreed line (a bidding, a framework
+    # agreement) is delivered against the award, not from a listing's stock.
+    tracks_stock: bool = True
 
     @property
     def amount_fen(self) -> int:
@@ -125,6 +129,9 @@ class Order(NamedTuple):
     updated_at: str
     version: int
     milestones: dict[str, str]  # status → when it was reached (for documents and the timeline)
+    method: BuyingMode = BuyingMode.SUPERMARKET
+    mechanism: Mechanism = Mechanism.DIRECT
+    source: OrderSource = OrderSource(SourceKind.LISTING, ())
 
     @property
     def total_fen(self) -> int:
@@ -232,6 +239,25 @@ def _lines(site: SiteConfig, new: NewOrder, inputs: OrderInputs, plan: Plan, dis
     return lines
 
 
+class Priced(NamedTuple):
+    """What a pricer makes of the buyer's request: the lines at their price, and how and whence they were priced."""
+
+    lines: tuple[OrderLine, ...]
+    method: BuyingMode
+    mechanism: Mechanism
+    source: OrderSource
+
+
+def price_direct(site: SiteConfig, new: NewOrder, inputs: OrderInputs, plan: Plan, district: str) -> Priced:
+    """直购 in the 超市: each line at its listing's price, from its stock."""
+    lines = tuple(_lines(site, new, inputs, plan, district))
+    return Priced(lines, BuyingMode.SUPERMARKET, Mechanism.DIRECT, OrderSource(SourceKind.LISTING, new_ids(new)))
+
+
+def new_ids(new: NewOrder) -> tuple[str, ...]:
+    return tuple(listing_id for listing_id, _ in new.lines)
+
+
 def _check_money(site: SiteConfig, plan: Plan, total: int, spent: int) -> None:
     cap = site.limits.per_order_cap_fen
     if total > cap:
@@ -284,13 +310,11 @@ def place(
             code="VALIDATION_FAILED",
             details=[_problem("delivery.expected_date", "不能早于今天")],
         )
-    year = today.year
-    inputs = store.inputs(site_id, new.plan_no, new.supplier_uscc, [lid for lid, _ in new.lines], buyer.org_id, year)
+    inputs = store.inputs(site_id, new.plan_no, new.supplier_uscc, list(new_ids(new)), buyer.org_id, today.year)
     site = inputs.site
     if site is None:
         raise NotFound(f"站点 {site_id} 不存在", code="SITE_NOT_FOUND")
-    if PurchaseMethod.DIRECT not in site.methods:
-        raise RuleViolation(f"{site.short_name}站点未开通直购", code="METHOD_DISABLED")
+    _require_method(site, Mechanism.DIRECT)
     plan = inputs.plan
     if plan is None or plan.buyer_uscc != buyer.org_id:
         raise NotFound("采购计划不存在", code="PLAN_NOT_FOUND")
@@ -299,22 +323,44 @@ def place(
     supplier = inputs.supplier
     if supplier is None or not supplier.can_trade_in(site.id):
         raise Conflict("该供应商当前不可交易", code="SUPPLIER_NOT_ACTIVE")
-    lines = _lines(site, new, inputs, plan, buyer.district)
-    total = sum(line.amount_fen for line in lines)
-    _check_money(site, plan, total, inputs.spent_fen)
+    priced = price_direct(site, new, inputs, plan, buyer.district)
+    return commit(store, site, plan, supplier, buyer, priced, new, inputs.spent_fen, now, request_id)
+
+
+def _require_method(site: SiteConfig, mechanism: Mechanism) -> None:
+    if mechanism.site_method not in site.methods:
+        raise RuleViolation(f"{site.short_name}站点未开通{mechanism.label}", code="METHOD_DISABLED")
+
+
+def commit(
+    store: OrderStore,
+    site: SiteConfig,
+    plan: Plan,
+    supplier: Supplier,
+    buyer: Principal,
+    priced: Priced,
+    new: NewOrder,
+    spent_fen: int,
+    now: datetime,
+    request_id: str = "",
+) -> Order:
+    """The one way an order comes to be, whatever priced it: within the limits, then one transaction
+    (the order, the plan's committed amount, the annual cap, the stock of lines that have stock, the audit)."""
+    total = sum(line.amount_fen for line in priced.lines)
+    _check_money(site, plan, total, spent_fen)
     order = Order(
         order_no=new_order_no(now),
         site_id=site.id,
         plan_no=plan.plan_no,
         level2_code=plan.level2_code,
-        year=year,
+        year=china_date(now).year,
         buyer_uscc=buyer.org_id,
         buyer_name=buyer.org_name,
         buyer_district=buyer.district,
         buyer_user=buyer.username,
         supplier_uscc=supplier.uscc,
         supplier_name=supplier.profile.name,
-        lines=tuple(lines),
+        lines=priced.lines,
         delivery=new.delivery,
         note=new.note,
         status=OrderStatus.PENDING,
@@ -326,11 +372,14 @@ def place(
         updated_at=to_iso(now),
         version=1,
         milestones={OrderStatus.PENDING.value: to_iso(now)},
+        method=priced.method,
+        mechanism=priced.mechanism,
+        source=priced.source,
     )
     audit = _event(
         order,
         "order.placed",
-        f"直购下单，金额 {format_yuan(total)} 元（计划 {plan.plan_no}）",
+        f"{priced.method.label}·{priced.mechanism.label}下单，金额 {format_yuan(total)} 元（计划 {plan.plan_no}）",
         buyer.as_actor(),
         now,
         None,
@@ -462,7 +511,7 @@ def _guard(order: Order, principal: Principal | None, action: str) -> Move[Order
 
 
 def _release(order: Order, restock: bool) -> Release:
-    stock = tuple((line.listing_id, line.quantity) for line in order.lines) if restock else ()
+    stock = tuple((line.listing_id, line.quantity) for line in order.lines if line.tracks_stock) if restock else ()
     return Release(order.plan_no, order.buyer_uscc, order.year, order.level2_code, order.total_fen, stock)
 
 
@@ -688,7 +737,17 @@ def order_to_dict(order: Order) -> dict[str, Any]:
         "updated_at": order.updated_at,
         "version": order.version,
         "milestones": dict(order.milestones),
+        "method": order.method.value,
+        "mechanism": order.mechanism.value,
+        "source": {"kind": order.source.kind.value, "refs": list(order.source.refs)},
     }
+
+
+def _source(raw: dict[str, Any]) -> OrderSource:
+    source = raw.get("source")
+    if not source:
+        return OrderSource(SourceKind.LISTING, tuple(str(line["listing_id"]) for line in raw["lines"]))
+    return OrderSource(SourceKind(source["kind"]), tuple(source.get("refs", ())))
 
 
 def order_from_dict(raw: dict[str, Any]) -> Order:
@@ -722,5 +781,9 @@ def order_from_dict(raw: dict[str, Any]) -> Order:
         created_at=raw["created_at"],
         updated_at=raw["updated_at"],
         version=int(raw["version"]),
+        # Orders stored before methods were recorded were all bought from listings: 超市采购 / 直购.
+        method=BuyingMode(raw.get("method", BuyingMode.SUPERMARKET.value)),
+        mechanism=Mechanism(raw.get("mechanism", Mechanism.DIRECT.value)),
+        source=_source(raw),
         milestones=dict(raw.get("milestones") or {}),
     )

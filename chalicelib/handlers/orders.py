@@ -35,6 +35,9 @@ def order_view(order: orders.Order, ctx: RequestContext, rated: frozenset[str] |
     level2 = national_catalog().get(order.level2_code)
     view.update(
         status_label=order.status.label,
+        method_label=order.method.label,
+        mechanism_label=order.mechanism.label,
+        source_label=order.source.kind.label,
         level2_name=level2.name if level2 else "",
         actions=orders.available_actions(order, ctx.user, rated),
         documents=[{"kind": k.value, "label": k.label} for k in DocumentKind if is_due(order, k)],

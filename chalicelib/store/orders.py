@@ -129,6 +129,8 @@ class DynamoOrderStore:
             Conflict("超出本年度该品目采购限额（刚被其他订单占用），请刷新后重试", code="LIMIT_EXCEEDED"),
         )
         for line in order.lines:
+            if not line.tracks_stock:
+                continue  # an awarded or agreed line is not sold from a listing's stock
             write.update(
                 ListingItem(pk=listing_pk(order.site_id, line.listing_id), sk="LISTING"),
                 [
