@@ -172,6 +172,13 @@ def verifier() -> TokenVerifier:
         return _verifier
 
 
+def reset_verifier() -> None:
+    """A new user pool (tests, the local run): fetch its keys again."""
+    global _verifier
+    with _verifier_lock:
+        _verifier = None
+
+
 def bearer_token(authorization: str | None) -> str:
     if not authorization:
         raise Unauthenticated("请先登录", code="AUTH_REQUIRED")

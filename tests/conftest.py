@@ -41,10 +41,6 @@ os.environ.setdefault("USER_POOL_CLIENT_ID", "placeholder")
 from moto import mock_aws  # noqa: E402
 
 import app as app_module  # noqa: E402
-from chalicelib import auth as auth_module  # noqa: E402
-from chalicelib.config import reset_settings_cache  # noqa: E402
-from chalicelib.store import aws as aws_clients  # noqa: E402
-from chalicelib.store import idempotency, tx  # noqa: E402
 from infra.provision import provision  # noqa: E402
 from scheduled import seed  # noqa: E402
 
@@ -59,17 +55,9 @@ def _as_the_api_function(event: Any, get_response: Any) -> Any:
 
 
 def _reset_process_caches() -> None:
-    from aws_lambda_powertools.utilities import parameters
+    from chalicelib.wiring import reset
 
-    from chalicelib.store.sites import clear_site_cache
-
-    parameters.clear_caches()  # type: ignore[no-untyped-call]
-    clear_site_cache()
-    reset_settings_cache()
-    aws_clients.reset_clients()
-    idempotency.reset()
-    tx._connection = None
-    auth_module._verifier = None
+    reset()
 
 
 @contextlib.contextmanager

@@ -13,9 +13,8 @@ from chalicelib.domain.suppliers import Supplier
 from chalicelib.handlers.listings import listing_view
 from chalicelib.http import RequestContext, api_route
 from chalicelib.store import catalog
-from chalicelib.store.listings import DynamoListingStore
 from chalicelib.store.sites import cached_site
-from chalicelib.store.suppliers import DynamoSupplierStore
+from chalicelib.wiring import stores
 
 bp = Blueprint(__name__)
 
@@ -89,8 +88,8 @@ def _on_sale(listing: Listing, supplier: Supplier | None) -> bool:
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}")
 def product_detail(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     site = cached_site(site_id)
-    listing = DynamoListingStore().get(site_id, listing_id) if LISTING_ID_PATTERN.match(listing_id) else None
-    supplier = DynamoSupplierStore().get(listing.supplier.uscc) if listing else None
+    listing = stores().listings.get(site_id, listing_id) if LISTING_ID_PATTERN.match(listing_id) else None
+    supplier = stores().suppliers.get(listing.supplier.uscc) if listing else None
     if listing is None or not _on_sale(listing, supplier):
         raise NotFound("商品不存在或已下架", code="LISTING_NOT_FOUND")
     return listing_view(listing, site, supplier)
@@ -113,8 +112,8 @@ def compare(ctx: RequestContext, site_id: str) -> dict[str, Any]:
             details=[{"field": "ids", "message": f"2 至 {MAX_COMPARE} 个商品编号，以逗号分隔"}],
         )
     site = cached_site(site_id)
-    found = DynamoListingStore().get_many(site_id, ids)
-    owners = DynamoSupplierStore().get_many([x.supplier.uscc for x in found])
+    found = stores().listings.get_many(site_id, ids)
+    owners = stores().suppliers.get_many([x.supplier.uscc for x in found])
     views = [
         listing_view(x, site, owners.get(x.supplier.uscc)) for x in found if _on_sale(x, owners.get(x.supplier.uscc))
     ]

@@ -17,10 +17,8 @@ from chalicelib.domain.suppliers import Supplier
 from chalicelib.handlers.suppliers import principal_supplier
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import metrics
-from chalicelib.store.listings import DynamoListingStore
-from chalicelib.store.sites import DynamoSiteStore
-from chalicelib.store.suppliers import DynamoSupplierStore
 from chalicelib.store.uploads import presigned_post
+from chalicelib.wiring import stores
 
 bp = Blueprint(__name__)
 
@@ -75,9 +73,9 @@ def create_listing(ctx: RequestContext, site_id: str) -> Reply:
     body = ctx.body(ListingBody)
 
     def create() -> dict[str, Any]:
-        site = load_site(DynamoSiteStore(), site_id)
+        site = load_site(stores().sites, site_id)
         supplier = principal_supplier(ctx.user)
-        listing = listings.create(DynamoListingStore(), site, supplier, ctx.user, _draft(body), ctx.now)
+        listing = listings.create(stores().listings, site, supplier, ctx.user, _draft(body), ctx.now)
         metrics.add_metric(name="ListingCreated", unit="Count", value=1)
         return listing_view(listing, site, supplier)
 
@@ -96,9 +94,9 @@ def my_listings(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.listings import MineQuery
 
     query = ctx.query(MineQuery)
-    site = load_site(DynamoSiteStore(), site_id)
+    site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
-    found = DynamoListingStore().mine(site_id, supplier.uscc, query.status)
+    found = stores().listings.mine(site_id, supplier.uscc, query.status)
     return {"items": [listing_view(x, site, supplier) for x in found], "supplier_status": supplier.status.value}
 
 
@@ -107,7 +105,7 @@ def start_image_upload(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.listings import ImageUploadBody
 
     body = ctx.body(ImageUploadBody)
-    load_site(DynamoSiteStore(), site_id)
+    load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
     key = f"listing-images/{site_id}/{supplier.uscc}/{uuid.uuid4().hex}"
     upload = presigned_post(
@@ -121,11 +119,9 @@ def edit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
     from chalicelib.schemas.listings import ListingBody
 
     body = ctx.body(ListingBody)
-    site = load_site(DynamoSiteStore(), site_id)
+    site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
-    listing = listings.edit(
-        DynamoListingStore(), site, supplier, ctx.user, _listing_id(listing_id), _draft(body), ctx.now
-    )
+    listing = listings.edit(stores().listings, site, supplier, ctx.user, _listing_id(listing_id), _draft(body), ctx.now)
     return listing_view(listing, site, supplier)
 
 
@@ -134,10 +130,10 @@ def change_price(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
     from chalicelib.schemas.listings import PriceBody
 
     body = ctx.body(PriceBody)
-    site = load_site(DynamoSiteStore(), site_id)
+    site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
     listing = listings.change_price(
-        DynamoListingStore(),
+        stores().listings,
         supplier,
         ctx.user,
         site_id,
@@ -156,27 +152,27 @@ def change_stock(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
     from chalicelib.schemas.listings import StockBody
 
     body = ctx.body(StockBody)
-    site = load_site(DynamoSiteStore(), site_id)
+    site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
     listing = listings.change_stock(
-        DynamoListingStore(), supplier, ctx.user, site_id, _listing_id(listing_id), body.stock, ctx.now
+        stores().listings, supplier, ctx.user, site_id, _listing_id(listing_id), body.stock, ctx.now
     )
     return listing_view(listing, site, supplier)
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}/withdraw", methods=("POST",), roles=SUPPLIER)
 def withdraw_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
-    site = load_site(DynamoSiteStore(), site_id)
+    site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
-    listing = listings.withdraw(DynamoListingStore(), supplier, ctx.user, site_id, _listing_id(listing_id), ctx.now)
+    listing = listings.withdraw(stores().listings, supplier, ctx.user, site_id, _listing_id(listing_id), ctx.now)
     return listing_view(listing, site, supplier)
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}/resubmit", methods=("POST",), roles=SUPPLIER)
 def resubmit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
-    site = load_site(DynamoSiteStore(), site_id)
+    site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
-    listing = listings.resubmit(DynamoListingStore(), site, supplier, ctx.user, _listing_id(listing_id), ctx.now)
+    listing = listings.resubmit(stores().listings, site, supplier, ctx.user, _listing_id(listing_id), ctx.now)
     return listing_view(listing, site, supplier)
 
 
@@ -188,9 +184,9 @@ def review_queue(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.listings import ReviewQueueQuery
 
     query = ctx.query(ReviewQueueQuery)
-    site = load_site(DynamoSiteStore(), site_id)
-    found, cursor = DynamoListingStore().by_status(site_id, query.status, query.limit, query.cursor)
-    supplier_store = DynamoSupplierStore()
+    site = load_site(stores().sites, site_id)
+    found, cursor = stores().listings.by_status(site_id, query.status, query.limit, query.cursor)
+    supplier_store = stores().suppliers
     owners = {uscc: supplier_store.get(uscc) for uscc in {x.supplier.uscc for x in found}}
     return {"items": [listing_view(x, site, owners[x.supplier.uscc]) for x in found], "next_cursor": cursor}
 
@@ -200,10 +196,10 @@ def review_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[s
     from chalicelib.schemas.suppliers import ReviewBody
 
     body = ctx.body(ReviewBody)
-    site = load_site(DynamoSiteStore(), site_id)
-    store = DynamoListingStore()
+    site = load_site(stores().sites, site_id)
+    store = stores().listings
     current = store.get(site_id, _listing_id(listing_id))
-    supplier = DynamoSupplierStore().get(current.supplier.uscc) if current else None
+    supplier = stores().suppliers.get(current.supplier.uscc) if current else None
     listing = listings.review(
         store, ctx.user, site, supplier, listing_id, body.decision == "approve", body.reason, ctx.now
     )
@@ -218,6 +214,6 @@ def delist_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[s
     from chalicelib.schemas.suppliers import ReasonBody
 
     body = ctx.body(ReasonBody)
-    site = load_site(DynamoSiteStore(), site_id)
-    listing = listings.delist(DynamoListingStore(), ctx.user, site_id, _listing_id(listing_id), body.reason, ctx.now)
-    return listing_view(listing, site, DynamoSupplierStore().get(listing.supplier.uscc))
+    site = load_site(stores().sites, site_id)
+    listing = listings.delist(stores().listings, ctx.user, site_id, _listing_id(listing_id), body.reason, ctx.now)
+    return listing_view(listing, site, stores().suppliers.get(listing.supplier.uscc))

@@ -15,11 +15,9 @@ from chalicelib.domain.principals import Role
 from chalicelib.domain.signing import TOLERANCE_SECONDS, verify
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import logger, metrics
-from chalicelib.store.audit_log import DynamoAuditLog
-from chalicelib.store.orders import DynamoOrderStore
-from chalicelib.store.ratings import DynamoRatingStore
 from chalicelib.store.reference import national_catalog
 from chalicelib.store.sites import cached_site
+from chalicelib.wiring import stores
 
 bp = Blueprint(__name__)
 
@@ -46,7 +44,7 @@ def order_view(order: orders.Order, ctx: RequestContext, rated: frozenset[str] |
 
 
 def _order(ctx: RequestContext, site_id: str, order_no: str) -> orders.Order:
-    return orders.visible_order(DynamoOrderStore(), ctx.user, site_id, order_no)
+    return orders.visible_order(stores().orders, ctx.user, site_id, order_no)
 
 
 # ---------------------------------------------------------------- placing and listing
@@ -73,7 +71,7 @@ def place_order(ctx: RequestContext, site_id: str) -> Reply:
             ),
             note=body.note,
         )
-        order = orders.place(DynamoOrderStore(), site_id, ctx.user, new, ctx.now, ctx.request_id)
+        order = orders.place(stores().orders, site_id, ctx.user, new, ctx.now, ctx.request_id)
         metrics.add_metric(name="OrderPlaced", unit="Count", value=1)
         logger.info("order placed", extra={"order_no": order.order_no, "total_fen": order.total_fen})
         return order_view(order, ctx)
@@ -94,7 +92,7 @@ def list_orders(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.orders import OrderQuery
 
     query = ctx.query(OrderQuery)
-    store = DynamoOrderStore()
+    store = stores().orders
     user = ctx.user
     if user.role is Role.BUYER:
         found, cursor = store.list_for_buyer(site_id, user.org_id, query.status, query.limit, query.cursor)
@@ -108,12 +106,12 @@ def list_orders(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 @api_route(bp, "/sites/{site_id}/orders/{order_no}", roles=ORDER_READERS)
 def order_detail(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     """The order, its ratings and its full audit timeline: two Queries."""
-    store = DynamoOrderStore()
+    store = stores().orders
     order, given = store.get_with_ratings(site_id, order_no) if orders.ORDER_NO_PATTERN.match(order_no) else (None, [])
     if order is None:
         raise NotFound("订单不存在", code="ORDER_NOT_FOUND")
     orders.check_visible(order, ctx.user)
-    timeline = DynamoAuditLog().entity_history(site_id, orders.ENTITY_ORDER, order_no)
+    timeline = stores().audit.entity_history(site_id, orders.ENTITY_ORDER, order_no)
     rated = frozenset(str(r["target"]) for r in given)
     return {**order_view(order, ctx, rated), "ratings": given, "timeline": timeline}
 
@@ -123,7 +121,7 @@ def order_detail(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, 
 
 @api_route(bp, "/sites/{site_id}/orders/{order_no}/confirm", methods=("POST",), roles=SUPPLIER)
 def confirm_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
-    store = DynamoOrderStore()
+    store = stores().orders
     return order_view(orders.confirm(store, ctx.user, _order(ctx, site_id, order_no), ctx.now), ctx)
 
 
@@ -132,7 +130,7 @@ def decline_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str,
     from chalicelib.schemas.orders import ReasonBody
 
     body = ctx.body(ReasonBody)
-    order = orders.decline(DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.reason, ctx.now)
+    order = orders.decline(stores().orders, ctx.user, _order(ctx, site_id, order_no), body.reason, ctx.now)
     return order_view(order, ctx)
 
 
@@ -141,7 +139,7 @@ def ship_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, An
     from chalicelib.schemas.orders import NoteBody
 
     body = ctx.body(NoteBody)
-    order = orders.ship(DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.note, ctx.now)
+    order = orders.ship(stores().orders, ctx.user, _order(ctx, site_id, order_no), body.note, ctx.now)
     return order_view(order, ctx)
 
 
@@ -153,7 +151,7 @@ def accept_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, 
     from chalicelib.schemas.orders import NoteBody
 
     body = ctx.body(NoteBody)
-    order = orders.accept(DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.note, ctx.now)
+    order = orders.accept(stores().orders, ctx.user, _order(ctx, site_id, order_no), body.note, ctx.now)
     metrics.add_metric(name="OrderAccepted", unit="Count", value=1)
     return order_view(order, ctx)
 
@@ -163,7 +161,7 @@ def cancel_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, 
     from chalicelib.schemas.orders import ReasonBody
 
     body = ctx.body(ReasonBody)
-    order = orders.cancel(DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.reason, ctx.now)
+    order = orders.cancel(stores().orders, ctx.user, _order(ctx, site_id, order_no), body.reason, ctx.now)
     return order_view(order, ctx)
 
 
@@ -172,9 +170,7 @@ def request_termination(ctx: RequestContext, site_id: str, order_no: str) -> dic
     from chalicelib.schemas.orders import ReasonBody
 
     body = ctx.body(ReasonBody)
-    order = orders.request_termination(
-        DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.reason, ctx.now
-    )
+    order = orders.request_termination(stores().orders, ctx.user, _order(ctx, site_id, order_no), body.reason, ctx.now)
     return order_view(order, ctx)
 
 
@@ -187,7 +183,7 @@ def decide_termination(ctx: RequestContext, site_id: str, order_no: str) -> dict
 
     body = ctx.body(TerminationDecisionBody)
     order = orders.decide_termination(
-        DynamoOrderStore(), ctx.user, _order(ctx, site_id, order_no), body.approve, body.decision, ctx.now
+        stores().orders, ctx.user, _order(ctx, site_id, order_no), body.approve, body.decision, ctx.now
     )
     return order_view(order, ctx)
 
@@ -223,7 +219,7 @@ def rate_order(ctx: RequestContext, site_id: str, order_no: str) -> Reply:
 
     body = ctx.body(RatingBody)
     order = _order(ctx, site_id, order_no)
-    rating = ratings.rate(DynamoRatingStore(), ctx.user, order, body.target, body.stars, body.comment, ctx.now)
+    rating = ratings.rate(stores().ratings, ctx.user, order, body.target, body.stars, body.comment, ctx.now)
     metrics.add_metric(name="OrderRated", unit="Count", value=1)
     return Reply(ratings.rating_to_dict(rating), status=201)
 
@@ -232,7 +228,7 @@ def rate_order(ctx: RequestContext, site_id: str, order_no: str) -> Reply:
 def rating_summary(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """The site's 好评率 by direction (good = 4–5 stars)."""
     cached_site(site_id)  # a site that does not exist is a 404, not an empty summary
-    return {"site_id": site_id, "ratings": ratings.summary(DynamoRatingStore().site_counts(site_id))}
+    return {"site_id": site_id, "ratings": ratings.summary(stores().ratings.site_counts(site_id))}
 
 
 @api_route(bp, "/sites/{site_id}/followups", roles=OPERATOR)
@@ -240,7 +236,7 @@ def list_followups(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.orders import FollowupQuery
 
     query = ctx.query(FollowupQuery)
-    found, cursor = DynamoRatingStore().list_followups(site_id, query.status, query.limit, query.cursor)
+    found, cursor = stores().ratings.list_followups(site_id, query.status, query.limit, query.cursor)
     return {"items": [ratings.followup_to_dict(f) for f in found], "next_cursor": cursor}
 
 
@@ -252,7 +248,7 @@ def close_followup(ctx: RequestContext, site_id: str, order_no: str, target: str
     rated = next((t for t in ratings.RatingTarget if t.value == target), None)
     if rated is None or not orders.ORDER_NO_PATTERN.match(order_no):
         raise NotFound("回访记录不存在", code="FOLLOWUP_NOT_FOUND")
-    closed = ratings.close_followup(DynamoRatingStore(), ctx.user, site_id, order_no, rated, body.note, ctx.now)
+    closed = ratings.close_followup(stores().ratings, ctx.user, site_id, order_no, rated, body.note, ctx.now)
     return ratings.followup_to_dict(closed)
 
 
@@ -272,7 +268,7 @@ def payment_notice(ctx: RequestContext) -> dict[str, Any]:
     if nonce_used(nonce):
         raise Unauthenticated("请求已处理过（nonce 重复），疑似重放", code="REQUEST_REPLAYED")
     body = ctx.body(PaymentNoticeBody)
-    store = DynamoOrderStore()
+    store = stores().orders
     order = store.get(body.site_id, body.order_no)
     if order is None:
         raise NotFound("订单不存在", code="ORDER_NOT_FOUND")

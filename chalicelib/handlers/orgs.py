@@ -11,8 +11,7 @@ from chalicelib.domain.principals import Role
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import metrics
 from chalicelib.store.idempotency import run_once
-from chalicelib.store.orgs import DynamoOrgStore
-from chalicelib.store.sites import DynamoSiteStore
+from chalicelib.wiring import stores
 
 bp = Blueprint(__name__)
 
@@ -27,9 +26,9 @@ def create_org(ctx: RequestContext, site_id: str) -> Reply:
     body = ctx.body(NewOrgBody)
 
     def create() -> dict[str, Any]:
-        site = site_admin.load_site(DynamoSiteStore(), site_id)
+        site = site_admin.load_site(stores().sites, site_id)
         new = orgs.NewOrg(**body.model_dump())
-        org = orgs.register_org(DynamoOrgStore(), site, ctx.user, new, ctx.now, ctx.request_id)
+        org = orgs.register_org(stores().orgs, site, ctx.user, new, ctx.now, ctx.request_id)
         metrics.add_metric(name="BuyerOrgCreated", unit="Count", value=1)
         return org.to_dict(site)
 
@@ -48,6 +47,6 @@ def list_orgs(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.orgs import OrgQuery
 
     query = ctx.query(OrgQuery)
-    site = site_admin.load_site(DynamoSiteStore(), site_id)
-    found = orgs.list_orgs(DynamoOrgStore(), site, query.district)
+    site = site_admin.load_site(stores().sites, site_id)
+    found = orgs.list_orgs(stores().orgs, site, query.district)
     return {"items": [o.to_dict(site) for o in found]}

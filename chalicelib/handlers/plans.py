@@ -20,11 +20,9 @@ from chalicelib.domain.site_admin import load_site
 from chalicelib.domain.sites import SiteConfig
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import logger, metrics
-from chalicelib.store.orgs import DynamoOrgStore
-from chalicelib.store.plans import DynamoPlanStore
 from chalicelib.store.reference import national_catalog
 from chalicelib.store.secrets import integration_secret
-from chalicelib.store.sites import DynamoSiteStore
+from chalicelib.wiring import stores
 
 bp = Blueprint(__name__)
 
@@ -54,7 +52,7 @@ def plan_view(plan: plans.Plan, site: SiteConfig) -> dict[str, Any]:
 
 def _ensure_buyer_org(site: SiteConfig, uscc: str, name: str, district: str, now: datetime) -> None:
     """The platform is the authority on buyer units: register one it names that the site lacks."""
-    store = DynamoOrgStore()
+    store = stores().orgs
     if any(o.uscc == uscc for o in store.list(site.id, district)):
         return
     kind = {"1": orgs.OrgKind.AGENCY, "2": orgs.OrgKind.INSTITUTION}.get(uscc[1:2], orgs.OrgKind.ASSOCIATION)
@@ -81,11 +79,11 @@ def push_plan(ctx: RequestContext) -> Reply:
     timestamp = ctx.header("x-yuncai-timestamp")
     nonce = ctx.header("x-yuncai-nonce")
     moment = verify(integration_secret(), timestamp, nonce, ctx.header("x-yuncai-signature"), ctx.raw_body, time.time())
-    store = DynamoPlanStore()
+    store = stores().plans
     if store.nonce_used(nonce):
         raise Unauthenticated("请求已处理过（nonce 重复），疑似重放", code="REQUEST_REPLAYED")
     body = ctx.body(PushedPlanBody)
-    site = plans.site_for_division(DynamoSiteStore().list_sites(), body.division_code)
+    site = plans.site_for_division(stores().sites.list_sites(), body.division_code)
     new = plans.NewPushedPlan(
         plan_no=body.plan_no,
         name=body.name,
@@ -124,8 +122,8 @@ def list_plans(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.plans import PlanQuery
 
     query = ctx.query(PlanQuery)
-    site = load_site(DynamoSiteStore(), site_id)
-    store = DynamoPlanStore()
+    site = load_site(stores().sites, site_id)
+    store = stores().plans
     if ctx.user.role is Role.BUYER:
         found, cursor = store.list_for_buyer(site_id, ctx.user.org_id, query.status, query.limit, query.cursor)
     else:
@@ -141,7 +139,7 @@ def create_plan(ctx: RequestContext, site_id: str) -> Reply:
     body = ctx.body(SelfBuiltPlanBody)
 
     def create() -> dict[str, Any]:
-        site = load_site(DynamoSiteStore(), site_id)
+        site = load_site(stores().sites, site_id)
         new = plans.NewSelfBuiltPlan(
             name=body.name,
             business_year=body.business_year,
@@ -152,7 +150,7 @@ def create_plan(ctx: RequestContext, site_id: str) -> Reply:
             planned_date=body.planned_date.isoformat(),
             note=body.note,
         )
-        plan = plans.create_self_built(DynamoPlanStore(), site, ctx.user, new, national_catalog(), ctx.now)
+        plan = plans.create_self_built(stores().plans, site, ctx.user, new, national_catalog(), ctx.now)
         metrics.add_metric(name="PlanCreated", unit="Count", value=1)
         return plan_view(plan, site)
 
@@ -168,14 +166,14 @@ def create_plan(ctx: RequestContext, site_id: str) -> Reply:
 
 @api_route(bp, "/sites/{site_id}/plans/{plan_no}", roles=PLAN_READERS)
 def plan_detail(ctx: RequestContext, site_id: str, plan_no: str) -> dict[str, Any]:
-    site = load_site(DynamoSiteStore(), site_id)
-    return plan_view(plans.visible_plan(DynamoPlanStore(), ctx.user, site_id, plan_no), site)
+    site = load_site(stores().sites, site_id)
+    return plan_view(plans.visible_plan(stores().plans, ctx.user, site_id, plan_no), site)
 
 
 @api_route(bp, "/sites/{site_id}/plans/{plan_no}/accept", methods=("POST",), roles=BUYER)
 def accept_plan(ctx: RequestContext, site_id: str, plan_no: str) -> dict[str, Any]:
-    site = load_site(DynamoSiteStore(), site_id)
-    store = DynamoPlanStore()
+    site = load_site(stores().sites, site_id)
+    store = stores().plans
     current = plans.visible_plan(store, ctx.user, site_id, plan_no)
     level2 = national_catalog().get(current.level2_code)
     plan = plans.accept(store, site, ctx.user, plan_no, level2.name if level2 else current.level2_code, ctx.now)
@@ -187,5 +185,5 @@ def return_plan(ctx: RequestContext, site_id: str, plan_no: str) -> dict[str, An
     from chalicelib.schemas.plans import ReturnBody
 
     body = ctx.body(ReturnBody)
-    site = load_site(DynamoSiteStore(), site_id)
-    return plan_view(plans.return_plan(DynamoPlanStore(), site_id, ctx.user, plan_no, body.reason, ctx.now), site)
+    site = load_site(stores().sites, site_id)
+    return plan_view(plans.return_plan(stores().plans, site_id, ctx.user, plan_no, body.reason, ctx.now), site)

@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.lambdas import Change, stream_consumer
 from chalicelib.observability import logger
+from chalicelib.wiring import stores
 
 
 def _rating(supplier: Any) -> dict[str, Any]:
@@ -33,14 +34,13 @@ def _project_listing_change(old_item: dict[str, Any] | None, new_item: dict[str,
     from chalicelib.store import catalog
     from chalicelib.store.listings import listing_from_image
     from chalicelib.store.sites import cached_site
-    from chalicelib.store.suppliers import DynamoSupplierStore
 
     old = listing_from_image(old_item) if old_item and "data" in old_item else None
     new = listing_from_image(new_item) if new_item and "data" in new_item else None
     subject = new or old
     if subject is None:
         return
-    supplier = DynamoSupplierStore().get(subject.supplier.uscc)
+    supplier = stores().suppliers.get(subject.supplier.uscc)
     catalog.project_listing(
         cached_site(subject.site_id),
         old,
@@ -53,7 +53,6 @@ def _project_listing_change(old_item: dict[str, Any] | None, new_item: dict[str,
 def _project_supplier_change(old_item: dict[str, Any] | None, new_item: dict[str, Any] | None) -> None:
     """A supplier's status, name or rating shows on every one of its listings: re-project them all."""
     from chalicelib.store import catalog
-    from chalicelib.store.listings import DynamoListingStore
     from chalicelib.store.sites import cached_site
     from chalicelib.store.suppliers import supplier_from_image
 
@@ -68,7 +67,7 @@ def _project_supplier_change(old_item: dict[str, Any] | None, new_item: dict[str
         supplier.site_suspensions,
     ):
         return
-    for listing in DynamoListingStore().of_supplier_everywhere(supplier.uscc):
+    for listing in stores().listings.of_supplier_everywhere(supplier.uscc):
         on_sale = supplier.can_trade_in(listing.site_id)
         catalog.project_listing(cached_site(listing.site_id), listing, listing, on_sale, _rating(supplier))
 

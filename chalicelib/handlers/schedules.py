@@ -8,6 +8,7 @@ from chalicelib.domain import site_admin, suppliers
 from chalicelib.domain.clock import to_iso, utc_now
 from chalicelib.lambdas import entry_point, schedule
 from chalicelib.observability import logger
+from chalicelib.wiring import stores
 
 
 @schedule(
@@ -19,12 +20,10 @@ from chalicelib.observability import logger
 @entry_point("sweep_due_changes")
 def sweep_due_changes(event: Any, context: Any) -> dict[str, int]:
     """Safety net for the timers: apply whatever is due (site changes, ends of suspensions)."""
-    from chalicelib.store.sites import DynamoSiteStore
-    from chalicelib.store.suppliers import DynamoSupplierStore
 
     now = utc_now()
-    counts = site_admin.sweep_due_changes(DynamoSiteStore(), now)
-    store = DynamoSupplierStore()
+    counts = site_admin.sweep_due_changes(stores().sites, now)
+    store = stores().suppliers
     reinstated = sum(
         suppliers.reinstate_if_due(store, s.uscc, now) == "applied" for s in store.due_reinstatements(to_iso(now))
     )

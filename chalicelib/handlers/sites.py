@@ -12,10 +12,8 @@ from chalicelib.domain.principals import Role
 from chalicelib.domain.sites import public_view, site_summary
 from chalicelib.http import RequestContext, api_route
 from chalicelib.observability import metrics
-from chalicelib.store.audit_log import DynamoAuditLog
-from chalicelib.store.deadlines import StepFunctionsTimer
 from chalicelib.store.reference import national_catalog
-from chalicelib.store.sites import DynamoSiteStore
+from chalicelib.wiring import stores
 
 if TYPE_CHECKING:
     from chalicelib.schemas.sites import ScheduleFields
@@ -33,13 +31,13 @@ def health(ctx: RequestContext) -> dict[str, Any]:
 
 @api_route(bp, "/sites")
 def list_sites(ctx: RequestContext) -> dict[str, Any]:
-    sites = sorted(DynamoSiteStore().list_sites(), key=lambda s: s.division_code)
+    sites = sorted(stores().sites.list_sites(), key=lambda s: s.division_code)
     return {"items": [site_summary(s) for s in sites]}
 
 
 @api_route(bp, "/sites/{site_id}/config")
 def site_config(ctx: RequestContext, site_id: str) -> dict[str, Any]:
-    site = site_admin.load_site(DynamoSiteStore(), site_id)
+    site = site_admin.load_site(stores().sites, site_id)
     return public_view(site, national_catalog())
 
 
@@ -50,7 +48,7 @@ def _change(
         kind=kind, payload=payload, effective_date=body.effective_date, expected_version=body.expected_version
     )
     result = site_admin.request_change(
-        DynamoSiteStore(), StepFunctionsTimer(), ctx.user, site_id, request, ctx.now, ctx.request_id
+        stores().sites, stores().timer, ctx.user, site_id, request, ctx.now, ctx.request_id
     )
     metrics.add_metric(name="SiteConfigChanged" if result["applied"] else "SiteConfigScheduled", unit="Count", value=1)
     return result
@@ -75,7 +73,7 @@ def change_methods(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 
 @api_route(bp, "/sites/{site_id}/changes", roles=SITE_SUPERVISORS)
 def list_changes(ctx: RequestContext, site_id: str) -> dict[str, Any]:
-    store = DynamoSiteStore()
+    store = stores().sites
     site_admin.load_site(store, site_id)
     return {"items": [c.to_dict() for c in store.list_changes(site_id)]}
 
@@ -84,7 +82,7 @@ def list_changes(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 def cancel_change(ctx: RequestContext, site_id: str, change_id: str) -> dict[str, Any]:
     if not site_admin.CHANGE_ID_PATTERN.match(change_id):
         raise NotFound("预约修改不存在", code="CHANGE_NOT_FOUND")
-    return site_admin.cancel_change(DynamoSiteStore(), ctx.user, site_id, change_id, ctx.now, ctx.request_id).to_dict()
+    return site_admin.cancel_change(stores().sites, ctx.user, site_id, change_id, ctx.now, ctx.request_id).to_dict()
 
 
 @api_route(bp, "/sites/{site_id}/audit", roles=SITE_SUPERVISORS)
@@ -92,6 +90,6 @@ def site_audit(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.sites import AuditQuery
 
     query = ctx.query(AuditQuery)
-    site_admin.load_site(DynamoSiteStore(), site_id)
-    items, cursor = DynamoAuditLog().site_timeline(site_id, query.limit, query.cursor)
+    site_admin.load_site(stores().sites, site_id)
+    items, cursor = stores().audit.site_timeline(site_id, query.limit, query.cursor)
     return {"items": items, "next_cursor": cursor}

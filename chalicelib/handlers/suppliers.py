@@ -15,11 +15,10 @@ from chalicelib.domain.sme import INDUSTRIES, Declaration, Scale
 from chalicelib.domain.suppliers import Contact, Document, DocumentKind, Ownership, SupplierProfile
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import metrics
-from chalicelib.store.audit_log import DynamoAuditLog
-from chalicelib.store.deadlines import StepFunctionsTimer
 from chalicelib.store.reference import official_districts
-from chalicelib.store.suppliers import CognitoSupplierAccounts, DynamoSupplierStore
+from chalicelib.store.suppliers import CognitoSupplierAccounts
 from chalicelib.store.uploads import download_url, presigned_post, uploaded
+from chalicelib.wiring import stores
 
 bp = Blueprint(__name__)
 
@@ -92,7 +91,7 @@ def register(ctx: RequestContext) -> Reply:
 
     body = ctx.body(RegisterBody)
     profile = _profile(body)
-    store = DynamoSupplierStore()
+    store = stores().suppliers
     # Everything that can be checked is checked before the login is created.
     suppliers.check_registration(body.uscc, profile, official_districts())
     if store.get(body.uscc) is not None:
@@ -110,7 +109,7 @@ def register(ctx: RequestContext) -> Reply:
 
 @api_route(bp, "/suppliers/me", roles=SUPPLIER)
 def me(ctx: RequestContext) -> dict[str, Any]:
-    return _view(suppliers.require_own(ctx.user, DynamoSupplierStore().get(ctx.user.org_id)))
+    return _view(suppliers.require_own(ctx.user, stores().suppliers.get(ctx.user.org_id)))
 
 
 @api_route(bp, "/suppliers/me", methods=("PUT",), roles=SUPPLIER)
@@ -118,13 +117,13 @@ def update_me(ctx: RequestContext) -> dict[str, Any]:
     from chalicelib.schemas.suppliers import ProfileBody
 
     body = ctx.body(ProfileBody)
-    updated = suppliers.update_profile(DynamoSupplierStore(), ctx.user, _profile(body), official_districts(), ctx.now)
+    updated = suppliers.update_profile(stores().suppliers, ctx.user, _profile(body), official_districts(), ctx.now)
     return _view(updated)
 
 
 @api_route(bp, "/suppliers/me/submit", methods=("POST",), roles=SUPPLIER)
 def submit(ctx: RequestContext) -> dict[str, Any]:
-    return _view(suppliers.submit(DynamoSupplierStore(), ctx.user, ctx.now))
+    return _view(suppliers.submit(stores().suppliers, ctx.user, ctx.now))
 
 
 def _document_key(uscc: str, doc_id: str) -> str:
@@ -136,7 +135,7 @@ def start_upload(ctx: RequestContext) -> Reply:
     from chalicelib.schemas.suppliers import UploadBody
 
     body = ctx.body(UploadBody)
-    supplier = suppliers.require_own(ctx.user, DynamoSupplierStore().get(ctx.user.org_id))
+    supplier = suppliers.require_own(ctx.user, stores().suppliers.get(ctx.user.org_id))
     doc_id = uuid.uuid4().hex
     upload = presigned_post(
         _document_key(supplier.uscc, doc_id),
@@ -164,12 +163,12 @@ def confirm_upload(ctx: RequestContext, doc_id: str) -> dict[str, Any]:
         key=found.key,
         uploaded_at=ctx.now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
     )
-    return _view(suppliers.add_document(DynamoSupplierStore(), ctx.user, document, ctx.now))
+    return _view(suppliers.add_document(stores().suppliers, ctx.user, document, ctx.now))
 
 
 @api_route(bp, "/suppliers/me/documents/{doc_id}", methods=("DELETE",), roles=SUPPLIER)
 def remove_document(ctx: RequestContext, doc_id: str) -> dict[str, Any]:
-    return _view(suppliers.remove_document(DynamoSupplierStore(), ctx.user, doc_id, ctx.now))
+    return _view(suppliers.remove_document(stores().suppliers, ctx.user, doc_id, ctx.now))
 
 
 @api_route(bp, "/suppliers", roles=READERS)
@@ -177,19 +176,19 @@ def list_suppliers(ctx: RequestContext) -> dict[str, Any]:
     from chalicelib.schemas.suppliers import SupplierQuery
 
     query = ctx.query(SupplierQuery)
-    found, cursor = DynamoSupplierStore().by_status(query.status, query.limit, query.cursor)
+    found, cursor = stores().suppliers.by_status(query.status, query.limit, query.cursor)
     return {"items": [_view(s) for s in found], "next_cursor": cursor}
 
 
 @api_route(bp, "/suppliers/{uscc}", roles=READERS)
 def supplier_detail(ctx: RequestContext, uscc: str) -> dict[str, Any]:
-    supplier = DynamoSupplierStore().get(_uscc(uscc))
+    supplier = stores().suppliers.get(_uscc(uscc))
     if supplier is None:
         raise NotFound(f"供应商 {uscc} 不存在", code="SUPPLIER_NOT_FOUND")
     view = _view(supplier)
     urls = {d.doc_id: download_url(d.key, d.file_name) for d in supplier.documents}
     view["documents"] = [{**d, "download_url": urls[d["doc_id"]]} for d in view["documents"]]
-    history = DynamoAuditLog().entity_history(PROVINCE_SCOPE, suppliers.ENTITY_SUPPLIER, supplier.uscc)
+    history = stores().audit.entity_history(PROVINCE_SCOPE, suppliers.ENTITY_SUPPLIER, supplier.uscc)
     view["history"] = sorted(history, key=lambda e: e["at"], reverse=True)
     return view
 
@@ -197,7 +196,7 @@ def supplier_detail(ctx: RequestContext, uscc: str) -> dict[str, Any]:
 def _decide(ctx: RequestContext, uscc: str, action: str) -> dict[str, Any]:
     from chalicelib.schemas.suppliers import ReasonBody, ReviewBody, SanctionBody
 
-    store, who, now = DynamoSupplierStore(), ctx.user, ctx.now
+    store, who, now = stores().suppliers, ctx.user, ctx.now
     uscc = _uscc(uscc)
     if action == "review":
         review = ctx.body(ReviewBody)
@@ -205,7 +204,7 @@ def _decide(ctx: RequestContext, uscc: str, action: str) -> dict[str, Any]:
     elif action in ("suspend", "expel"):
         sanction = ctx.body(SanctionBody)
         if action == "suspend":
-            result = suppliers.suspend(store, StepFunctionsTimer(), who, uscc, sanction.reason, sanction.until, now)
+            result = suppliers.suspend(store, stores().timer, who, uscc, sanction.reason, sanction.until, now)
         else:
             result = suppliers.expel(store, who, uscc, sanction.reason, sanction.until, now)
     else:
@@ -236,4 +235,4 @@ def reinstate_supplier(ctx: RequestContext, uscc: str) -> dict[str, Any]:
 
 def principal_supplier(principal: Principal) -> suppliers.Supplier:
     """The caller's own supplier record (for listing routes)."""
-    return suppliers.require_own(principal, DynamoSupplierStore().get(principal.org_id))
+    return suppliers.require_own(principal, stores().suppliers.get(principal.org_id))

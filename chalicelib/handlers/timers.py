@@ -16,6 +16,7 @@ from chalicelib.domain import site_admin, suppliers
 from chalicelib.domain.clock import utc_now
 from chalicelib.lambdas import TIMER_FUNCTION, TIMER_TASKS, entry_point, load_declarations, timer_task
 from chalicelib.observability import logger, metrics
+from chalicelib.wiring import stores
 
 
 class UnknownDeadlineTask(ValueError):
@@ -24,16 +25,14 @@ class UnknownDeadlineTask(ValueError):
 
 @timer_task("site_change", needs=("MainTable:write", "AuditTable:append"))
 def apply_site_change(task: Mapping[str, Any], now: datetime) -> str:
-    from chalicelib.store.sites import DynamoSiteStore
 
-    return site_admin.apply_due_change(DynamoSiteStore(), str(task["site_id"]), str(task["change_id"]), now)
+    return site_admin.apply_due_change(stores().sites, str(task["site_id"]), str(task["change_id"]), now)
 
 
 @timer_task("supplier_reinstatement", needs=("MainTable:write", "AuditTable:append"))
 def reinstate_supplier(task: Mapping[str, Any], now: datetime) -> str:
-    from chalicelib.store.suppliers import DynamoSupplierStore
 
-    return suppliers.reinstate_if_due(DynamoSupplierStore(), str(task["uscc"]), now)
+    return suppliers.reinstate_if_due(stores().suppliers, str(task["uscc"]), now)
 
 
 def run_task(task: Mapping[str, Any], now: datetime) -> str:

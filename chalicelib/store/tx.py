@@ -28,6 +28,12 @@ def connection() -> Connection:
     return _connection
 
 
+def reset_connection() -> None:
+    """A fresh backend (tests): the next write opens a new connection."""
+    global _connection
+    _connection = None
+
+
 def audit_item(event: AuditEvent) -> AuditItem:
     return AuditItem(
         pk=f"{event.tenant}#{event.entity_type}#{event.entity_id}",

@@ -48,7 +48,9 @@ def test_one_commit_for_every_method_takes_stock_only_where_a_line_has_it(api: A
     awarded = OrderLine(paper, "复印纸（竞价成交）", "得力", "DL-7055", COPY_PAPER, "A05040101", 2_300, 40, False)
     priced = Priced((awarded,), BuyingMode.SUPERMARKET, Mechanism.BIDDING, OrderSource(SourceKind.BIDDING, ("JJ1",)))
     day = china_date(now + timedelta(days=3)).isoformat()
-    new = NewOrder(plan_no, inputs.supplier.uscc, ((paper, 40),), Delivery("东昌路 1 号", "张敏", "0635-8241234", day), "")
+    new = NewOrder(
+        plan_no, inputs.supplier.uscc, ((paper, 40),), Delivery("东昌路 1 号", "张敏", "0635-8241234", day), ""
+    )
     before = ledger(plan_no, [paper])
     order = orders.commit(store, inputs.site, inputs.plan, inputs.supplier, _buyer(), priced, new, 0, now)
     after = ledger(plan_no, [paper])

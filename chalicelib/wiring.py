@@ -1,0 +1,105 @@
+"""The one composition point: which store each rule is handed, and every process-wide cache in one place.
+
+Handlers ask `stores()` for their adapters instead of constructing them in
+each view; a test that starts a fresh AWS backend (or hands in twins) calls
+`reset()` once instead of clearing module globals one by one. Each store is
+built, and its module imported, on first use, so a cold start pays only for
+the stores the request touches.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chalicelib.store.audit_log import DynamoAuditLog
+    from chalicelib.store.deadlines import StepFunctionsTimer
+    from chalicelib.store.listings import DynamoListingStore
+    from chalicelib.store.orders import DynamoOrderStore
+    from chalicelib.store.orgs import DynamoOrgStore
+    from chalicelib.store.plans import DynamoPlanStore
+    from chalicelib.store.ratings import DynamoRatingStore
+    from chalicelib.store.sites import DynamoSiteStore
+    from chalicelib.store.suppliers import DynamoSupplierStore
+
+
+class Stores:
+    @cached_property
+    def sites(self) -> DynamoSiteStore:
+        from chalicelib.store.sites import DynamoSiteStore
+
+        return DynamoSiteStore()
+
+    @cached_property
+    def orgs(self) -> DynamoOrgStore:
+        from chalicelib.store.orgs import DynamoOrgStore
+
+        return DynamoOrgStore()
+
+    @cached_property
+    def suppliers(self) -> DynamoSupplierStore:
+        from chalicelib.store.suppliers import DynamoSupplierStore
+
+        return DynamoSupplierStore()
+
+    @cached_property
+    def listings(self) -> DynamoListingStore:
+        from chalicelib.store.listings import DynamoListingStore
+
+        return DynamoListingStore()
+
+    @cached_property
+    def plans(self) -> DynamoPlanStore:
+        from chalicelib.store.plans import DynamoPlanStore
+
+        return DynamoPlanStore()
+
+    @cached_property
+    def orders(self) -> DynamoOrderStore:
+        from chalicelib.store.orders import DynamoOrderStore
+
+        return DynamoOrderStore()
+
+    @cached_property
+    def ratings(self) -> DynamoRatingStore:
+        from chalicelib.store.ratings import DynamoRatingStore
+
+        return DynamoRatingStore()
+
+    @cached_property
+    def audit(self) -> DynamoAuditLog:
+        from chalicelib.store.audit_log import DynamoAuditLog
+
+        return DynamoAuditLog()
+
+    @cached_property
+    def timer(self) -> StepFunctionsTimer:
+        from chalicelib.store.deadlines import StepFunctionsTimer
+
+        return StepFunctionsTimer()
+
+
+@lru_cache(maxsize=1)
+def stores() -> Stores:
+    return Stores()
+
+
+def reset() -> None:
+    """Forget every process-wide cache: the stores, AWS clients, settings, the site cache, the token verifier,
+    the transaction connection, idempotency and powertools' parameter cache (tests call this per backend)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from chalicelib import auth
+    from chalicelib.config import reset_settings_cache
+    from chalicelib.store import aws, idempotency, tx
+    from chalicelib.store.sites import clear_site_cache
+
+    stores.cache_clear()
+    parameters.clear_caches()  # type: ignore[no-untyped-call]
+    clear_site_cache()
+    reset_settings_cache()
+    aws.reset_clients()
+    idempotency.reset()
+    tx.reset_connection()
+    auth.reset_verifier()
