@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.store import keys
 from chalicelib.store.models import AuditItem
 from chalicelib.store.paging import decode_cursor, encode_cursor
 
@@ -16,4 +17,4 @@ class DynamoAuditLog:
         return items, encode_cursor(result.last_evaluated_key)
 
     def entity_history(self, tenant: str, entity_type: str, entity_id: str) -> list[dict[str, Any]]:
-        return [i.data for i in AuditItem.query(f"{tenant}#{entity_type}#{entity_id}")]
+        return [i.data for i in AuditItem.query(keys.audit_entity(tenant, entity_type, entity_id))]

@@ -24,6 +24,7 @@ from chalicelib.domain.catalog_index import (
 )
 from chalicelib.domain.listings import Listing, normalize
 from chalicelib.domain.sites import SiteConfig
+from chalicelib.store import keys
 from chalicelib.store.models import BrandRegistryItem, CatalogEntryItem
 from chalicelib.store.paging import decode_cursor, encode_cursor
 
@@ -79,7 +80,7 @@ def project_listing(
 
 
 def _registry_key(site_id: str, category_id: str, brand: str) -> tuple[str, str]:
-    return f"{site_id}#CB#{category_id}", normalize(brand)
+    return keys.brand_registry(site_id, category_id), normalize(brand)
 
 
 def _register_brand(site_id: str, category_id: str, brand: str) -> None:
@@ -167,5 +168,5 @@ def read_page(plan: QueryPlan, limit: int, cursor: str | None) -> tuple[list[dic
 
 def brands(site_id: str, category_id: str) -> list[dict[str, Any]]:
     """Brands with active listings in a category and its children: one Query."""
-    items: Iterable[BrandRegistryItem] = BrandRegistryItem.query(f"{site_id}#CB#{category_id}")
+    items: Iterable[BrandRegistryItem] = BrandRegistryItem.query(keys.brand_registry(site_id, category_id))
     return [{"brand": i.brand} for i in items]

@@ -8,7 +8,7 @@ from typing import Any
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.listings import Listing, ListingStatus, listing_from_dict, listing_to_dict
-from chalicelib.domain.principals import PROVINCE_SCOPE
+from chalicelib.store import keys
 from chalicelib.store.models import AuditItem, ListingItem, MainItem, UniqueKeyItem
 from chalicelib.store.paging import decode_cursor, encode_cursor
 from chalicelib.store.tx import AuditedWrite, audit_item
@@ -17,7 +17,7 @@ _VERSION_CONFLICT = Conflict("商品已被修改，请刷新后重试", code="VE
 
 
 def listing_pk(site_id: str, listing_id: str) -> str:
-    return f"{site_id}#LISTING#{listing_id}"
+    return keys.listing(site_id, listing_id)
 
 
 def _duplicate(listing: Listing) -> Conflict:
@@ -28,17 +28,17 @@ def _duplicate(listing: Listing) -> Conflict:
 
 
 def _unique_item(listing: Listing) -> UniqueKeyItem:
-    return UniqueKeyItem(pk=f"{listing.site_id}#LISTING_KEY#{listing.unique_key}", sk="UNIQUE", owner_id=listing.id)
+    return UniqueKeyItem(pk=keys.listing_unique(listing.site_id, listing.unique_key), sk="UNIQUE", owner_id=listing.id)
 
 
 def _item(listing: Listing) -> ListingItem:
     return ListingItem(
         pk=listing_pk(listing.site_id, listing.id),
         sk="LISTING",
-        gsi1pk=f"{PROVINCE_SCOPE}#SUPPLIER#{listing.supplier.uscc}#LISTINGS",
-        gsi1sk=f"{listing.site_id}#{listing.id}",
-        gsi2pk=f"{listing.site_id}#LISTINGS#{listing.status.value}",
-        gsi2sk=f"{listing.updated_at}#{listing.id}",
+        gsi1pk=keys.supplier_listings(listing.supplier.uscc),
+        gsi1sk=keys.sorted_by(listing.site_id, listing.id),
+        gsi2pk=keys.listings_by_status(listing.site_id, listing.status.value),
+        gsi2sk=keys.sorted_by(listing.updated_at, listing.id),
         site_id=listing.site_id,
         listing_id=listing.id,
         supplier_uscc=listing.supplier.uscc,
@@ -124,7 +124,7 @@ class DynamoListingStore:
 
     def mine(self, site_id: str, supplier_uscc: str, status: ListingStatus | None) -> list[Listing]:
         items = ListingItem.gsi1.query(
-            f"{PROVINCE_SCOPE}#SUPPLIER#{supplier_uscc}#LISTINGS", ListingItem.gsi1sk.startswith(f"{site_id}#")
+            keys.supplier_listings(supplier_uscc), ListingItem.gsi1sk.startswith(f"{site_id}#")
         )
         found = [listing_from_item(i) for i in items if isinstance(i, ListingItem)]
         if status is not None:
@@ -132,13 +132,13 @@ class DynamoListingStore:
         return sorted(found, key=lambda x: x.updated_at, reverse=True)
 
     def of_supplier_everywhere(self, supplier_uscc: str) -> list[Listing]:
-        items = ListingItem.gsi1.query(f"{PROVINCE_SCOPE}#SUPPLIER#{supplier_uscc}#LISTINGS")
+        items = ListingItem.gsi1.query(keys.supplier_listings(supplier_uscc))
         return [listing_from_item(i) for i in items if isinstance(i, ListingItem)]
 
     def by_status(
         self, site_id: str, status: ListingStatus, limit: int, cursor: str | None
     ) -> tuple[list[Listing], str | None]:
-        partition = f"{site_id}#LISTINGS#{status.value}"
+        partition = keys.listings_by_status(site_id, status.value)
         start = decode_cursor(cursor, {"gsi2pk": partition})
         result = ListingItem.gsi2.query(partition, scan_index_forward=False, limit=limit, last_evaluated_key=start)
         found = [listing_from_item(i) for i in result if isinstance(i, ListingItem)]

@@ -1,36 +1,6 @@
 """PynamoDB models over the tables that infra/resources.json declares.
 
-Key layout of the main table (every tenant key starts with the tenant id):
-
-    {site}#SITE        CONFIG                 the site's configuration
-    {site}#SITE        CHANGE#{id}            a scheduled change of limits/methods
-    {site}#ORG         {uscc}                 a buyer organisation (采购单位)
-
-    shandong#SUPPLIER#{uscc}   PROFILE                a supplier (province-wide)
-    {site}#LISTING#{id}        LISTING                a listing in a site
-    {site}#LISTING_KEY#{key}   UNIQUE                 one listing per supplier+category+brand+model
-    {site}#PLAN#{plan_no}      PLAN                   a purchase plan
-    {site}#CAP#{org}#{year}#{level2}  CAP             a buyer's annual cap usage per 二级品目
-    {site}#SEQ#{name}          SEQ                    a number sequence (self-built plan numbers)
-    {site}#ORDER#{order_no}    ORDER                  an order
-    {site}#ORDER#{order_no}    RATING#{target}        a rating of that order (one per direction)
-    {site}#FOLLOWUP#{order_no}#{target}  FOLLOWUP     a poor rating to follow up
-    {site}#STATS               RATINGS                the site's rating counters
-    shandong#NONCE#{nonce}     NONCE                  a used integration nonce (TTL expires_at)
-
-    GSI1 shandong#SITES         {site}                    list of sites
-    GSI1 shandong#CHANGE_DUE    {effective_at}#{site}#{id} pending changes (sparse)
-    GSI1 {site}#ORG#{district}  {name}#{uscc}              organisations by district
-    GSI1 shandong#SUPPLIERS#{status}  {updated_at}#{uscc}  suppliers by status (review queues)
-    GSI1 shandong#SUPPLIER#{uscc}#LISTINGS  {site}#{id}    a supplier's listings in every site
-    GSI1 {site}#ORG#{uscc}#PLANS {created_at}#{plan_no}    a buyer unit's plans
-    GSI2 shandong#SUSPENSION_DUE {until}#{uscc}            suspensions that end on a date (sparse)
-    GSI2 {site}#LISTINGS#{status} {updated_at}#{id}        a site's listings by status (review queue)
-    GSI2 {site}#PLANS           {created_at}#{plan_no}     a site's plans
-    GSI1 {site}#ORG#{uscc}#ORDERS  {created_at}#{order_no} a buyer unit's orders
-    GSI2 shandong#SUPPLIER#{uscc}#ORDERS  {site}#{created_at}#{order_no}  a supplier's orders
-    GSI3 {site}#ORDERS          {created_at}#{order_no}    a site's orders
-    GSI1 {site}#FOLLOWUPS#{status}  {opened_at}#{order_no}  poor ratings to follow up
+The key of every item is built in chalicelib/store/keys.py, whose docstring is the map of the tables.
 
 The catalog table is the buyers' read index, written only by the projection
 (see chalicelib/domain/catalog_index.py for its partitions).
@@ -54,8 +24,6 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.config import get_tables
-
-PROVINCE_KEY = "shandong"
 
 
 class _Gsi1(GlobalSecondaryIndex[Any]):  # type: ignore[no-untyped-call]

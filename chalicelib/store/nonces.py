@@ -8,13 +8,13 @@ replay be refused before any work.
 from __future__ import annotations
 
 from chalicelib.domain.errors import Conflict
-from chalicelib.domain.principals import PROVINCE_SCOPE
+from chalicelib.store import keys
 from chalicelib.store.models import NonceItem
 from chalicelib.store.tx import AuditedWrite
 
 
 def nonce_pk(nonce: str) -> str:
-    return f"{PROVINCE_SCOPE}#NONCE#{nonce}"
+    return keys.nonce(nonce)
 
 
 def nonce_used(nonce: str) -> bool:

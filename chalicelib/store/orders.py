@@ -17,9 +17,9 @@ from chalicelib.domain.errors import Conflict
 from chalicelib.domain.listings import ListingStatus
 from chalicelib.domain.orders import Order, OrderInputs, OrderStatus, Release, order_from_dict, order_to_dict
 from chalicelib.domain.plans import PlanStatus
-from chalicelib.domain.principals import PROVINCE_SCOPE
 from chalicelib.domain.sites import site_from_dict
 from chalicelib.domain.suppliers import SupplierStatus
+from chalicelib.store import keys
 from chalicelib.store.listings import listing_from_item, listing_pk
 from chalicelib.store.models import (
     CapUsageItem,
@@ -42,23 +42,23 @@ _VERSION_CONFLICT = Conflict("订单已被他人处理，请刷新后重试", co
 
 
 def order_pk(site_id: str, order_no: str) -> str:
-    return f"{site_id}#ORDER#{order_no}"
+    return keys.order(site_id, order_no)
 
 
 def buyer_orders_pk(site_id: str, buyer_uscc: str) -> str:
-    return f"{site_id}#ORG#{buyer_uscc}#ORDERS"
+    return keys.buyer_orders(site_id, buyer_uscc)
 
 
 def supplier_orders_pk(supplier_uscc: str) -> str:
-    return f"{PROVINCE_SCOPE}#SUPPLIER#{supplier_uscc}#ORDERS"
+    return keys.supplier_orders(supplier_uscc)
 
 
 def site_orders_pk(site_id: str) -> str:
-    return f"{site_id}#ORDERS"
+    return keys.site_orders(site_id)
 
 
 def _item(order: Order) -> OrderItem:
-    sort = f"{order.created_at}#{order.order_no}"
+    sort = keys.sorted_by(order.created_at, order.order_no)
     return OrderItem(
         pk=order_pk(order.site_id, order.order_no),
         sk="ORDER",
@@ -66,7 +66,7 @@ def _item(order: Order) -> OrderItem:
         gsi1sk=sort,
         # A supplier sells on every site: its index sorts by site first, so one site is a key prefix.
         gsi2pk=supplier_orders_pk(order.supplier_uscc),
-        gsi2sk=f"{order.site_id}#{sort}",
+        gsi2sk=keys.sorted_by(order.site_id, sort),
         gsi3pk=site_orders_pk(order.site_id),
         gsi3sk=sort,
         site_id=order.site_id,
@@ -88,18 +88,21 @@ class DynamoOrderStore:
         site, plan = None, None
         # The site's rules are read with the order, not from a cache: a limit that changed at
         # midnight applies to the first order after it.
-        for first in MainItem.batch_get([(site_pk(site_id), "CONFIG"), (f"{site_id}#PLAN#{plan_no}", "PLAN")]):
+        for first in MainItem.batch_get([(site_pk(site_id), "CONFIG"), (keys.plan(site_id, plan_no), "PLAN")]):
             if isinstance(first, SiteConfigItem):
                 site = site_from_dict(first.data)
             elif isinstance(first, PlanItem):
                 plan = plan_from_item(first)
         if site is None or plan is None:
             return OrderInputs(site, plan, None, {}, 0)
-        keys = [(supplier_pk(supplier_uscc), "PROFILE"), (usage_pk(site_id, buyer_uscc, year, plan.level2_code), "CAP")]
-        keys += [(listing_pk(site_id, listing_id), "LISTING") for listing_id in dict.fromkeys(listing_ids)]
+        wanted = [
+            (supplier_pk(supplier_uscc), "PROFILE"),
+            (usage_pk(site_id, buyer_uscc, year, plan.level2_code), "CAP"),
+        ]
+        wanted += [(listing_pk(site_id, listing_id), "LISTING") for listing_id in dict.fromkeys(listing_ids)]
         supplier, spent, listings = None, 0, {}
         # MainItem.batch_get returns each item as its own subclass (the `kind` discriminator).
-        for item in MainItem.batch_get(keys):
+        for item in MainItem.batch_get(wanted):
             if isinstance(item, SupplierItem):
                 supplier = supplier_from_item(item)
             elif isinstance(item, CapUsageItem):
@@ -116,7 +119,7 @@ class DynamoOrderStore:
         # Condition expressions cannot do arithmetic: the budget is fixed once a plan is accepted, so the
         # highest committed amount that still leaves room for this order is a constant.
         write.update(
-            PlanItem(pk=f"{order.site_id}#PLAN#{order.plan_no}", sk="PLAN"),
+            PlanItem(pk=keys.plan(order.site_id, order.plan_no), sk="PLAN"),
             [PlanItem.committed_fen.add(total), PlanItem.version.add(1)],
             (PlanItem.status == PlanStatus.ACCEPTED.value) & (PlanItem.committed_fen <= plan_budget_fen - total),
             Conflict("采购计划可用余额不足（刚被其他订单占用），请刷新后重试", code="PLAN_BALANCE_INSUFFICIENT"),
@@ -188,7 +191,7 @@ class DynamoOrderStore:
     def _release(write: AuditedWrite, site_id: str, release: Release) -> None:
         """Give back what the order took. The counters only go down by what this order added."""
         write.update(
-            PlanItem(pk=f"{site_id}#PLAN#{release.plan_no}", sk="PLAN"),
+            PlanItem(pk=keys.plan(site_id, release.plan_no), sk="PLAN"),
             [PlanItem.committed_fen.add(-release.amount_fen), PlanItem.version.add(1)],
             PlanItem.committed_fen >= release.amount_fen,
             Conflict("采购计划数据异常，请联系运维", code="PLAN_RELEASE_FAILED"),

@@ -5,20 +5,21 @@ from __future__ import annotations
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.orgs import BuyerOrg, OrgKind
+from chalicelib.store import keys
 from chalicelib.store.models import BuyerOrgItem
 from chalicelib.store.tx import AuditedWrite
 
 
 def _pk(site_id: str) -> str:
-    return f"{site_id}#ORG"
+    return keys.orgs(site_id)
 
 
 def _item(org: BuyerOrg) -> BuyerOrgItem:
     return BuyerOrgItem(
         pk=_pk(org.site_id),
         sk=org.uscc,
-        gsi1pk=f"{org.site_id}#ORG#{org.district}",
-        gsi1sk=f"{org.name}#{org.uscc}",
+        gsi1pk=keys.orgs_in_district(org.site_id, org.district),
+        gsi1sk=keys.sorted_by(org.name, org.uscc),
         site_id=org.site_id,
         uscc=org.uscc,
         name=org.name,
@@ -63,6 +64,6 @@ class DynamoOrgStore:
         if district is None:
             items = BuyerOrgItem.query(_pk(site_id))
         else:
-            items = BuyerOrgItem.gsi1.query(f"{site_id}#ORG#{district}")
+            items = BuyerOrgItem.gsi1.query(keys.orgs_in_district(site_id, district))
         orgs = [_org(i) for i in items if isinstance(i, BuyerOrgItem)]
         return sorted(orgs, key=lambda o: (o.district, o.name))

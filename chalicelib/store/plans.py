@@ -7,6 +7,7 @@ from datetime import date
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.plans import CapUsage, Plan, PlanStatus, plan_from_dict, plan_to_dict
+from chalicelib.store import keys
 from chalicelib.store.models import CapUsageItem, PlanItem, SequenceItem
 from chalicelib.store.nonces import nonce_used, remember_nonce
 from chalicelib.store.paging import decode_cursor, encode_cursor
@@ -16,17 +17,17 @@ _VERSION_CONFLICT = Conflict("采购计划已被修改，请刷新后重试", co
 
 
 def usage_pk(site_id: str, buyer_uscc: str, year: int, level2: str) -> str:
-    return f"{site_id}#CAP#{buyer_uscc}#{year}#{level2}"
+    return keys.cap_usage(site_id, buyer_uscc, year, level2)
 
 
 def _item(plan: Plan) -> PlanItem:
     return PlanItem(
-        pk=f"{plan.site_id}#PLAN#{plan.plan_no}",
+        pk=keys.plan(plan.site_id, plan.plan_no),
         sk="PLAN",
-        gsi1pk=f"{plan.site_id}#ORG#{plan.buyer_uscc}#PLANS",
-        gsi1sk=f"{plan.created_at}#{plan.plan_no}",
-        gsi2pk=f"{plan.site_id}#PLANS",
-        gsi2sk=f"{plan.created_at}#{plan.plan_no}",
+        gsi1pk=keys.buyer_plans(plan.site_id, plan.buyer_uscc),
+        gsi1sk=keys.sorted_by(plan.created_at, plan.plan_no),
+        gsi2pk=keys.site_plans(plan.site_id),
+        gsi2sk=keys.sorted_by(plan.created_at, plan.plan_no),
         site_id=plan.site_id,
         plan_no=plan.plan_no,
         buyer_uscc=plan.buyer_uscc,
@@ -48,7 +49,7 @@ class DynamoPlanStore:
 
     def get(self, site_id: str, plan_no: str) -> Plan | None:
         try:
-            return plan_from_item(PlanItem.get(f"{site_id}#PLAN#{plan_no}", "PLAN"))
+            return plan_from_item(PlanItem.get(keys.plan(site_id, plan_no), "PLAN"))
         except PlanItem.DoesNotExist:
             return None
 
@@ -96,20 +97,20 @@ class DynamoPlanStore:
 
     def next_self_built_number(self, site_id: str, district: str, day: date) -> str:
         """ZJ + 6-digit district + yyyymmdd + 4-digit daily sequence: 20 characters."""
-        counter = SequenceItem(pk=f"{site_id}#SEQ#plan-{district}-{day:%Y%m%d}", sk="SEQ")
+        counter = SequenceItem(pk=keys.sequence(site_id, f"plan-{district}-{day:%Y%m%d}"), sk="SEQ")
         counter.update(actions=[SequenceItem.value.add(1), SequenceItem.kind.set(SequenceItem)])
         return f"ZJ{district[:6]}{day:%Y%m%d}{int(counter.value):04d}"
 
     def list_for_buyer(
         self, site_id: str, buyer_uscc: str, status: PlanStatus | None, limit: int, cursor: str | None
     ) -> tuple[list[Plan], str | None]:
-        partition = f"{site_id}#ORG#{buyer_uscc}#PLANS"
+        partition = keys.buyer_plans(site_id, buyer_uscc)
         return self._list(PlanItem.gsi1, "gsi1pk", partition, status, limit, cursor)
 
     def list_for_site(
         self, site_id: str, status: PlanStatus | None, limit: int, cursor: str | None
     ) -> tuple[list[Plan], str | None]:
-        return self._list(PlanItem.gsi2, "gsi2pk", f"{site_id}#PLANS", status, limit, cursor)
+        return self._list(PlanItem.gsi2, "gsi2pk", keys.site_plans(site_id), status, limit, cursor)
 
     @staticmethod
     def _list(

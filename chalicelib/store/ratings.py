@@ -14,6 +14,7 @@ from chalicelib.domain.ratings import (
     followup_to_dict,
     rating_to_dict,
 )
+from chalicelib.store import keys
 from chalicelib.store.models import FollowupItem, RatingItem, SiteStatsItem, SupplierItem
 from chalicelib.store.orders import order_pk
 from chalicelib.store.paging import decode_cursor, encode_cursor
@@ -29,10 +30,10 @@ _COUNTERS = {
 
 def _followup_item(followup: Followup) -> FollowupItem:
     return FollowupItem(
-        pk=f"{followup.site_id}#FOLLOWUP#{followup.order_no}#{followup.target.value}",
+        pk=keys.followup(followup.site_id, followup.order_no, followup.target.value),
         sk="FOLLOWUP",
-        gsi1pk=f"{followup.site_id}#FOLLOWUPS#{followup.status}",
-        gsi1sk=f"{followup.opened_at}#{followup.order_no}#{followup.target.value}",
+        gsi1pk=keys.followups(followup.site_id, followup.status),
+        gsi1sk=keys.sorted_by(followup.opened_at, followup.order_no, followup.target.value),
         status=followup.status,
         data=followup_to_dict(followup),
     )
@@ -58,7 +59,7 @@ class DynamoRatingStore:
         actions: list[Any] = [total.add(1), SiteStatsItem.kind.set(SiteStatsItem)]
         if rating.is_good:
             actions.append(good.add(1))
-        write.update(SiteStatsItem(pk=f"{rating.site_id}#STATS", sk="RATINGS"), actions)
+        write.update(SiteStatsItem(pk=keys.site_stats(rating.site_id), sk="RATINGS"), actions)
         if rating.target is RatingTarget.SUPPLIER:
             # The supplier's score is province-wide; its version moves so that a stale profile save fails.
             write.update(
@@ -77,7 +78,7 @@ class DynamoRatingStore:
 
     def get_followup(self, site_id: str, order_no: str, target: RatingTarget) -> Followup | None:
         try:
-            item = FollowupItem.get(f"{site_id}#FOLLOWUP#{order_no}#{target.value}", "FOLLOWUP")
+            item = FollowupItem.get(keys.followup(site_id, order_no, target.value), "FOLLOWUP")
         except FollowupItem.DoesNotExist:
             return None
         return followup_from_dict(item.data)
@@ -94,7 +95,7 @@ class DynamoRatingStore:
     def list_followups(
         self, site_id: str, status: str, limit: int, cursor: str | None
     ) -> tuple[list[Followup], str | None]:
-        partition = f"{site_id}#FOLLOWUPS#{status}"
+        partition = keys.followups(site_id, status)
         start = decode_cursor(cursor, {"gsi1pk": partition})
         result = FollowupItem.gsi1.query(partition, scan_index_forward=False, limit=limit, last_evaluated_key=start)
         found = [followup_from_dict(i.data) for i in result if isinstance(i, FollowupItem)]
@@ -102,7 +103,7 @@ class DynamoRatingStore:
 
     def site_counts(self, site_id: str) -> dict[str, int]:
         try:
-            item = SiteStatsItem.get(f"{site_id}#STATS", "RATINGS")
+            item = SiteStatsItem.get(keys.site_stats(site_id), "RATINGS")
         except SiteStatsItem.DoesNotExist:
             return {}
         return {

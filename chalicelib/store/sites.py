@@ -9,7 +9,8 @@ from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.site_admin import ChangeKind, ChangeStatus, ScheduledChange
 from chalicelib.domain.sites import SiteConfig, site_from_dict, site_to_dict
-from chalicelib.store.models import PROVINCE_KEY, SiteChangeItem, SiteConfigItem
+from chalicelib.store import keys
+from chalicelib.store.models import SiteChangeItem, SiteConfigItem
 from chalicelib.store.tx import AuditedWrite
 
 _VERSION_CONFLICT = Conflict("站点配置已被他人修改，请刷新后重试", code="VERSION_CONFLICT")
@@ -17,14 +18,14 @@ _CHANGE_NOT_PENDING = Conflict("该预约修改已生效或已撤销", code="CHA
 
 
 def site_pk(site_id: str) -> str:
-    return f"{site_id}#SITE"
+    return keys.site(site_id)
 
 
 def _config_item(site: SiteConfig) -> SiteConfigItem:
     return SiteConfigItem(
         pk=site_pk(site.id),
         sk="CONFIG",
-        gsi1pk=f"{PROVINCE_KEY}#SITES",
+        gsi1pk=keys.sites_index(),
         gsi1sk=site.id,
         site_id=site.id,
         version=site.version,
@@ -39,8 +40,8 @@ def _change_item(change: ScheduledChange) -> SiteChangeItem:
         pk=site_pk(change.site_id),
         sk=f"CHANGE#{change.id}",
         # Only pending changes sit on the due index, so the sweep reads just those.
-        gsi1pk=f"{PROVINCE_KEY}#CHANGE_DUE" if pending else None,
-        gsi1sk=f"{change.effective_at}#{change.site_id}#{change.id}" if pending else None,
+        gsi1pk=keys.changes_due() if pending else None,
+        gsi1sk=keys.sorted_by(change.effective_at, change.site_id, change.id) if pending else None,
         site_id=change.site_id,
         change_id=change.id,
         status=change.status.value,
@@ -100,7 +101,7 @@ class DynamoSiteStore:
         return site_from_dict(item.data)
 
     def list_sites(self) -> list[SiteConfig]:
-        items = SiteConfigItem.gsi1.query(f"{PROVINCE_KEY}#SITES")
+        items = SiteConfigItem.gsi1.query(keys.sites_index())
         return [site_from_dict(i.data) for i in items if isinstance(i, SiteConfigItem)]
 
     def create_if_absent(self, site: SiteConfig, audit: AuditEvent) -> bool:
@@ -131,7 +132,7 @@ class DynamoSiteStore:
         return sorted(changes, key=lambda c: (c.effective_at, c.requested_at), reverse=True)
 
     def due_changes(self, now_iso: str) -> list[ScheduledChange]:
-        items = SiteChangeItem.gsi1.query(f"{PROVINCE_KEY}#CHANGE_DUE", SiteChangeItem.gsi1sk <= f"{now_iso}#~")
+        items = SiteChangeItem.gsi1.query(keys.changes_due(), SiteChangeItem.gsi1sk <= f"{now_iso}#~")
         return [_change_from_item(i) for i in items if isinstance(i, SiteChangeItem)]
 
     def put_change(self, change: ScheduledChange, audit: AuditEvent) -> None:

@@ -11,6 +11,7 @@ from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict, InvalidInput
 from chalicelib.domain.principals import PROVINCE_SCOPE, Role
 from chalicelib.domain.suppliers import Rating, Supplier, SupplierStatus, supplier_from_dict, supplier_to_dict
+from chalicelib.store import keys
 from chalicelib.store.aws import client
 from chalicelib.store.models import SupplierItem
 from chalicelib.store.paging import decode_cursor, encode_cursor
@@ -20,7 +21,7 @@ _VERSION_CONFLICT = Conflict("供应商信息已被他人修改，请刷新后�
 
 
 def supplier_pk(uscc: str) -> str:
-    return f"{PROVINCE_SCOPE}#SUPPLIER#{uscc}"
+    return keys.supplier(uscc)
 
 
 def _item(supplier: Supplier) -> SupplierItem:
@@ -28,11 +29,11 @@ def _item(supplier: Supplier) -> SupplierItem:
     return SupplierItem(
         pk=supplier_pk(supplier.uscc),
         sk="PROFILE",
-        gsi1pk=f"{PROVINCE_SCOPE}#SUPPLIERS#{supplier.status.value}",
-        gsi1sk=f"{supplier.updated_at}#{supplier.uscc}",
+        gsi1pk=keys.suppliers_by_status(supplier.status.value),
+        gsi1sk=keys.sorted_by(supplier.updated_at, supplier.uscc),
         # Only suspensions with an end date (province-wide or in a site) sit on the due index, at the earliest.
-        gsi2pk=f"{PROVINCE_SCOPE}#SUSPENSION_DUE" if due else None,
-        gsi2sk=f"{due}#{supplier.uscc}" if due else None,
+        gsi2pk=keys.suspensions_due() if due else None,
+        gsi2sk=keys.sorted_by(due, supplier.uscc) if due else None,
         uscc=supplier.uscc,
         status=supplier.status.value,
         version=supplier.version,
@@ -90,7 +91,7 @@ class DynamoSupplierStore:
         write.commit()
 
     def by_status(self, status: SupplierStatus, limit: int, cursor: str | None) -> tuple[list[Supplier], str | None]:
-        partition = f"{PROVINCE_SCOPE}#SUPPLIERS#{status.value}"
+        partition = keys.suppliers_by_status(status.value)
         start = decode_cursor(cursor, {"gsi1pk": partition})
         result = SupplierItem.gsi1.query(partition, scan_index_forward=False, limit=limit, last_evaluated_key=start)
         found = [supplier_from_item(i) for i in result if isinstance(i, SupplierItem)]
@@ -99,12 +100,12 @@ class DynamoSupplierStore:
     def trading_sites(self, uscc: str) -> list[str]:
         from chalicelib.store.models import ListingItem
 
-        partition = f"{PROVINCE_SCOPE}#SUPPLIER#{uscc}#LISTINGS"
+        partition = keys.supplier_listings(uscc)
         sites = {str(i.gsi1sk).split("#", 1)[0] for i in ListingItem.gsi1.query(partition) if i.gsi1sk}
         return sorted(sites)
 
     def due_reinstatements(self, now_iso: str) -> list[Supplier]:
-        items = SupplierItem.gsi2.query(f"{PROVINCE_SCOPE}#SUSPENSION_DUE", SupplierItem.gsi2sk <= f"{now_iso}#~")
+        items = SupplierItem.gsi2.query(keys.suspensions_due(), SupplierItem.gsi2sk <= f"{now_iso}#~")
         return [supplier_from_item(i) for i in items if isinstance(i, SupplierItem)]
 
 

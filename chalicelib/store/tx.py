@@ -16,6 +16,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
+from chalicelib.store import keys
 from chalicelib.store.models import AuditItem
 
 _connection: Connection | None = None
@@ -36,10 +37,10 @@ def reset_connection() -> None:
 
 def audit_item(event: AuditEvent) -> AuditItem:
     return AuditItem(
-        pk=f"{event.tenant}#{event.entity_type}#{event.entity_id}",
-        sk=f"{event.at}#{event.id}",
+        pk=keys.audit_entity(event.tenant, event.entity_type, event.entity_id),
+        sk=keys.sorted_by(event.at, event.id),
         gsi1pk=event.tenant,
-        gsi1sk=f"{event.at}#{event.id}",
+        gsi1sk=keys.sorted_by(event.at, event.id),
         data=event.to_dict(),
     )
 

@@ -1,0 +1,155 @@
+"""Every DynamoDB key the stores build, in one module (tests hold this map against the functions).
+
+Main table partitions (every tenant key starts with the tenant id, province-wide ones with shandong):
+
+    {site}#SITE                          site: CONFIG, CHANGE#{id}
+    shandong#SITES                       sites_index (GSI1): every site
+    shandong#CHANGE_DUE                  changes_due (GSI1): pending scheduled changes
+    {site}#ORG                           orgs: the buyer units of a site
+    {site}#ORG#{district}                orgs_in_district (GSI1)
+    shandong#SUPPLIER#{uscc}             supplier: PROFILE
+    shandong#SUPPLIERS#{status}          suppliers_by_status (GSI1): review queues
+    shandong#SUSPENSION_DUE              suspensions_due (GSI2): suspensions that end on a date
+    shandong#SUPPLIER#{uscc}#LISTINGS    supplier_listings (GSI1): a supplier's listings in every site
+    {site}#LISTING#{listing_id}          listing: LISTING
+    {site}#LISTING_KEY#{unique_key}      listing_unique: one listing per supplier+category+brand+model
+    {site}#LISTINGS#{status}             listings_by_status (GSI2): review queue
+    {site}#PLAN#{plan_no}                plan: PLAN
+    {site}#ORG#{uscc}#PLANS              buyer_plans (GSI1)
+    {site}#PLANS                         site_plans (GSI2)
+    {site}#CAP#{uscc}#{year}#{level2}    cap_usage: a buyer's yearly spending per 二级品目
+    {site}#SEQ#{name}                    sequence: a number sequence
+    {site}#ORDER#{order_no}              order: ORDER, RATING#{target}
+    {site}#ORG#{uscc}#ORDERS             buyer_orders (GSI1)
+    shandong#SUPPLIER#{uscc}#ORDERS      supplier_orders (GSI2), sorted by site first
+    {site}#ORDERS                        site_orders (GSI3)
+    {site}#FOLLOWUP#{order_no}#{target}  followup: a poor rating to follow up
+    {site}#FOLLOWUPS#{status}            followups (GSI1)
+    {site}#STATS                         site_stats: RATINGS
+    shandong#NONCE#{nonce}               nonce: a used integration nonce (TTL)
+
+Catalog table (the rest of its partitions in domain/catalog_index.py):
+
+    {site}#CB#{category_id}              brand_registry: the brands in a category
+
+Audit table (GSI1 {tenant}: a tenant's timeline):
+
+    {tenant}#{entity_type}#{entity_id}   audit_entity: the events of one entity
+Sort keys that order by time are `sorted_by(at, id, ...)`: the parts joined by "#".
+"""
+
+from __future__ import annotations
+
+from chalicelib.domain.principals import PROVINCE_SCOPE as PROVINCE
+
+
+def sorted_by(*parts: str) -> str:
+    return "#".join(parts)
+
+
+def site(site: str) -> str:
+    return f"{site}#SITE"
+
+
+def sites_index() -> str:
+    return f"{PROVINCE}#SITES"
+
+
+def changes_due() -> str:
+    return f"{PROVINCE}#CHANGE_DUE"
+
+
+def orgs(site: str) -> str:
+    return f"{site}#ORG"
+
+
+def orgs_in_district(site: str, district: str) -> str:
+    return f"{site}#ORG#{district}"
+
+
+def supplier(uscc: str) -> str:
+    return f"{PROVINCE}#SUPPLIER#{uscc}"
+
+
+def suppliers_by_status(status: str) -> str:
+    return f"{PROVINCE}#SUPPLIERS#{status}"
+
+
+def suspensions_due() -> str:
+    return f"{PROVINCE}#SUSPENSION_DUE"
+
+
+def supplier_listings(uscc: str) -> str:
+    return f"{PROVINCE}#SUPPLIER#{uscc}#LISTINGS"
+
+
+def listing(site: str, listing_id: str) -> str:
+    return f"{site}#LISTING#{listing_id}"
+
+
+def listing_unique(site: str, unique_key: str) -> str:
+    return f"{site}#LISTING_KEY#{unique_key}"
+
+
+def listings_by_status(site: str, status: str) -> str:
+    return f"{site}#LISTINGS#{status}"
+
+
+def plan(site: str, plan_no: str) -> str:
+    return f"{site}#PLAN#{plan_no}"
+
+
+def buyer_plans(site: str, uscc: str) -> str:
+    return f"{site}#ORG#{uscc}#PLANS"
+
+
+def site_plans(site: str) -> str:
+    return f"{site}#PLANS"
+
+
+def cap_usage(site: str, uscc: str, year: int | str, level2: str) -> str:
+    return f"{site}#CAP#{uscc}#{year}#{level2}"
+
+
+def sequence(site: str, name: str) -> str:
+    return f"{site}#SEQ#{name}"
+
+
+def order(site: str, order_no: str) -> str:
+    return f"{site}#ORDER#{order_no}"
+
+
+def buyer_orders(site: str, uscc: str) -> str:
+    return f"{site}#ORG#{uscc}#ORDERS"
+
+
+def supplier_orders(uscc: str) -> str:
+    return f"{PROVINCE}#SUPPLIER#{uscc}#ORDERS"
+
+
+def site_orders(site: str) -> str:
+    return f"{site}#ORDERS"
+
+
+def followup(site: str, order_no: str, target: str) -> str:
+    return f"{site}#FOLLOWUP#{order_no}#{target}"
+
+
+def followups(site: str, status: str) -> str:
+    return f"{site}#FOLLOWUPS#{status}"
+
+
+def site_stats(site: str) -> str:
+    return f"{site}#STATS"
+
+
+def nonce(nonce: str) -> str:
+    return f"{PROVINCE}#NONCE#{nonce}"
+
+
+def brand_registry(site: str, category_id: str) -> str:
+    return f"{site}#CB#{category_id}"
+
+
+def audit_entity(tenant: str, entity_type: str, entity_id: str) -> str:
+    return f"{tenant}#{entity_type}#{entity_id}"
