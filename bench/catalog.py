@@ -118,7 +118,7 @@ def _listings(category: Any, count: int, offset: int) -> Iterator[Any]:
     for n in range(count):
         product = products[n % len(products)]
         supplier = SUPPLIERS[n % len(SUPPLIERS)]
-        price = round(product.price_yuan * 100) * (80 + n % 21) // 100
+        price = product.price_fen * (80 + n % 21) // 100
         draft = ListingDraft(
             category.id,
             f"{product.name}（{n}）",

@@ -76,12 +76,12 @@ def main() -> int:
         from chalice.test import Client
 
         import app as app_module
-        from scheduled import seed
+        from scheduled import demo_market, seed
         from scheduled.sample_orders import add_listing, add_plan, new_order
 
         register_app_handlers(STAGE)
         seed.seed_all(os.environ["USER_POOL_ID"])
-        seed.seed_demo_suppliers(None)
+        demo_market.seed_demo_suppliers(None)
         lines = [
             (add_listing("supplier.demo", "LC-0107", "得力 A4 复印纸 70g", "DL-7055", 2_500, 10_000), 4),
             (add_listing("supplier.demo", "LC-0101", "得力 中性笔 0.5mm", "DL-S01", 250, 10_000), 20),

@@ -216,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
 
     seeded = seed.seed_all(pool_id)
     if options.demo == "full":
-        seeded.update(seed.seed_demo(pool_id))
+        from scheduled.demo import seed_demo
+
+        seeded.update(seed_demo(pool_id))
     rearmed = rearm_timers(DynamoSiteStore(), StepFunctionsTimer())
     if rearmed:
         log.info("re-armed %d deadline timers from the saved data", rearmed)

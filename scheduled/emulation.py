@@ -70,10 +70,18 @@ def set_environment() -> None:
     time.tzset()
 
 
+def resolve_handler(dotted: str) -> Callable[[dict[str, Any], Any], Any]:
+    """'chalicelib.handlers.timers.on_deadline' -> the function Lambda would call."""
+    import importlib
+
+    module, _, name = dotted.rpartition(".")
+    handler: Callable[[dict[str, Any], Any], Any] = getattr(importlib.import_module(module), name)
+    return handler
+
+
 def register_app_handlers(stage: str) -> None:
     """Route Lambda invocations of `yuncai-{stage}-{name}` to the declared function's handler."""
     from chalicelib.lambdas import functions
-    from scheduled.pumps import resolve_handler
 
     serialize_dynamodb()
     transact_without_table_copies()

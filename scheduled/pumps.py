@@ -18,7 +18,7 @@ from typing import Any
 
 import boto3
 
-from scheduled.emulation import LocalLambdaContext, acting_as
+from scheduled.emulation import LocalLambdaContext, acting_as, resolve_handler
 
 log = logging.getLogger("yuncai.pumps")
 REGION = "us-east-1"
@@ -58,15 +58,6 @@ def rate_seconds(expression: str) -> int:
         raise ValueError(f"unsupported schedule expression: {expression}")
     unit = {"minute": 60, "hour": 3600, "day": 86400}[match.group(2).rstrip("s")]
     return int(match.group(1)) * unit
-
-
-def resolve_handler(dotted: str) -> Callable[[dict[str, Any], Any], Any]:
-    """'chalicelib.handlers.timers.on_deadline' -> the function Lambda would call."""
-    import importlib
-
-    module, _, name = dotted.rpartition(".")
-    handler: Callable[[dict[str, Any], Any], Any] = getattr(importlib.import_module(module), name)
-    return handler
 
 
 def _failed_ids(answer: Any) -> list[str]:

@@ -19,7 +19,8 @@ from chalicelib.domain import ratings as rating_rules
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.orgs import OrgKind
 from chalicelib.domain.principals import PROVINCE_SCOPE, Principal, Role
-from scheduled.seed import demo_supplier_uscc, demo_uscc, imported_listing
+from scheduled.demo_market import demo_supplier_uscc, imported_listing
+from scheduled.seed import demo_uscc
 
 SITE = "liaocheng"
 BUREAU_NAME = "聊城市教育和体育局"

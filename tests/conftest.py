@@ -42,7 +42,7 @@ from moto import mock_aws  # noqa: E402
 
 import app as app_module  # noqa: E402
 from infra.provision import provision  # noqa: E402
-from scheduled import seed  # noqa: E402
+from scheduled import demo_market, seed  # noqa: E402
 
 register_app_handlers(STAGE)
 
@@ -148,7 +148,7 @@ def api(client: Any, seeded: dict[str, Any]) -> Api:
 @pytest.fixture
 def suppliers_seeded(seeded: dict[str, Any], aws: dict[str, str]) -> int:
     """The demo suppliers (one still pending), with their logins."""
-    return seed.seed_demo_suppliers(aws["USER_POOL_ID"])
+    return demo_market.seed_demo_suppliers(aws["USER_POOL_ID"])
 
 
 class Projection:
@@ -187,8 +187,7 @@ def stop_execution(execution_arn: str) -> None:
 def invoke(function: str, event: dict[str, Any]) -> Any:
     """Run a declared function's handler as Lambda would: with its context, as that function (tests/grants.py)."""
     from chalicelib.lambdas import functions
-    from scheduled.emulation import LocalLambdaContext
-    from scheduled.pumps import resolve_handler
+    from scheduled.emulation import LocalLambdaContext, resolve_handler
 
     [declared] = [f for f in functions() if f.name == function]
     with acting_as(function):

@@ -11,7 +11,7 @@ from chalice.test import Client
 
 import app as app_module
 from bench.ddb_calls import count_dynamodb_calls
-from scheduled import seed
+from scheduled import demo_market, seed
 from tests.conftest import ROOT, STAGE, Api, Projection, moto_environment
 
 SELLERS = {"liaocheng": ("supplier.demo", "supplier.lc02", "supplier.lc03", "supplier.lc04", "supplier.lc12")}
@@ -22,13 +22,13 @@ def catalog_api() -> Iterator[Api]:
     """One catalog for the module's read-only tests: five 聊城 sellers' demo listings, projected."""
     with moto_environment() as outputs:
         seed.seed_all(outputs["USER_POOL_ID"])
-        seed.seed_demo_suppliers(None)
-        original = seed.DEMO_SITE_SELLERS
-        seed.DEMO_SITE_SELLERS = SELLERS  # type: ignore[assignment]
+        demo_market.seed_demo_suppliers(None)
+        original = demo_market.DEMO_SITE_SELLERS
+        demo_market.DEMO_SITE_SELLERS = SELLERS  # type: ignore[assignment]
         try:
-            seed.seed_demo_listings()
+            demo_market.seed_demo_listings()
         finally:
-            seed.DEMO_SITE_SELLERS = original
+            demo_market.DEMO_SITE_SELLERS = original
         Projection().drain()
         with Client(app_module.app, stage_name=STAGE, project_dir=str(ROOT)) as client:
             yield Api(client)

@@ -13,7 +13,7 @@ from chalicelib.store.listings import DynamoListingStore
 from chalicelib.store.orders import DynamoOrderStore
 from chalicelib.store.plans import DynamoPlanStore
 from chalicelib.store.suppliers import DynamoSupplierStore
-from scheduled import seed
+from scheduled import demo, demo_market
 from scheduled.demo_catalog import PENDING_SUPPLIERS, SUPPLIERS
 
 pytestmark = pytest.mark.slow
@@ -33,10 +33,12 @@ SEED_000_LEADERS = [
 
 
 def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> None:  # type: ignore[type-arg]
-    counts = seed.seed_demo(None)
+    counts = demo.seed_demo(None)
     assert counts["suppliers"] == len(SUPPLIERS) + len(PENDING_SUPPLIERS)
     assert counts["listings"] >= 300
-    suppliers = DynamoSupplierStore().get_many([seed.demo_supplier_uscc(d) for d in (*SUPPLIERS, *PENDING_SUPPLIERS)])
+    suppliers = DynamoSupplierStore().get_many(
+        [demo_market.demo_supplier_uscc(d) for d in (*SUPPLIERS, *PENDING_SUPPLIERS)]
+    )
     assert {s.profile.scale for s in suppliers.values()} == set(Scale)
     assert sum(s.is_active for s in suppliers.values()) == len(SUPPLIERS)
     store = DynamoListingStore()
@@ -72,4 +74,4 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     plan = DynamoPlanStore().get("liaocheng", orders[0].plan_no)
     assert plan is not None and plan.committed_fen == sum(o.total_fen for o in orders)
     # Seeding twice adds nothing (a restart of `make run` must not undo anyone's changes).
-    assert seed.seed_demo(None) == {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0}
+    assert demo.seed_demo(None) == {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0}

@@ -11,7 +11,7 @@ from chalicelib.domain.orders import Delivery, NewOrder, OrderLine, Priced
 from chalicelib.domain.principals import Principal, Role
 from chalicelib.domain.purchase import BuyingMode, Mechanism, OrderSource, SourceKind
 from chalicelib.store.orders import DynamoOrderStore
-from scheduled import seed
+from scheduled import demo_market
 from scheduled.sample_orders import BUREAU, add_listing, supplier_code
 from tests.api.orders_support import COPY_PAPER, SITE, add_plan, ledger, order_body
 from tests.conftest import Api
@@ -22,7 +22,7 @@ def _buyer() -> Principal:
 
 
 def test_a_direct_purchase_records_its_method_mechanism_and_source(api: Api, aws: dict[str, str]) -> None:
-    seed.seed_demo_suppliers(aws["USER_POOL_ID"])
+    demo_market.seed_demo_suppliers(aws["USER_POOL_ID"])
     plan_no = add_plan(1, budget_fen=1_000_000)
     paper = add_listing("supplier.demo", COPY_PAPER, "得力 A4 复印纸 70g", "DL-7055", 2_500, 100)
     status, order = api.call(
@@ -38,7 +38,7 @@ def test_a_direct_purchase_records_its_method_mechanism_and_source(api: Api, aws
 
 def test_one_commit_for_every_method_takes_stock_only_where_a_line_has_it(api: Api, aws: dict[str, str]) -> None:
     """An awarded line (a bidding's winning quote, later) is committed like any order, without a listing's stock."""
-    seed.seed_demo_suppliers(aws["USER_POOL_ID"])
+    demo_market.seed_demo_suppliers(aws["USER_POOL_ID"])
     plan_no = add_plan(2, budget_fen=1_000_000)
     paper = add_listing("supplier.demo", COPY_PAPER, "得力 A4 复印纸 70g", "DL-7055", 2_500, 100)
     store = DynamoOrderStore()

@@ -23,7 +23,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.principals import Principal, Role
 from chalicelib.store.models import AuditItem, OrderItem
 from chalicelib.store.orders import DynamoOrderStore
-from scheduled import seed
+from scheduled import demo_market
 from tests.api.orders_support import (
     BUREAU,
     COPY_PAPER,
@@ -83,7 +83,7 @@ def partners_of_orders() -> tuple[int, int]:
 
 @pytest.fixture
 def supplied(api: Api, aws: dict[str, str]) -> None:
-    seed.seed_demo_suppliers(None)
+    demo_market.seed_demo_suppliers(None)
 
 
 def test_fifty_orders_against_a_plan_that_covers_ten(supplied: None, projection: Projection) -> None:

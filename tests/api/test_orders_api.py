@@ -15,7 +15,7 @@ import requests
 from chalicelib.config import get_settings
 from chalicelib.domain.clock import china_date, utc_now
 from chalicelib.domain.signing import sign
-from scheduled import seed
+from scheduled import demo_market
 from tests.api.orders_support import (
     COPY_PAPER,
     PEN,
@@ -38,7 +38,7 @@ class Shop(NamedTuple):
 
 @pytest.fixture
 def shop(api: Api, aws: dict[str, str]) -> Shop:
-    seed.seed_demo_suppliers(aws["USER_POOL_ID"])
+    demo_market.seed_demo_suppliers(aws["USER_POOL_ID"])
     return Shop(
         plan_no=add_plan(1, budget_fen=1_000_000),  # 1 万元
         paper=add_listing("supplier.demo", COPY_PAPER, "得力 A4 复印纸 70g", "DL-7055", 2_500, 100),

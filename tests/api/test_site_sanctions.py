@@ -10,7 +10,7 @@ import time_machine
 
 from chalicelib.domain.clock import china_date, utc_now
 from chalicelib.store.sites import DynamoSiteStore
-from scheduled import seed
+from scheduled import demo_market
 from scheduled.sample_orders import add_listing, supplier_code
 from tests.api.orders_support import COPY_PAPER, add_plan, order_body
 from tests.conftest import Api, Projection, invoke
@@ -27,7 +27,7 @@ def _leaf(site_id: str) -> str:
 @pytest.fixture
 def trading(api: Api, aws: dict[str, str]) -> dict[str, tuple[str, str]]:
     """supplier.demo sells in 聊城, 威海 and 临沂: site -> (category, listing id)."""
-    seed.seed_demo_suppliers(aws["USER_POOL_ID"])
+    demo_market.seed_demo_suppliers(aws["USER_POOL_ID"])
     found = {"liaocheng": (COPY_PAPER, add_listing(SUPPLIER, COPY_PAPER, "得力 A4 复印纸 70g", "DL-7055", 2_500, 100))}
     for site_id in ("weihai", "linyi"):
         category = _leaf(site_id)

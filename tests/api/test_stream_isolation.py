@@ -12,7 +12,7 @@ import pytest
 from chalicelib import lambdas
 from chalicelib.config import env_var, get_settings, get_tables
 from chalicelib.lambdas import STREAM_CONSUMERS, Change
-from scheduled import seed
+from scheduled import demo_market, seed
 from tests import grants
 from tests.api.orders_support import COPY_PAPER, SITE, add_listing, add_plan, order_body
 from tests.conftest import Api, Projection, moto_environment
@@ -59,7 +59,7 @@ def test_a_failing_consumer_holds_no_other_and_lands_in_its_dead_letter_queue(
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    seed.seed_demo_suppliers(aws["USER_POOL_ID"])
+    demo_market.seed_demo_suppliers(aws["USER_POOL_ID"])
     plan_no = add_plan(1, budget_fen=1_000_000)
     paper = add_listing("supplier.demo", COPY_PAPER, "得力 A4 复印纸 70g", "DL-7055", 2_500, 100)
     projection = Projection()
