@@ -24,13 +24,18 @@ def send_order_outputs(change: Change) -> None:
     from chalicelib.domain.order_documents import DocumentKind, document_key, is_due, render
     from chalicelib.domain.order_events import event_for_transition
     from chalicelib.domain.orders import order_from_dict
+    from chalicelib.store.documents import fields_of
     from chalicelib.store.order_outputs import publish, store_document
     from chalicelib.store.sites import cached_site
 
     if change.new is None or "data" not in change.new:
         return
-    new = order_from_dict(json.loads(change.new["data"]))
-    old = order_from_dict(json.loads(change.old["data"])) if change.old and "data" in change.old else None
+    new = order_from_dict(fields_of("order", json.loads(change.new["data"])))
+    old = (
+        order_from_dict(fields_of("order", json.loads(change.old["data"])))
+        if change.old and "data" in change.old
+        else None
+    )
     for kind in DocumentKind:
         if is_due(new, kind) and (old is None or not is_due(old, kind)):
             key = document_key(new.site_id, new.order_no, kind)

@@ -13,6 +13,7 @@ from chalicelib.domain.errors import Conflict, NotFound, Unauthenticated
 from chalicelib.domain.order_documents import DocumentKind, document_key, is_due, render
 from chalicelib.domain.principals import Role
 from chalicelib.domain.signing import TOLERANCE_SECONDS, verify
+from chalicelib.handlers.views import order_fields
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import logger, metrics
 from chalicelib.store.reference import national_catalog
@@ -29,13 +30,9 @@ ORDER_READERS = frozenset({Role.BUYER, Role.SUPPLIER, Role.CENTER_ADMIN, Role.FI
 
 
 def order_view(order: orders.Order, ctx: RequestContext, rated: frozenset[str] | None = None) -> dict[str, Any]:
-    view = orders.order_to_dict(order)
+    view = order_fields(order)
     level2 = national_catalog().get(order.level2_code)
     view.update(
-        status_label=order.status.label,
-        method_label=order.method.label,
-        mechanism_label=order.mechanism.label,
-        source_label=order.source.kind.label,
         level2_name=level2.name if level2 else "",
         actions=orders.available_actions(order, ctx.user, rated),
         documents=[{"kind": k.value, "label": k.label} for k in DocumentKind if is_due(order, k)],

@@ -9,6 +9,7 @@ from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.listings import Listing, ListingStatus, listing_from_dict, listing_to_dict
 from chalicelib.store import keys
+from chalicelib.store.documents import fields_of, stamped
 from chalicelib.store.models import AuditItem, ListingItem, MainItem, UniqueKeyItem
 from chalicelib.store.paging import decode_cursor, encode_cursor
 from chalicelib.store.tx import AuditedWrite, audit_item
@@ -44,7 +45,7 @@ def _item(listing: Listing) -> ListingItem:
         supplier_uscc=listing.supplier.uscc,
         status=listing.status.value,
         version=listing.version,
-        data=listing_to_dict(listing),
+        data=stamped("listing", listing_to_dict(listing)),
         stock=listing.draft.stock,
         sales=listing.sales,
     )
@@ -52,7 +53,7 @@ def _item(listing: Listing) -> ListingItem:
 
 def _with_counters(data: dict[str, Any], stock: Any, sales: Any, version: Any) -> Listing:
     """The document, with the counters orders change in place (stock, sales, version) taken as they stand."""
-    listing = listing_from_dict(data)
+    listing = listing_from_dict(fields_of("listing", data))
     return listing._replace(draft=listing.draft._replace(stock=int(stock)), sales=int(sales), version=int(version))
 
 

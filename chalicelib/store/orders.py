@@ -20,6 +20,7 @@ from chalicelib.domain.plans import PlanStatus
 from chalicelib.domain.sites import site_from_dict
 from chalicelib.domain.suppliers import SupplierStatus
 from chalicelib.store import keys
+from chalicelib.store.documents import fields_of, stamped
 from chalicelib.store.listings import listing_from_item, listing_pk
 from chalicelib.store.models import (
     CapUsageItem,
@@ -73,7 +74,7 @@ def _item(order: Order) -> OrderItem:
         order_no=order.order_no,
         status=order.status.value,
         version=order.version,
-        data=order_to_dict(order),
+        data=stamped("order", order_to_dict(order)),
     )
 
 
@@ -158,7 +159,7 @@ class DynamoOrderStore:
 
     def get(self, site_id: str, order_no: str) -> Order | None:
         try:
-            return order_from_dict(OrderItem.get(order_pk(site_id, order_no), "ORDER").data)
+            return order_from_dict(fields_of("order", OrderItem.get(order_pk(site_id, order_no), "ORDER").data))
         except OrderItem.DoesNotExist:
             return None
 
@@ -167,7 +168,7 @@ class DynamoOrderStore:
         order, ratings = None, []
         for item in MainItem.query(order_pk(site_id, order_no)):
             if isinstance(item, OrderItem):
-                order = order_from_dict(item.data)
+                order = order_from_dict(fields_of("order", item.data))
             elif isinstance(item, RatingItem):
                 ratings.append(item.data)
         return order, ratings
@@ -248,5 +249,5 @@ class DynamoOrderStore:
             limit=limit,
             last_evaluated_key=start,
         )
-        found = [order_from_dict(i.data) for i in result if isinstance(i, OrderItem)]
+        found = [order_from_dict(fields_of("order", i.data)) for i in result if isinstance(i, OrderItem)]
         return found, encode_cursor(result.last_evaluated_key)

@@ -8,6 +8,7 @@ from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.plans import CapUsage, Plan, PlanStatus, plan_from_dict, plan_to_dict
 from chalicelib.store import keys
+from chalicelib.store.documents import fields_of, stamped
 from chalicelib.store.models import CapUsageItem, PlanItem, SequenceItem
 from chalicelib.store.nonces import nonce_used, remember_nonce
 from chalicelib.store.paging import decode_cursor, encode_cursor
@@ -33,7 +34,7 @@ def _item(plan: Plan) -> PlanItem:
         buyer_uscc=plan.buyer_uscc,
         status=plan.status.value,
         version=plan.version,
-        data=plan_to_dict(plan),
+        data=stamped("plan", plan_to_dict(plan)),
         budget_fen=plan.budget_fen,
         committed_fen=plan.committed_fen,
     )
@@ -41,7 +42,9 @@ def _item(plan: Plan) -> PlanItem:
 
 def plan_from_item(item: PlanItem) -> Plan:
     """The document, with what orders have committed taken as it stands."""
-    return plan_from_dict(item.data)._replace(committed_fen=int(item.committed_fen), version=int(item.version))
+    return plan_from_dict(fields_of("plan", item.data))._replace(
+        committed_fen=int(item.committed_fen), version=int(item.version)
+    )
 
 
 class DynamoPlanStore:

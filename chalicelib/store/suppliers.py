@@ -13,6 +13,7 @@ from chalicelib.domain.principals import PROVINCE_SCOPE, Role
 from chalicelib.domain.suppliers import Rating, Supplier, SupplierStatus, supplier_from_dict, supplier_to_dict
 from chalicelib.store import keys
 from chalicelib.store.aws import client
+from chalicelib.store.documents import fields_of, stamped
 from chalicelib.store.models import SupplierItem
 from chalicelib.store.paging import decode_cursor, encode_cursor
 from chalicelib.store.tx import AuditedWrite
@@ -37,7 +38,7 @@ def _item(supplier: Supplier) -> SupplierItem:
         uscc=supplier.uscc,
         status=supplier.status.value,
         version=supplier.version,
-        data=supplier_to_dict(supplier),
+        data=stamped("supplier", supplier_to_dict(supplier)),
         rating_votes=supplier.rating.votes,
         rating_stars=supplier.rating.stars,
         # Orders check "not suspended in this site" in their transaction: a set, outside the JSON document.
@@ -47,14 +48,14 @@ def _item(supplier: Supplier) -> SupplierItem:
 
 def supplier_from_item(item: SupplierItem) -> Supplier:
     """The document, with the ratings orders have added taken as they stand."""
-    return supplier_from_dict(item.data)._replace(
+    return supplier_from_dict(fields_of("supplier", item.data))._replace(
         rating=Rating(int(item.rating_votes), int(item.rating_stars)), version=int(item.version)
     )
 
 
 def supplier_from_image(image: dict[str, Any]) -> Supplier:
     """A supplier from a stream record's (deserialised) image."""
-    supplier = supplier_from_dict(json.loads(image["data"]))
+    supplier = supplier_from_dict(fields_of("supplier", json.loads(image["data"])))
     votes, stars = int(image.get("rating_votes", 0)), int(image.get("rating_stars", 0))
     return supplier._replace(rating=Rating(votes, stars), version=int(image.get("version", supplier.version)))
 

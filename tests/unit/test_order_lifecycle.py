@@ -96,3 +96,17 @@ def test_refusals_say_why_in_chinese() -> None:
     with pytest.raises(DomainError) as refused:
         orders.accept(store, CALLERS["buyer"], make_order(OrderStatus.SHIPPED, termination=REQUESTED), "", NOW)
     assert refused.value.code == "TERMINATION_PENDING"
+
+
+def test_the_stored_document_and_the_api_view_are_separate_shapes() -> None:
+    from chalicelib.handlers.views import order_fields
+    from chalicelib.store.documents import StoredDocumentTooNew, fields_of, stamped
+
+    order = make_order()
+    stored = stamped("order", orders.order_to_dict(order))
+    assert stored["schema_version"] == 2 and "status_label" not in stored and "tracks_stock" in stored["lines"][0]
+    view = order_fields(order)
+    assert "schema_version" not in view and view["status_label"] == "待确认" and "tracks_stock" not in view["lines"][0]
+    assert orders.order_from_dict(fields_of("order", stored)) == order
+    with pytest.raises(StoredDocumentTooNew):
+        fields_of("order", {**stored, "schema_version": 3})
