@@ -463,7 +463,7 @@ _PENDING, _CONFIRMED, _SHIPPED, _ACCEPTED = (
 )
 # Every move of an order: who may make it, from where, to where. The guards of the transitions below and the
 # actions the API offers are both read from here, so the UI never offers a button that would be refused.
-ORDER_MOVES: dict[str, Move[OrderStatus, Order]] = {
+ORDER_MOVES: dict[str, Move] = {
     "confirm": move([_PENDING], Party.SUPPLIER, _CONFIRMED, "确认", conditions=[_NOT_WHILE_TERMINATING]),
     "decline": move(
         [_PENDING], Party.SUPPLIER, OrderStatus.DECLINED, "拒单", needs_reason=True, conditions=[_NOT_WHILE_TERMINATING]
@@ -506,7 +506,7 @@ def party_of(order: Order, principal: Principal | None) -> Party | None:
     return None
 
 
-def _guard(order: Order, principal: Principal | None, action: str) -> Move[OrderStatus, Order]:
+def _guard(order: Order, principal: Principal | None, action: str) -> Move:
     return check(ORDER_MOVES, action, order, order.status, party_of(order, principal), order.status.label, _ORDER)
 
 
