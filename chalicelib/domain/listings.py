@@ -19,8 +19,9 @@ from typing import Any, NamedTuple, Protocol
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, to_iso
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.lifecycle import Move, Party, Subject, allowed, check, move
 from chalicelib.domain.money import format_yuan
-from chalicelib.domain.principals import Principal
+from chalicelib.domain.principals import Principal, Role
 from chalicelib.domain.sites import MallCategory, SiteConfig
 from chalicelib.domain.suppliers import Supplier, require_active
 
@@ -217,13 +218,47 @@ def _status_view(listing: Listing) -> dict[str, Any]:
     return {"status": listing.status.value, "reason": listing.status_reason}
 
 
-def _require_status(listing: Listing, allowed: set[ListingStatus], doing: str) -> None:
-    if listing.status not in allowed:
-        raise Conflict(
-            f"商品当前状态为“{listing.status.label}”，不能{doing}",
-            code="LISTING_STATUS_CONFLICT",
-            details={"status": listing.status.value},
-        )
+_P, _R, _A, _W, _D = (
+    ListingStatus.PENDING,
+    ListingStatus.REJECTED,
+    ListingStatus.ACTIVE,
+    ListingStatus.WITHDRAWN,
+    ListingStatus.DELISTED,
+)
+# Every status move of a listing, once: the guards below and the `actions` a listing view offers read it.
+LISTING_MOVES: dict[str, Move] = {
+    "edit": move([_P, _R, _W, _D], Party.SUPPLIER, _P, "修改（已上架商品请先下架，价格和库存可直接调整）"),
+    "withdraw": move([_A, _P], Party.SUPPLIER, _W, "下架"),
+    "resubmit": move([_W, _D, _R], Party.SUPPLIER, _P, "重新提交"),
+    "review": move([_P], Party.OPERATOR, _A, "审核"),
+    "delist": move([_A], Party.OPERATOR, _D, "下架", needs_reason=True),
+}
+_LISTING = Subject("商品", "LISTING_STATUS_CONFLICT", "NOT_LISTING_OWNER")
+
+
+def listing_party(listing: Listing, principal: Principal) -> Party | None:
+    if principal.role is Role.SUPPLIER and principal.org_id == listing.supplier.uscc:
+        return Party.SUPPLIER
+    if principal.role in (Role.CENTER_ADMIN, Role.PROVINCE_ADMIN):
+        return Party.OPERATOR
+    return None
+
+
+def _guard(listing: Listing, principal: Principal, action: str) -> None:
+    check(
+        LISTING_MOVES,
+        action,
+        listing,
+        listing.status,
+        listing_party(listing, principal),
+        listing.status.label,
+        _LISTING,
+    )
+
+
+def listing_actions(listing: Listing, principal: Principal) -> list[str]:
+    """The status moves this caller may make now (price and stock changes are not moves)."""
+    return allowed(LISTING_MOVES, listing, listing.status, listing_party(listing, principal))
 
 
 def _require_owner(listing: Listing | None, principal: Principal) -> Listing:
@@ -300,11 +335,7 @@ def edit(
 ) -> Listing:
     require_active(supplier, site.id)
     listing = _require_owner(store.get(site.id, listing_id), actor)
-    _require_status(
-        listing,
-        {ListingStatus.PENDING, ListingStatus.REJECTED, ListingStatus.WITHDRAWN, ListingStatus.DELISTED},
-        "修改（已上架商品请先下架，价格和库存可直接调整）",
-    )
+    _guard(listing, actor, "edit")
     category = check_draft(site, draft, china_date(now))
     updated = _touched(
         listing,
@@ -385,7 +416,7 @@ def withdraw(
     store: ListingStore, supplier: Supplier, actor: Principal, site_id: str, listing_id: str, now: datetime
 ) -> Listing:
     listing = _require_owner(store.get(site_id, listing_id), actor)
-    _require_status(listing, {ListingStatus.ACTIVE, ListingStatus.PENDING}, "下架")
+    _guard(listing, actor, "withdraw")
     summary = f"供应商下架商品 {listing.draft.name}"
     return _move(store, listing, ListingStatus.WITHDRAWN, "", "listing.withdrawn", summary, actor, now)
 
@@ -395,7 +426,7 @@ def resubmit(
 ) -> Listing:
     require_active(supplier, site.id)
     listing = _require_owner(store.get(site.id, listing_id), actor)
-    _require_status(listing, {ListingStatus.WITHDRAWN, ListingStatus.DELISTED, ListingStatus.REJECTED}, "重新提交")
+    _guard(listing, actor, "resubmit")
     check_draft(site, listing.draft, china_date(now))  # certificates may have expired meanwhile
     summary = f"重新提交商品 {listing.draft.name}"
     return _move(store, listing, ListingStatus.PENDING, "", "listing.resubmitted", summary, actor, now)
@@ -417,7 +448,7 @@ def review(
     listing = store.get(site.id, listing_id)
     if listing is None:
         raise NotFound("商品不存在", code="LISTING_NOT_FOUND")
-    _require_status(listing, {ListingStatus.PENDING}, "审核")
+    _guard(listing, reviewer, "review")
     if approve:
         if supplier is None or not supplier.can_trade_in(site.id):
             raise Conflict("该商品的供应商当前不可交易，不能审核通过", code="SUPPLIER_NOT_ACTIVE")
@@ -435,7 +466,7 @@ def delist(
     listing = store.get(site_id, listing_id)
     if listing is None:
         raise NotFound("商品不存在", code="LISTING_NOT_FOUND")
-    _require_status(listing, {ListingStatus.ACTIVE}, "下架")
+    _guard(listing, operator, "delist")
     _require_reason(reason, "下架")
     summary = f"采购中心下架商品 {listing.draft.name}：{reason}"
     return _move(store, listing, ListingStatus.DELISTED, reason, "listing.delisted", summary, operator, now)

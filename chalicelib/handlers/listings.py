@@ -10,7 +10,7 @@ from chalice.app import Blueprint
 from chalicelib.domain import listings
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.listings import Certificate, CertificateKind, Listing, ListingDraft, Spec
-from chalicelib.domain.principals import Role
+from chalicelib.domain.principals import Principal, Role
 from chalicelib.domain.site_admin import load_site
 from chalicelib.domain.sites import SiteConfig
 from chalicelib.domain.suppliers import Supplier
@@ -27,13 +27,18 @@ OPERATORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 
-def listing_view(listing: Listing, site: SiteConfig, supplier: Supplier | None) -> dict[str, Any]:
+def listing_view(
+    listing: Listing, site: SiteConfig, supplier: Supplier | None, caller: Principal | None = None
+) -> dict[str, Any]:
+    """`actions`: the status moves the caller may make now (from listings.LISTING_MOVES, as the guards)."""
     view = listings.listing_to_dict(listing)
     category = next((c for c in site.categories if c.id == listing.draft.category_id), None)
     view["category_name"] = category.name if category else listing.category_name
     view["status_label"] = listing.status.label
     rating = {"count": supplier.rating.votes, "average": supplier.rating.average} if supplier else None
     view["supplier"] = {**view["supplier"], "rating": rating}
+    if caller is not None:
+        view["actions"] = listings.listing_actions(listing, caller)
     return view
 
 
@@ -77,7 +82,7 @@ def create_listing(ctx: RequestContext, site_id: str) -> Reply:
         supplier = principal_supplier(ctx.user)
         listing = listings.create(stores().listings, site, supplier, ctx.user, _draft(body), ctx.now)
         metrics.add_metric(name="ListingCreated", unit="Count", value=1)
-        return listing_view(listing, site, supplier)
+        return listing_view(listing, site, supplier, ctx.user)
 
     result = run_once(
         scope=f"{site_id}#{ctx.user.user_id}#create_listing",
@@ -97,7 +102,10 @@ def my_listings(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
     found = stores().listings.mine(site_id, supplier.uscc, query.status)
-    return {"items": [listing_view(x, site, supplier) for x in found], "supplier_status": supplier.status.value}
+    return {
+        "items": [listing_view(x, site, supplier, ctx.user) for x in found],
+        "supplier_status": supplier.status.value,
+    }
 
 
 @api_route(bp, "/sites/{site_id}/listings/images", methods=("POST",), roles=SUPPLIER)
@@ -122,7 +130,7 @@ def edit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
     site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
     listing = listings.edit(stores().listings, site, supplier, ctx.user, _listing_id(listing_id), _draft(body), ctx.now)
-    return listing_view(listing, site, supplier)
+    return listing_view(listing, site, supplier, ctx.user)
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}/price", methods=("PUT",), roles=SUPPLIER)
@@ -144,7 +152,7 @@ def change_price(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
         body.expected_version,
         ctx.now,
     )
-    return listing_view(listing, site, supplier)
+    return listing_view(listing, site, supplier, ctx.user)
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}/stock", methods=("PUT",), roles=SUPPLIER)
@@ -157,7 +165,7 @@ def change_stock(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
     listing = listings.change_stock(
         stores().listings, supplier, ctx.user, site_id, _listing_id(listing_id), body.stock, ctx.now
     )
-    return listing_view(listing, site, supplier)
+    return listing_view(listing, site, supplier, ctx.user)
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}/withdraw", methods=("POST",), roles=SUPPLIER)
@@ -165,7 +173,7 @@ def withdraw_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict
     site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
     listing = listings.withdraw(stores().listings, supplier, ctx.user, site_id, _listing_id(listing_id), ctx.now)
-    return listing_view(listing, site, supplier)
+    return listing_view(listing, site, supplier, ctx.user)
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}/resubmit", methods=("POST",), roles=SUPPLIER)
@@ -173,7 +181,7 @@ def resubmit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict
     site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
     listing = listings.resubmit(stores().listings, site, supplier, ctx.user, _listing_id(listing_id), ctx.now)
-    return listing_view(listing, site, supplier)
+    return listing_view(listing, site, supplier, ctx.user)
 
 
 # ---------------------------------------------------------------- operator
@@ -188,7 +196,7 @@ def review_queue(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     found, cursor = stores().listings.by_status(site_id, query.status, query.limit, query.cursor)
     supplier_store = stores().suppliers
     owners = {uscc: supplier_store.get(uscc) for uscc in {x.supplier.uscc for x in found}}
-    return {"items": [listing_view(x, site, owners[x.supplier.uscc]) for x in found], "next_cursor": cursor}
+    return {"items": [listing_view(x, site, owners[x.supplier.uscc], ctx.user) for x in found], "next_cursor": cursor}
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}/review", methods=("POST",), roles=OPERATORS)
@@ -206,7 +214,7 @@ def review_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[s
     metrics.add_metric(
         name="ListingApproved" if body.decision == "approve" else "ListingRejected", unit="Count", value=1
     )
-    return listing_view(listing, site, supplier)
+    return listing_view(listing, site, supplier, ctx.user)
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}/delist", methods=("POST",), roles=OPERATORS)
@@ -216,4 +224,4 @@ def delist_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[s
     body = ctx.body(ReasonBody)
     site = load_site(stores().sites, site_id)
     listing = listings.delist(stores().listings, ctx.user, site_id, _listing_id(listing_id), body.reason, ctx.now)
-    return listing_view(listing, site, stores().suppliers.get(listing.supplier.uscc))
+    return listing_view(listing, site, stores().suppliers.get(listing.supplier.uscc), ctx.user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.listings import Listing
 from chalicelib.domain.orders import Order, OrderInputs, Release
 from chalicelib.domain.suppliers import Supplier
 
@@ -88,3 +89,24 @@ class MemoryTimer:
 
     def start(self, name: str, due_at: str, payload: dict[str, object]) -> None:
         self.started.append({"name": name, "due_at": due_at, "payload": payload})
+
+
+class MemoryListingStore:
+    """Satisfies domain.listings.ListingStore."""
+
+    def __init__(self, *listings: Listing) -> None:
+        self.listings = {(x.site_id, x.id): x for x in listings}
+        self.audit: list[AuditEvent] = []
+
+    def get(self, site_id: str, listing_id: str) -> Listing | None:
+        return self.listings.get((site_id, listing_id))
+
+    def create(self, listing: Listing, audit: AuditEvent) -> None:
+        self.listings[(listing.site_id, listing.id)] = listing
+        self.audit.append(audit)
+
+    def save(self, listing: Listing, previous: Listing, audit: AuditEvent) -> None:
+        if self.listings[(listing.site_id, listing.id)].version != previous.version:
+            raise Conflict("商品信息已被他人修改，请刷新后重试", code="VERSION_CONFLICT")
+        self.listings[(listing.site_id, listing.id)] = listing
+        self.audit.append(audit)
