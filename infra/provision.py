@@ -222,12 +222,13 @@ def provision_functions(stage: str, role_arn: str, template: Mapping[str, Any]) 
     return arns
 
 
-def render_definition(definition: Mapping[str, Any], variables: Mapping[str, Any], arns: Mapping[str, str]) -> str:
-    """Resolve the Fn::Sub variables of a definition (each a GetAtt of a function's Arn)."""
+def render_definition(
+    definition: Mapping[str, Any], variables: Mapping[str, Any], arns: Mapping[str, str], refs: Mapping[str, str]
+) -> str:
+    """Resolve the Fn::Sub variables of a definition: a function's Arn (GetAtt), or a queue's URL (Ref)."""
     resolved = {}
     for var, value in variables.items():
-        logical_id = value["Fn::GetAtt"][0]
-        resolved[var] = arns[logical_id]
+        resolved[var] = arns[value["Fn::GetAtt"][0]] if "Fn::GetAtt" in value else refs[value["Ref"]]
     text = json.dumps(definition)
     missing = set(_SUB_VARIABLE.findall(text)) - set(resolved)
     if missing:
@@ -235,7 +236,9 @@ def render_definition(definition: Mapping[str, Any], variables: Mapping[str, Any
     return _SUB_VARIABLE.sub(lambda m: resolved[m.group(1)], text)
 
 
-def provision_state_machines(stage: str, role_arn: str, arns: Mapping[str, str]) -> dict[str, str]:
+def provision_state_machines(
+    stage: str, role_arn: str, arns: Mapping[str, str], refs: Mapping[str, str]
+) -> dict[str, str]:
     sfn = boto3.client("stepfunctions")
     template = declared_template()
     existing = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
@@ -243,7 +246,7 @@ def provision_state_machines(stage: str, role_arn: str, arns: Mapping[str, str])
     for logical_id, (definition, variables) in state_machines().items():
         props = template["Resources"][logical_id]["Properties"]
         name = _stack_name(stage, props["StateMachineName"]["Fn::Sub"])
-        text = render_definition(definition, variables, arns)
+        text = render_definition(definition, variables, arns, refs)
         if name in existing:
             sfn.update_state_machine(stateMachineArn=existing[name], definition=text)
             created[logical_id] = existing[name]
@@ -265,7 +268,7 @@ def provision(stage: str, env: Mapping[str, str]) -> dict[str, str]:
     pool_id, client_id = provision_user_pool(stage, template)
     role_arn = _role_arn(stage)
     function_arns = provision_functions(stage, role_arn, template)
-    machines = provision_state_machines(stage, role_arn, function_arns)
+    machines = provision_state_machines(stage, role_arn, function_arns, queues)
     found = {
         "USER_POOL_ID": pool_id,
         "USER_POOL_CLIENT_ID": client_id,

@@ -112,7 +112,13 @@ def test_unknown_task_kind_fails_the_execution_loudly(api: Api, aws: dict[str, s
     [execution] = _executions(aws["DEADLINE_STATE_MACHINE_ARN"])
     result = _wait_for_execution(execution["executionArn"])
     assert result["status"] == "FAILED"
-    assert result.get("error") == "UnknownDeadlineTask"
+    assert result.get("error") == "DeadlineTaskFailed"
+    # Set aside with what it was and why, for an operator to look at.
+    url = aws["DEADLINE_DEAD_LETTER_QUEUE_URL"]
+    [message] = boto3.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    body = json.loads(message["Body"])
+    assert body["task"] == {"kind": "no_such_task"} and body["error"]["Error"] == "UnknownDeadlineTask"
+    assert "no_such_task" in body["error"]["Cause"]
 
 
 def test_on_deadline_answers_early_before_the_deadline(api: Api) -> None:

@@ -94,14 +94,15 @@ def _queue_shape(url: str, names_by_arn: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _machines(function_names: dict[str, str], machine_arns: list[str]) -> dict[str, Any]:
+def _machines(names: dict[str, str], machine_arns: list[str]) -> dict[str, Any]:
+    """Each machine's definition, with the ARNs and URLs it names replaced by their logical ids."""
     sfn = boto3.client("stepfunctions")
     found = {}
     for arn in machine_arns:
         machine = sfn.describe_state_machine(stateMachineArn=arn)
         text = machine["definition"]
-        for arn, name in function_names.items():
-            text = text.replace(arn, name)
+        for named, logical in names.items():
+            text = text.replace(named, logical)
         found[machine["name"].rsplit("-", 1)[-1]] = json.loads(text)
     return found
 
@@ -127,7 +128,7 @@ class Created:
         self.buses = sorted(
             b["Name"].rsplit("-", 1)[-1] for b in boto3.client("events").list_event_buses()["EventBuses"]
         )
-        self.machines = _machines(functions, machines)
+        self.machines = _machines({**functions, **{url: k for k, url in queues.items()}}, machines)
 
 
 @pytest.fixture(scope="module")

@@ -76,7 +76,10 @@ def test_the_state_machine_deployed_is_the_asl_file_tests_run(packaged: dict[str
     machine = packaged["Resources"]["DeadlineStateMachine"]["Properties"]
     text, variables = machine["DefinitionString"]["Fn::Sub"]
     assert json.loads(text) == read_asl("statemachines/deadline.asl.json")
-    assert variables == {"OnDeadlineArn": {"Fn::GetAtt": ["OnDeadline", "Arn"]}}
+    assert variables == {
+        "OnDeadlineArn": {"Fn::GetAtt": ["OnDeadline", "Arn"]},
+        "DeadlineDeadLetterQueueUrl": {"Ref": "DeadlineDeadLetterQueue"},
+    }
 
 
 def test_every_function_is_written_from_its_declaration(packaged: dict[str, Any]) -> None:
