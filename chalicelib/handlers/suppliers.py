@@ -188,9 +188,20 @@ def supplier_detail(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     view = _view(supplier)
     urls = {d.doc_id: download_url(d.key, d.file_name) for d in supplier.documents}
     view["documents"] = [{**d, "download_url": urls[d["doc_id"]]} for d in view["documents"]]
-    history = stores().audit.entity_history(PROVINCE_SCOPE, suppliers.ENTITY_SUPPLIER, supplier.uscc)
-    view["history"] = sorted(history, key=lambda e: e["at"], reverse=True)
+    view["history"] = _history(ctx, supplier.uscc)
     return view
+
+
+def _history(ctx: RequestContext, uscc: str) -> list[dict[str, Any]]:
+    """The province's log of the supplier, and the sites' own trading suspensions: the caller's site for a city
+    user, every site for a province-wide one (province-wide sanctions are copied into site logs: not twice)."""
+    audit = stores().audit
+    history = audit.entity_history(PROVINCE_SCOPE, suppliers.ENTITY_SUPPLIER, uscc)
+    sites = [s.id for s in stores().sites.list_sites()] if ctx.user.is_province_wide else [ctx.user.tenant]
+    for site_id in sites:
+        events = audit.entity_history(site_id, suppliers.ENTITY_SUPPLIER, uscc)
+        history += [e for e in events if str(e.get("action", "")).startswith("supplier.site_")]
+    return sorted(history, key=lambda e: e["at"], reverse=True)
 
 
 def _decide(ctx: RequestContext, uscc: str, action: str) -> dict[str, Any]:

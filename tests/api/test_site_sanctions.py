@@ -73,6 +73,10 @@ def test_a_city_suspension_stops_trading_in_that_site_only(
     assert (status, refused["code"]) == (409, "SUPPLIER_NOT_ACTIVE")
     assert "supplier.site_suspended" in _actions(api, "liaocheng")
     assert "supplier.site_suspended" not in _actions(api, "weihai")
+    # The supplier's record shows it to 聊城 (and to the province), not to 威海.
+    for user, sees in (("liaocheng.center", True), ("province.admin", True), ("weihai.center", False)):
+        status, detail = api.call("GET", f"/suppliers/{uscc}", as_user=user)
+        assert status == 200 and ("supplier.site_suspended" in [e["action"] for e in detail["history"]]) is sees, user
 
     # Expulsion is province-wide: not a city's to decide.
     status, body = api.call("POST", f"/suppliers/{uscc}/expel", {"reason": "串通报价"}, as_user="liaocheng.center")
