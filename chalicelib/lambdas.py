@@ -302,21 +302,32 @@ def functions() -> list[LambdaFunction]:
 
 
 def entry_point(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Give a Lambda handler the log context and metrics every function has (the API gets them from middleware)."""
+    """Give a Lambda handler the log context and metrics every function has (the API gets them from middleware).
+
+    Wrapped on the first invocation, not at import: declaring must not load powertools.
+    """
 
     def wrap(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        instrumented: list[Callable[[Any, Any], Any]] = []
+
         @functools.wraps(handler)
         def run(event: Any, context: Any) -> Any:
-            from chalicelib.observability import logger, metrics
-
-            @logger.inject_lambda_context(clear_state=True)
-            @metrics.log_metrics
-            def invoke(event: Any, context: Any) -> Any:
-                logger.append_keys(function=name)
-                return handler(event, context)
-
-            return invoke(event, context)
+            if not instrumented:
+                instrumented.append(_instrument(name, handler))
+            return instrumented[0](event, context)
 
         return run
 
     return wrap
+
+
+def _instrument(name: str, handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    from chalicelib.observability import logger, metrics
+
+    @logger.inject_lambda_context(clear_state=True)
+    @metrics.log_metrics
+    def invoke(event: Any, context: Any) -> Any:
+        logger.append_keys(function=name)
+        return handler(event, context)
+
+    return invoke

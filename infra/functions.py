@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -292,6 +293,7 @@ def queue_resources(resources: Mapping[str, Any]) -> dict[str, Any]:
     return made
 
 
+@lru_cache(maxsize=1)
 def _base_variables() -> dict[str, str]:
     """The packaged stage's plain settings from .chalice/config.json (the API gets the same from Chalice)."""
     config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))

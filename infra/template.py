@@ -19,24 +19,26 @@ INFRA_DIR = Path(__file__).resolve().parent
 RESOURCES_FILE = INFRA_DIR / "resources.json"
 ASL_MARKER = "@asl:"
 
-# Logical id -> the environment variable that carries its name in .chalice/config.json.
-NAMED_BY_ENV = {
-    "MainTable": "MAIN_TABLE",
-    "AuditTable": "AUDIT_TABLE",
-    "IdempotencyTable": "IDEMPOTENCY_TABLE",
-    "CatalogTable": "CATALOG_TABLE",
-    "ReportsBucket": "REPORTS_BUCKET",
-    "UploadsBucket": "UPLOADS_BUCKET",
-    "WebBucket": "WEB_BUCKET",
-}
-# Importing the declarations imports the models, which name their tables at import.
-_IMPORT_PLACEHOLDERS = {variable: "packaging" for variable in NAMED_BY_ENV.values()}
-
 
 def load_resources() -> dict[str, Any]:
     with open(RESOURCES_FILE, encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
     return data
+
+
+def _named_by_env() -> dict[str, str]:
+    """Logical id -> the variable that carries its name in .chalice/config.json (tables and buckets), by the one
+    naming rule the functions' environments use (chalicelib.config.env_var)."""
+    from chalicelib.config import env_var
+
+    kinds = ("AWS::DynamoDB::Table", "AWS::S3::Bucket")
+    resources = load_resources()["Resources"]
+    return {k: env_var(k, v["Type"]) for k, v in resources.items() if v.get("Type") in kinds}
+
+
+NAMED_BY_ENV = _named_by_env()
+# Importing the declarations imports the models, which name their tables at import.
+_IMPORT_PLACEHOLDERS = {env: "packaging" for logical_id, env in NAMED_BY_ENV.items() if logical_id.endswith("Table")}
 
 
 def read_asl(relative: str) -> dict[str, Any]:

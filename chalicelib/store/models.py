@@ -11,6 +11,7 @@ a tenant-wide timeline on its GSI1.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from pynamodb.attributes import (
@@ -223,6 +224,7 @@ class BrandRegistryItem(Model):
     token = UnicodeAttribute()
 
 
+@lru_cache(maxsize=1)
 def item_kinds() -> frozenset[str]:
     """The `kind` of every item the main table holds (its stream carries no other)."""
     discriminator = MainItem._get_discriminator_attribute()
