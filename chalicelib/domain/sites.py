@@ -122,31 +122,52 @@ class PurchaseLimits(NamedTuple):
 
 
 class BiddingDefaults(NamedTuple):
-    """Defaults a buyer starts from when opening a 竞价 or 反拍 (anchors.md B6)."""
+    """What a site allows and suggests for 竞价 and 反拍 (anchors.md B5, B6; the [A] values are each site's to change).
 
-    bidding_min_suppliers: int
-    bidding_response_hours: int
-    winner_confirm_working_days: int
-    auction_rounds: int
-    auction_turn_minutes: int
-    auction_first_pause_minutes: int
-    auction_pause_minutes: int
-    auction_min_step_bp: int  # basis points of the budget: 50 = 0.5 %
-    auction_max_step_bp: int
+    反拍 here is a real-time open descending auction with an anti-sniping
+    extension (docs/architecture.md, "Competitions", says why not ProZorro's rounds).
+    """
+
+    bidding_min_suppliers: int  # fewer responders than this at the deadline: 流标
+    bidding_response_hours: int  # the default response period
+    winner_confirm_working_days: int  # then the award passes to the next ranked
+    bidding_min_response_minutes: int = 60
+    bidding_max_response_hours: int = 168
+    bidding_draw_min: int = 0  # 0: every qualified supplier is invited; n: a random draw of at least n is allowed
+    direct_after_failure: int = 1  # 1: after 流标 the buyer may buy directly instead of relaunching
+    sme_deduction_bp: int = 1000  # 小微企业价格扣除, basis points (10–20 %, 财库〔2020〕46号 as amended)
+    auction_minutes: int = 30  # how long a 反拍 runs before extensions
+    auction_extension_window_minutes: int = 3  # a bid this close to the end…
+    auction_extension_minutes: int = 5  # …moves the end to this long after the bid
+    auction_min_step_bp: int = 50  # basis points of the ceiling: 50 = 0.5 %
+    auction_max_step_bp: int = 300
 
     def problems(self) -> list[dict[str, str]]:
         found: list[dict[str, str]] = []
-        if not 1 <= self.bidding_min_suppliers <= 9:
-            found.append({"field": "bidding_min_suppliers", "message": "竞价最少供应商数须在 1 到 9 之间"})
-        if not 1 <= self.bidding_response_hours <= 168:
-            found.append({"field": "bidding_response_hours", "message": "竞价响应时间须在 1 到 168 小时之间"})
-        if not 1 <= self.winner_confirm_working_days <= 10:
-            found.append({"field": "winner_confirm_working_days", "message": "成交确认期须在 1 到 10 个工作日之间"})
-        if not 1 <= self.auction_rounds <= 5:
-            found.append({"field": "auction_rounds", "message": "反拍轮数须在 1 到 5 之间"})
-        for name in ("auction_turn_minutes", "auction_first_pause_minutes", "auction_pause_minutes"):
-            if not 1 <= getattr(self, name) <= 60:
-                found.append({"field": name, "message": "时长须在 1 到 60 分钟之间"})
+
+        def within(name: str, low: int, high: int, message: str) -> None:
+            if not low <= getattr(self, name) <= high:
+                found.append({"field": name, "message": message})
+
+        within("bidding_min_suppliers", 1, 9, "竞价最少供应商数须在 1 到 9 之间")
+        within("bidding_min_response_minutes", 1, 1440, "竞价最短响应时间须在 1 分钟到 24 小时之间")
+        within("bidding_max_response_hours", 1, 720, "竞价最长响应时间须在 1 到 720 小时之间")
+        within("bidding_response_hours", 1, 720, "竞价默认响应时间须在 1 到 720 小时之间")
+        if self.bidding_min_response_minutes > self.bidding_max_response_hours * 60:
+            found.append({"field": "bidding_min_response_minutes", "message": "最短响应时间不能长于最长响应时间"})
+        elif (
+            not self.bidding_min_response_minutes
+            <= self.bidding_response_hours * 60
+            <= self.bidding_max_response_hours * 60
+        ):
+            found.append({"field": "bidding_response_hours", "message": "默认响应时间须在最短与最长响应时间之间"})
+        within("winner_confirm_working_days", 1, 10, "成交确认期须在 1 到 10 个工作日之间")
+        within("bidding_draw_min", 0, 50, "随机抽取的最少邀请数须在 0（不允许抽取）到 50 之间")
+        within("direct_after_failure", 0, 1, "流标后直购开关只能是 0 或 1")
+        within("sme_deduction_bp", 1000, 2000, "小微企业价格扣除比例须在 10% 到 20% 之间")
+        within("auction_minutes", 5, 240, "反拍时长须在 5 到 240 分钟之间")
+        within("auction_extension_window_minutes", 1, 30, "反拍延时触发窗口须在 1 到 30 分钟之间")
+        within("auction_extension_minutes", 1, 30, "反拍每次延时须在 1 到 30 分钟之间")
         if not 1 <= self.auction_min_step_bp <= self.auction_max_step_bp <= 1000:
             found.append(
                 {"field": "auction_min_step_bp", "message": "降价幅度下限须大于 0 且不高于上限（上限不超过 10%）"}
@@ -213,7 +234,8 @@ def limits_from_dict(raw: Mapping[str, Any]) -> PurchaseLimits:
 
 
 def bidding_from_dict(raw: Mapping[str, Any]) -> BiddingDefaults:
-    return BiddingDefaults(**{k: int(raw[k]) for k in BiddingDefaults._fields})
+    """Missing fields take their defaults; retired ones (an earlier 反拍 design's rounds) are ignored."""
+    return BiddingDefaults(**{k: int(raw[k]) for k in BiddingDefaults._fields if k in raw})
 
 
 def site_from_dict(raw: Mapping[str, Any]) -> SiteConfig:
