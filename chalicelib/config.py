@@ -92,6 +92,14 @@ class Settings:
         return _required("DEADLINE_STATE_MACHINE_ARN")
 
     @property
+    def competition_state_machine_arn(self) -> str:
+        return _required("COMPETITION_STATE_MACHINE_ARN")
+
+    @property
+    def quote_key_id(self) -> str:
+        return _required("QUOTE_KEY_ID")
+
+    @property
     def integration_secret_id(self) -> str:
         return _required("INTEGRATION_SECRET_ID")
 
@@ -144,6 +152,7 @@ _ENV_SUFFIX = {
     "AWS::SecretsManager::Secret": "_ID",
     "AWS::Cognito::UserPool": "_ID",
     "AWS::Cognito::UserPoolClient": "_ID",
+    "AWS::KMS::Key": "_ID",
 }
 
 

@@ -17,6 +17,8 @@ A need names a resource of infra/resources.json and an access to it:
     ReportsBucket:put:orders/*   PutObject under that prefix (read, list likewise)
     OrderEventBus:publish   PutEvents
     DeadlineStateMachine:start   StartExecution
+    CompetitionStateMachine:stop  StopExecution of its executions
+    QuoteKey:encrypt        kms:Encrypt (QuoteKey:decrypt: kms:Decrypt)
     IntegrationSecret:read  GetSecretValue
 
 This module imports nothing from AWS: declaring must not cost a cold start.
@@ -42,6 +44,10 @@ API_NEEDS = (
     "UploadsBucket:read:*",  # uploaded documents: checked, and served by signed links
     "UploadsBucket:put:*",  # the presigned POST a supplier uploads with
     "DeadlineStateMachine:start",
+    "CompetitionStateMachine:start",  # a competition's timer, and a new generation after a review
+    "CompetitionStateMachine:stop",  # cancelling stops the timer (best effort)
+    "QuoteKey:encrypt",  # seals quotes; only the competition task may decrypt
+    "ReportsBucket:read:competitions/*",  # the signed links to competition records
     "IntegrationSecret:read",
     "PaymentSecret:read",
     "UserPool:manage-users",
@@ -114,6 +120,15 @@ class TimerTask(NamedTuple):
     needs: tuple[str, ...]
 
 
+class MachineTask(NamedTuple):
+    """A function of its own that a state machine's Task invokes (its own role: the competition timer decrypts)."""
+
+    name: str
+    handler: str
+    needs: tuple[str, ...]
+    timeout_s: int
+
+
 class StreamReader(NamedTuple):
     name: str
     table: str
@@ -134,6 +149,7 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{1,40}")
 _NEED = re.compile(r"[A-Z][A-Za-z0-9]+:[a-z-]+(:[^\s]+)?")
 
 TIMER_TASKS: dict[str, TimerTask] = {}
+MACHINE_TASKS: dict[str, MachineTask] = {}
 STREAM_CONSUMERS: dict[str, StreamConsumer] = {}
 STREAM_READERS: dict[str, StreamReader] = {}
 SCHEDULES: dict[str, Schedule] = {}
@@ -148,6 +164,7 @@ DECLARING_MODULES = (
     "chalicelib.handlers.streams",
     "chalicelib.handlers.projections",
     "chalicelib.handlers.order_outputs",
+    "chalicelib.handlers.competition_tasks",
 )
 
 
@@ -178,6 +195,18 @@ def timer_task(kind: str, *, needs: Iterable[str]) -> Callable[[Callable[..., st
     def register(run: Callable[[Mapping[str, Any], datetime], str]) -> Callable[[Mapping[str, Any], datetime], str]:
         TIMER_TASKS[kind] = TimerTask(kind, run, _checked(kind, needs, TIMER_TASKS))
         return run
+
+    return register
+
+
+def machine_task(
+    name: str, *, needs: Iterable[str], timeout_s: int = 60
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A state machine's own task function (infra/resources.json names it in the machine's definition)."""
+
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        MACHINE_TASKS[name] = MachineTask(name, _dotted(handler), _checked(name, needs, MACHINE_TASKS), timeout_s)
+        return handler
 
     return register
 
@@ -264,6 +293,8 @@ def functions() -> list[LambdaFunction]:
             timeout_s=30,
         )
     ]
+    for task in MACHINE_TASKS.values():
+        found.append(LambdaFunction(task.name, task.handler, Trigger.TIMER, task.needs, timeout_s=task.timeout_s))
     for item in SCHEDULES.values():
         found.append(
             LambdaFunction(

@@ -14,6 +14,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from chalicelib.store.audit_log import DynamoAuditLog
+    from chalicelib.store.competitions import (
+        DynamoCompetitionStore,
+        KmsSealer,
+        S3RecordWriter,
+        StepFunctionsCompetitionTimer,
+    )
     from chalicelib.store.deadlines import StepFunctionsTimer
     from chalicelib.store.listings import DynamoListingStore
     from chalicelib.store.orders import DynamoOrderStore
@@ -78,6 +84,30 @@ class Stores:
         from chalicelib.store.deadlines import StepFunctionsTimer
 
         return StepFunctionsTimer()
+
+    @cached_property
+    def competitions(self) -> DynamoCompetitionStore:
+        from chalicelib.store.competitions import DynamoCompetitionStore
+
+        return DynamoCompetitionStore()
+
+    @cached_property
+    def sealer(self) -> KmsSealer:
+        from chalicelib.store.competitions import KmsSealer
+
+        return KmsSealer()
+
+    @cached_property
+    def competition_timer(self) -> StepFunctionsCompetitionTimer:
+        from chalicelib.store.competitions import StepFunctionsCompetitionTimer
+
+        return StepFunctionsCompetitionTimer()
+
+    @cached_property
+    def records(self) -> S3RecordWriter:
+        from chalicelib.store.competitions import S3RecordWriter
+
+        return S3RecordWriter()
 
 
 @lru_cache(maxsize=1)

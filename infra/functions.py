@@ -121,6 +121,12 @@ def _other_statement(need: Need, resources: Mapping[str, Any]) -> tuple[list[str
     kind = resources[need.resource]["Type"]
     if kind == "AWS::StepFunctions::StateMachine" and need.access == "start":
         return ["states:StartExecution"], [_machine_arn(need.resource, resources)]
+    if kind == "AWS::StepFunctions::StateMachine" and need.access == "stop":
+        name = resources[need.resource]["Properties"]["StateMachineName"]["Fn::Sub"]
+        executions = f"arn:${{AWS::Partition}}:states:${{AWS::Region}}:${{AWS::AccountId}}:execution:{name}:*"
+        return ["states:StopExecution"], [_sub(executions)]
+    if kind == "AWS::KMS::Key" and need.access in ("encrypt", "decrypt"):
+        return [f"kms:{need.access.capitalize()}"], [_arn(need.resource)]
     if kind == "AWS::Events::EventBus" and need.access == "publish":
         return ["events:PutEvents"], [_arn(need.resource)]
     if kind == "AWS::SecretsManager::Secret" and need.access == "read":

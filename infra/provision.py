@@ -140,6 +140,21 @@ def provision_event_buses(stage: str, template: Mapping[str, Any]) -> dict[str, 
     return names
 
 
+def provision_keys(stage: str, template: Mapping[str, Any]) -> dict[str, str]:
+    """KMS keys (the quote-sealing key), found again by an alias; logical id -> key id."""
+    kms = boto3.client("kms")
+    aliases = {a["AliasName"]: a.get("TargetKeyId", "") for a in kms.list_aliases()["Aliases"]}
+    ids = {}
+    for logical_id, resource in resources_of_type(dict(template), "AWS::KMS::Key").items():
+        alias = f"alias/{APP_NAME}-{stage}-{logical_id}"
+        key_id = aliases.get(alias)
+        if not key_id:
+            key_id = kms.create_key(Description=resource["Properties"]["Description"])["KeyMetadata"]["KeyId"]
+            kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+        ids[logical_id] = key_id
+    return ids
+
+
 def provision_user_pool(stage: str, template: Mapping[str, Any]) -> tuple[str, str]:
     """The pool, its web client and its groups; returns (pool id, client id)."""
     idp = boto3.client("cognito-idp")
@@ -265,6 +280,7 @@ def provision(stage: str, env: Mapping[str, str]) -> dict[str, str]:
     queues = provision_queues(stage, template)
     secret_names = provision_secrets(stage, template)
     buses = provision_event_buses(stage, template)
+    key_ids = provision_keys(stage, template)
     pool_id, client_id = provision_user_pool(stage, template)
     role_arn = _role_arn(stage)
     function_arns = provision_functions(stage, role_arn, template)
@@ -273,9 +289,11 @@ def provision(stage: str, env: Mapping[str, str]) -> dict[str, str]:
         "USER_POOL_ID": pool_id,
         "USER_POOL_CLIENT_ID": client_id,
         "DEADLINE_STATE_MACHINE_ARN": machines["DeadlineStateMachine"],
+        "COMPETITION_STATE_MACHINE_ARN": machines["CompetitionStateMachine"],
         "INTEGRATION_SECRET_ID": secret_names["IntegrationSecret"],
         "PAYMENT_SECRET_ID": secret_names["PaymentSecret"],
         "ORDER_EVENT_BUS_NAME": buses["OrderEventBus"],
     }
     found.update({env_var(logical_id, "AWS::SQS::Queue"): url for logical_id, url in queues.items()})
+    found.update({env_var(logical_id, "AWS::KMS::Key"): key for logical_id, key in key_ids.items()})
     return found

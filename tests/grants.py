@@ -203,7 +203,22 @@ def _sqs(operation: str, params: Mapping[str, Any]) -> set[Call] | None:
     return {Call(f"sqs:{_SQS_ACTION.get(operation, operation)}", _queue(str(target)))}
 
 
+def _key(key_id: str) -> str:
+    """A KMS key as the tests name it: each backend makes a new key id, so the key is named by the variable
+    that carries it (QUOTE_KEY_ID -> key/QuoteKey), the same name the template's key resolves to."""
+    import os
+
+    from chalicelib.lambdas import logical_id
+
+    for variable, value in os.environ.items():
+        if variable.endswith("_KEY_ID") and value == key_id:
+            return f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{logical_id(variable.removesuffix('_ID').lower())}"
+    return f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}"
+
+
 def _other(service: str, operation: str, params: Mapping[str, Any]) -> set[Call] | None:
+    if service == "kms" and "KeyId" in params:
+        return {Call(f"kms:{operation}", _key(str(params["KeyId"])))}
     if service == "events" and operation == "PutEvents":
         return {Call("events:PutEvents", _bus(e.get("EventBusName", "default"))) for e in params.get("Entries", [])}
     if service == "stepfunctions" and "stateMachineArn" in params:
@@ -257,6 +272,9 @@ def _names_of(logical_id: str, kind: str, props: Mapping[str, Any], env: Mapping
     if kind == "AWS::StepFunctions::StateMachine":
         arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{_named(props, 'StateMachineName')}"
         return {"Ref": arn, "Arn": arn}
+    if kind == "AWS::KMS::Key":
+        arn = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{logical_id}"
+        return {"Ref": logical_id, "Arn": arn}
     if kind == "AWS::Cognito::UserPool":
         return {"Ref": POOL, "Arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{POOL}"}
     if kind == "AWS::Serverless::Function" and "FunctionName" in props:

@@ -166,6 +166,7 @@ class RankEntry(NamedTuple):
     responsive: bool | None = None  # 定制类: the buyer's finding; None until made (or not needed)
     reason: str = ""
     explanation: str = ""
+    nonce: str = ""  # 竞价: the sealed quote's random part, opened at the deadline (recomputes the receipt)
 
 
 class Offer(NamedTuple):
@@ -212,6 +213,7 @@ class Competition(NamedTuple):
     relaunched_from: str = ""
     relaunched_as: str = ""
     evaluation_note: str = ""  # the operator's reason when returning a responsiveness check
+    buyer_district: str = ""
 
     @property
     def open_offer(self) -> Offer | None:
@@ -570,6 +572,7 @@ def launch(
         created_at=to_iso(now),
         updated_at=to_iso(now),
         relaunched_from=relaunch_of.id if relaunch_of else "",
+        buyer_district=buyer.district,
     )
     summary = (
         f"发起{new.kind.label}“{competition.title}”，最高限价 {format_yuan(ceiling)} 元，"
@@ -781,14 +784,15 @@ def evaluated(total_fen: int, deduction: int) -> int:
 
 
 def rank(
-    quotes: Iterable[tuple[str, str, bool, int, str]], quantity: int, rule: Rule, deduct: bool
+    quotes: Iterable[tuple[str, str, bool, int, str, str]], quantity: int, rule: Rule, deduct: bool
 ) -> tuple[RankEntry, ...]:
-    """(uscc, name, small/micro, unit price, submitted_at) → ranked by evaluated price, ties to the earlier quote."""
+    """(uscc, name, small/micro, unit price, submitted_at, nonce) → ranked by evaluated price, ties to the earlier
+    quote."""
     entries = []
-    for uscc, name, small_micro, unit, at in quotes:
+    for uscc, name, small_micro, unit, at, nonce in quotes:
         total = unit * quantity
         d = deduction_bp(small_micro, rule) if deduct else 0
-        entries.append(RankEntry(uscc, name, "", unit, total, small_micro, d, evaluated(total, d), at))
+        entries.append(RankEntry(uscc, name, "", unit, total, small_micro, d, evaluated(total, d), at, nonce=nonce))
     entries.sort(key=lambda e: (e.evaluated_fen, e.submitted_at, e.supplier_uscc))
     ranked = []
     for index, entry in enumerate(entries):
@@ -905,7 +909,14 @@ def close(
         opened = opened_quotes(sealer, quotes)
         ranking = rank(
             (
-                (q.supplier_uscc, q.supplier_name, q.small_micro, opened[q.supplier_uscc][0], q.submitted_at)
+                (
+                    q.supplier_uscc,
+                    q.supplier_name,
+                    q.small_micro,
+                    *opened[q.supplier_uscc][:1],
+                    q.submitted_at,
+                    opened[q.supplier_uscc][1],
+                )
                 for q in quotes
             ),
             c.item.quantity,
@@ -921,9 +932,11 @@ def close(
                     best[entry.supplier_uscc] = (unit, entry.at)
         names = {e.supplier_uscc: e.supplier_name for e in log}
         ranking = rank(
-            ((u, names.get(u, u), False, p, at) for u, (p, at) in best.items()), c.item.quantity, c.rule, deduct=False
+            ((u, names.get(u, u), False, p, at, "") for u, (p, at) in best.items()),
+            c.item.quantity,
+            c.rule,
+            deduct=False,
         )
-        opened = {}
     closed = _touched(c, now, ranking=ranking)
     responders = len(ranking)
     if responders < c.rule.min_suppliers or responders == 0:
@@ -938,7 +951,7 @@ def close(
         closed = closed._replace(status=Status.EVALUATING)
     else:
         closed = _offer(closed, calendar, now, ())
-    record = record_entries(closed, log, opened)
+    record = record_entries(closed, log)
     closed = closed._replace(close_digest=record[-1]["hash"] if record else GENESIS)
     summary = f"{c.kind.label}截止：响应 {responders} 家；{_result_text(closed)}"
     audit = _event(
@@ -1256,7 +1269,6 @@ def verify_chain(chained: Sequence[Mapping[str, Any]]) -> bool:
 def record_entries(
     c: Competition,
     log: Sequence[LogEntry],
-    opened: Mapping[str, tuple[int, str]],
     later: Sequence[Mapping[str, Any]] = (),
 ) -> list[dict[str, Any]]:
     """Every quote, revision and bid with its time (amounts opened), the ranking with its arithmetic, then what
@@ -1289,10 +1301,12 @@ def record_entries(
         }
         revisions.setdefault(entry.supplier_uscc, []).append(line)
         entries.append(line)
-    for uscc, (unit, nonce) in opened.items():
-        last = revisions.get(uscc, [])[-1:] or []
-        for line in last:  # the revision in force is opened; earlier ones stay commitments only
-            line.update(unit_price_fen=unit, nonce=nonce)
+    for ranked in c.ranking:
+        if c.kind is not Kind.BIDDING:
+            continue
+        for line in revisions.get(ranked.supplier_uscc, [])[-1:]:
+            # The revision in force is opened; earlier ones stay commitments only.
+            line.update(unit_price_fen=ranked.unit_price_fen, nonce=ranked.nonce)
     entries.append(
         {
             "at": c.end_at,
@@ -1445,6 +1459,7 @@ def competition_to_dict(c: Competition) -> dict[str, Any]:
         "relaunched_from": c.relaunched_from,
         "relaunched_as": c.relaunched_as,
         "evaluation_note": c.evaluation_note,
+        "buyer_district": c.buyer_district,
     }
 
 
@@ -1486,6 +1501,7 @@ def competition_from_dict(raw: Mapping[str, Any]) -> Competition:
         relaunched_from=raw.get("relaunched_from", ""),
         relaunched_as=raw.get("relaunched_as", ""),
         evaluation_note=raw.get("evaluation_note", ""),
+        buyer_district=raw.get("buyer_district", ""),
     )
 
 

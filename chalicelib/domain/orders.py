@@ -166,8 +166,11 @@ class OrderStore(Protocol):
         """The site's rules and the plan (one read), then the supplier, the listings and the
         buyer's spending this year in the plan's 二级品目 (one read)."""
 
-    def place(self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent) -> None:
-        """The order and everything it takes, in one transaction; Conflict names what ran out."""
+    def place(
+        self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent, reserved_fen: int = 0
+    ) -> None:
+        """The order and everything it takes, in one transaction; Conflict names what ran out.
+        `reserved_fen` of the plan was held by a competition and goes back as the order takes its amount."""
 
     def get(self, site_id: str, order_no: str) -> Order | None: ...
 
@@ -343,13 +346,20 @@ def commit(
     spent_fen: int,
     now: datetime,
     request_id: str = "",
+    *,
+    reserved_fen: int = 0,
+    order_no: str = "",
+    actor: dict[str, str] | None = None,
 ) -> Order:
     """The one way an order comes to be, whatever priced it: within the limits, then one transaction
-    (the order, the plan's committed amount, the annual cap, the stock of lines that have stock, the audit)."""
+    (the order, the plan's committed amount, the annual cap, the stock of lines that have stock, the audit).
+
+    An award passes what its competition reserved of the plan (given back as the order takes its amount), the
+    order number derived from the competition (so that a second run finds it placed) and the system as actor."""
     total = sum(line.amount_fen for line in priced.lines)
-    _check_money(site, plan, total, spent_fen)
+    _check_money(site, plan._replace(committed_fen=plan.committed_fen - reserved_fen), total, spent_fen)
     order = Order(
-        order_no=new_order_no(now),
+        order_no=order_no or new_order_no(now),
         site_id=site.id,
         plan_no=plan.plan_no,
         level2_code=plan.level2_code,
@@ -380,13 +390,13 @@ def commit(
         order,
         "order.placed",
         f"{priced.method.label}·{priced.mechanism.label}下单，金额 {format_yuan(total)} 元（计划 {plan.plan_no}）",
-        buyer.as_actor(),
+        actor or buyer.as_actor(),
         now,
         None,
         order_to_dict(order),
         request_id,
     )
-    store.place(order, site.limits.annual_category_cap_fen, plan.budget_fen, audit)
+    store.place(order, site.limits.annual_category_cap_fen, plan.budget_fen, audit, reserved_fen)
     return order
 
 

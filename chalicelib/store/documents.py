@@ -17,6 +17,7 @@ SCHEMA_VERSIONS = {
     "supplier": 2,  # 2: site_suspensions
     "listing": 1,
     "plan": 1,
+    "competition": 1,
 }
 
 

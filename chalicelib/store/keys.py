@@ -27,6 +27,11 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {site}#FOLLOWUPS#{status}            followups (GSI1)
     {site}#STATS                         site_stats: RATINGS
     shandong#NONCE#{nonce}               nonce: a used integration nonce (TTL)
+    {site}#COMP#{competition_id}         competition: STATE, QUOTE#{uscc}, LOG#{at}#{uscc}…, INVITE#{uscc}
+    {site}#ORG#{uscc}#COMPS              buyer_competitions (GSI1)
+    {site}#COMPS                         site_competitions (GSI2)
+    shandong#SUPPLIER#{uscc}#INVITES     supplier_invitations (GSI1): a supplier's invitations in every site
+    shandong#COMP_DUE                    competitions_due (GSI3): running competitions by their next deadline
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -145,6 +150,26 @@ def site_stats(site: str) -> str:
 
 def nonce(nonce: str) -> str:
     return f"{PROVINCE}#NONCE#{nonce}"
+
+
+def competition(site: str, competition_id: str) -> str:
+    return f"{site}#COMP#{competition_id}"
+
+
+def buyer_competitions(site: str, uscc: str) -> str:
+    return f"{site}#ORG#{uscc}#COMPS"
+
+
+def site_competitions(site: str) -> str:
+    return f"{site}#COMPS"
+
+
+def supplier_invitations(uscc: str) -> str:
+    return f"{PROVINCE}#SUPPLIER#{uscc}#INVITES"
+
+
+def competitions_due() -> str:
+    return f"{PROVINCE}#COMP_DUE"
 
 
 def brand_registry(site: str, category_id: str) -> str:

@@ -176,6 +176,48 @@ class SequenceItem(MainItem, discriminator="sequence"):
     value = NumberAttribute(default=0)
 
 
+class CompetitionItem(MainItem, discriminator="competition"):
+    """A 竞价 or 反拍: the document, plus what bids change concurrently as top-level attributes (conditions read
+    them): the deadline, the best price and who holds it, the count of bids, the version."""
+
+    site_id = UnicodeAttribute()
+    competition_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    generation = NumberAttribute()
+    starts_at = UnicodeAttribute()
+    end_at = UnicodeAttribute()
+    invited = UnicodeSetAttribute()
+    best_total_fen = NumberAttribute(default=0)
+    best_by = UnicodeAttribute(default="")
+    bids = NumberAttribute(default=0)
+    data = JSONAttribute()
+
+
+class QuoteItem(MainItem, discriminator="quote"):
+    """A supplier's 竞价 quote: the amount only as KMS ciphertext until the deadline."""
+
+    supplier_uscc = UnicodeAttribute()
+    sealed = UnicodeAttribute()
+    commitment = UnicodeAttribute()
+    submitted_at = UnicodeAttribute()
+    revision = NumberAttribute()
+    data = JSONAttribute()
+
+
+class CompetitionLogItem(MainItem, discriminator="competition_log"):
+    """One line of a competition's record, kept as it happened."""
+
+    data = JSONAttribute()
+
+
+class InvitationItem(MainItem, discriminator="invitation"):
+    """That a supplier is invited: its inbox across sites (the competition's `invited` set is the authority)."""
+
+    site_id = UnicodeAttribute()
+    competition_id = UnicodeAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

@@ -113,16 +113,19 @@ class DynamoOrderStore:
                 listings[listing.id] = listing
         return OrderInputs(site, plan, supplier, listings, spent)
 
-    def place(self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent) -> None:
+    def place(
+        self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent, reserved_fen: int = 0
+    ) -> None:
         total = order.total_fen
+        taken = total - reserved_fen  # an award's order takes the plan's amount in place of its reservation
         write = AuditedWrite(audit)
         write.put(_item(order), OrderItem.pk.does_not_exist(), Conflict("订单号冲突，请重试", code="ORDER_NO_CONFLICT"))
         # Condition expressions cannot do arithmetic: the budget is fixed once a plan is accepted, so the
         # highest committed amount that still leaves room for this order is a constant.
         write.update(
             PlanItem(pk=keys.plan(order.site_id, order.plan_no), sk="PLAN"),
-            [PlanItem.committed_fen.add(total), PlanItem.version.add(1)],
-            (PlanItem.status == PlanStatus.ACCEPTED.value) & (PlanItem.committed_fen <= plan_budget_fen - total),
+            [PlanItem.committed_fen.add(taken), PlanItem.version.add(1)],
+            (PlanItem.status == PlanStatus.ACCEPTED.value) & (PlanItem.committed_fen <= plan_budget_fen - taken),
             Conflict("采购计划可用余额不足（刚被其他订单占用），请刷新后重试", code="PLAN_BALANCE_INSUFFICIENT"),
         )
         write.update(

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from chalicelib.domain.catalog import CatalogEntry, NationalCatalog
+from chalicelib.domain.workdays import WorkCalendar
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 
@@ -35,3 +36,14 @@ def official_districts() -> dict[str, str]:
     """GB/T 2260 (MCA 2024) and NBS statistical codes of Shandong, code -> name."""
     with open(REFERENCE_DIR / "shandong_divisions.csv", encoding="utf-8", newline="") as f:
         return {r["code"]: r["name"] for r in csv.DictReader(f)}
+
+
+@lru_cache(maxsize=1)
+def work_calendar() -> WorkCalendar:
+    """China's working days (chalicelib/data/reference/china_workdays.toml)."""
+    import tomllib
+
+    from chalicelib.domain.workdays import calendar_from_dict
+
+    with open(REFERENCE_DIR / "china_workdays.toml", "rb") as f:
+        return calendar_from_dict(tomllib.load(f)["years"])

@@ -25,7 +25,9 @@ class MemoryOrderStore:
         assert self.inputs_ is not None
         return self.inputs_
 
-    def place(self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent) -> None:
+    def place(
+        self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent, reserved_fen: int = 0
+    ) -> None:
         self.orders[(order.site_id, order.order_no)] = order
         self.audit.append(audit)
 
