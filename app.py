@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice.app import Chalice, ConvertToMiddleware, Response
 
-from chalicelib.handlers import auth, catalog, listings, orders, orgs, plans, sites, suppliers
+from chalicelib.handlers import auth, catalog, competitions, listings, orders, orgs, plans, sites, suppliers
 from chalicelib.http import internal_error_response
 from chalicelib.observability import logger, metrics
 
@@ -20,7 +20,17 @@ app.register_middleware(
 
 # The functions that are not HTTP (timers, schedules, the stream and its queues) are declared in
 # chalicelib/lambdas.py's registry and packaged by infra/functions.py, not by Chalice.
-for blueprint in (auth.bp, sites.bp, orgs.bp, suppliers.bp, listings.bp, catalog.bp, plans.bp, orders.bp):
+for blueprint in (
+    auth.bp,
+    sites.bp,
+    orgs.bp,
+    suppliers.bp,
+    listings.bp,
+    catalog.bp,
+    plans.bp,
+    orders.bp,
+    competitions.bp,
+):
     app.register_blueprint(blueprint)
 
 # Chalice answers a few cases before any view runs (wrong method, non-JSON

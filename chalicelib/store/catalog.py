@@ -170,3 +170,23 @@ def brands(site_id: str, category_id: str) -> list[dict[str, Any]]:
     """Brands with active listings in a category and its children: one Query."""
     items: Iterable[BrandRegistryItem] = BrandRegistryItem.query(keys.brand_registry(site_id, category_id))
     return [{"brand": i.brand} for i in items]
+
+
+def suppliers_delivering(site_id: str, category_id: str, district: str, most: int = 5000) -> dict[str, dict[str, Any]]:
+    """Suppliers with an active listing of a category (or below it) that delivers to a district: uscc -> the
+    listing card's supplier. Reads the category's price partition, filtered on the district."""
+    from chalicelib.domain.catalog_index import category_pk
+
+    found: dict[str, dict[str, Any]] = {}
+    query = CatalogEntryItem.query(
+        category_pk(site_id, category_id, "P"),
+        filter_condition=CatalogEntryItem.districts.contains(district),
+        page_size=FILTERED_PAGE_SIZE,
+    )
+    for seen, item in enumerate(query):
+        supplier = dict(item.card.get("supplier", {}))
+        if supplier.get("uscc"):
+            found.setdefault(str(supplier["uscc"]), supplier)
+        if seen >= most:
+            break
+    return found

@@ -415,5 +415,9 @@ class StepFunctionsCompetitionTimer:
         sfn = client("stepfunctions")
         machine = get_settings().competition_state_machine_arn
         arn = machine.replace(":stateMachine:", ":execution:") + ":" + self.execution_name(competition)
-        with contextlib.suppress(Exception):
-            sfn.stop_execution(executionArn=arn, cause="项目已撤销")
+        try:
+            sfn.stop_execution(executionArn=arn, cause="competition cancelled")
+        except Exception as exc:
+            from chalicelib.observability import logger
+
+            logger.warning("competition timer not stopped", extra={"execution": arn, "error": repr(exc)})

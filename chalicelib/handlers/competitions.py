@@ -1,0 +1,320 @@
+"""竞价 and 反拍 over HTTP: buyers launch, cancel, check responsiveness and relaunch; invited suppliers quote,
+bid and confirm; the site's operator reviews; finance reads. Every rule is in domain.competitions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.domain import competitions as comp
+from chalicelib.domain.clock import china_date
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.principals import Principal, Role
+from chalicelib.domain.site_admin import load_site
+from chalicelib.domain.sme import Scale, is_small_or_micro
+from chalicelib.http import Reply, RequestContext, api_route
+from chalicelib.observability import metrics
+from chalicelib.wiring import stores
+
+bp = Blueprint(__name__)
+
+READERS = frozenset({Role.BUYER, Role.SUPPLIER, Role.CENTER_ADMIN, Role.FINANCE, Role.PROVINCE_ADMIN})
+BUYER = frozenset({Role.BUYER})
+SUPPLIER = frozenset({Role.SUPPLIER})
+OPERATOR = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
+BASE = "/sites/{site_id}/competitions"
+
+
+def _visible(ctx: RequestContext, site_id: str, competition_id: str) -> comp.Competition:
+    found = stores().competitions.get(site_id, competition_id) if comp.competition_id_valid(competition_id) else None
+    user = ctx.user
+    if found is None or (
+        (user.role is Role.BUYER and found.buyer_uscc != user.org_id)
+        or (user.role is Role.SUPPLIER and user.org_id not in found.invitation.invited)
+    ):
+        raise NotFound("项目不存在", code="COMPETITION_NOT_FOUND")
+    return found
+
+
+def _view(ctx: RequestContext, c: comp.Competition) -> dict[str, Any]:
+    own = None
+    if ctx.user.role is Role.SUPPLIER and c.kind is comp.Kind.BIDDING:
+        own = stores().competitions.quote_of(c, ctx.user.org_id)
+    view = comp.view_for(c, ctx.user, ctx.now, own)
+    if c.record_key:
+        from chalicelib.store.competitions import record_url
+
+        view["record_url"] = record_url(c.record_key, f"{c.kind.label}项目记录-{c.id}.json")
+    return view
+
+
+def _candidates(site_id: str, category_id: str, district: str) -> list[comp.Candidate]:
+    from chalicelib.store.catalog import suppliers_delivering
+
+    delivering = suppliers_delivering(site_id, category_id, district)
+    current = stores().suppliers.get_many(list(delivering)[:100]) if delivering else {}
+    codes = list(delivering)
+    for start in range(100, len(codes), 100):
+        current.update(stores().suppliers.get_many(codes[start : start + 100]))
+    return [
+        comp.Candidate(s.uscc, s.profile.name, is_small_or_micro(s.profile.scale))
+        for s in current.values()
+        if s.can_trade_in(site_id)
+    ]
+
+
+def _supplier_facts(uscc: str, site_id: str) -> tuple[str, bool, bool]:
+    supplier = stores().suppliers.get(uscc)
+    if supplier is None:
+        return "", False, False
+    return supplier.profile.name, supplier.profile.scale in (Scale.SMALL, Scale.MICRO), supplier.can_trade_in(site_id)
+
+
+def _spent(site_id: str, buyer: Principal, level2: str, year: int) -> int:
+    from chalicelib.store.models import CapUsageItem
+    from chalicelib.store.plans import usage_pk
+
+    try:
+        return int(CapUsageItem.get(usage_pk(site_id, buyer.org_id, year, level2), "CAP").spent_fen or 0)
+    except CapUsageItem.DoesNotExist:
+        return 0
+
+
+# ---------------------------------------------------------------- buyers
+
+
+@api_route(bp, BASE, methods=("POST",), roles=BUYER)
+def launch(ctx: RequestContext, site_id: str) -> Reply:
+    from chalicelib.schemas.competitions import NewCompetitionBody
+    from chalicelib.store.idempotency import run_once
+
+    body = ctx.body(NewCompetitionBody)
+
+    def create() -> dict[str, Any]:
+        site = load_site(stores().sites, site_id)
+        plan = stores().plans.get(site_id, body.plan_no)
+        d = body.delivery
+        new = comp.NewCompetition(
+            kind=body.kind,
+            title=body.title,
+            plan_no=body.plan_no,
+            category_id=body.category_id,
+            spec=body.spec,
+            listing_id=body.listing_id,
+            quantity=body.quantity,
+            unit=body.unit,
+            ceiling_fen=body.ceiling_fen,
+            delivery=comp.Delivery(d.district, d.address, d.contact, d.phone, d.expected_date.isoformat()),
+            end_at=body.end_at,
+            starts_at=body.starts_at,
+            custom=body.custom,
+            draw_size=body.draw_size,
+            step_bp=body.step_bp,
+        )
+        spent = _spent(site_id, ctx.user, plan.level2_code, china_date(ctx.now).year) if plan else 0
+        c = comp.launch(
+            stores().competitions,
+            stores().competition_timer,
+            site,
+            plan,
+            ctx.user,
+            new,
+            _candidates(site_id, body.category_id, d.district),
+            spent,
+            ctx.now,
+            request_id=ctx.request_id,
+        )
+        metrics.add_metric(name="CompetitionLaunched", unit="Count", value=1)
+        return _view(ctx, c)
+
+    result = run_once(
+        scope=f"{site_id}#{ctx.user.user_id}#launch_competition",
+        key=ctx.header("idempotency-key") or None,
+        body=json.loads(body.model_dump_json()),
+        action=create,
+        lambda_context=ctx.lambda_context,
+    )
+    return Reply(result, status=201)
+
+
+@api_route(bp, BASE, roles=READERS)
+def list_competitions(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.competitions import CompetitionQuery
+
+    query = ctx.query(CompetitionQuery)
+    store = stores().competitions
+    user = ctx.user
+    if user.role is Role.BUYER:
+        found, cursor = store.for_buyer(site_id, user.org_id, query.status, query.limit, query.cursor)
+    elif user.role is Role.SUPPLIER:
+        found, cursor = store.invitations(user.org_id, site_id, query.limit, query.cursor)
+        if query.status:
+            found = [c for c in found if c.status is query.status]
+    else:
+        found, cursor = store.for_site(site_id, query.status, query.limit, query.cursor)
+    if query.kind:
+        found = [c for c in found if c.kind is query.kind]
+    return {"items": [comp.view_for(c, user, ctx.now) for c in found], "next_cursor": cursor}
+
+
+@api_route(bp, BASE + "/{competition_id}", roles=READERS)
+def competition_detail(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
+    return _view(ctx, _visible(ctx, site_id, competition_id))
+
+
+@api_route(bp, BASE + "/{competition_id}/cancel", methods=("POST",), roles=BUYER)
+def cancel(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.competitions import ReasonBody
+
+    body = ctx.body(ReasonBody)
+    c = _visible(ctx, site_id, competition_id)
+    done = comp.cancel(
+        stores().competitions, stores().competition_timer, ctx.user, c, body.reason, ctx.now, ctx.request_id
+    )
+    return _view(ctx, done)
+
+
+@api_route(bp, BASE + "/{competition_id}/evaluation", methods=("POST",), roles=BUYER)
+def submit_evaluation(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.competitions import EvaluationBody
+
+    body = ctx.body(EvaluationBody)
+    c = _visible(ctx, site_id, competition_id)
+    findings = [comp.Finding(f.alias, f.responsive, f.reason) for f in body.findings]
+    return _view(ctx, comp.submit_evaluation(stores().competitions, ctx.user, c, findings, ctx.now, ctx.request_id))
+
+
+@api_route(bp, BASE + "/{competition_id}/relaunch", methods=("POST",), roles=BUYER)
+def relaunch(ctx: RequestContext, site_id: str, competition_id: str) -> Reply:
+    from chalicelib.schemas.competitions import RelaunchBody
+
+    body = ctx.body(RelaunchBody)
+    failed = _visible(ctx, site_id, competition_id)
+    comp.check_relaunch(failed, ctx.user)
+    site = load_site(stores().sites, site_id)
+    plan = stores().plans.get(site_id, failed.plan_no)
+    new = comp.relaunch_request(failed, body.end_at, body.starts_at)
+    spent = _spent(site_id, ctx.user, plan.level2_code, china_date(ctx.now).year) if plan else 0
+    c = comp.launch(
+        stores().competitions,
+        stores().competition_timer,
+        site,
+        plan,
+        ctx.user,
+        new,
+        _candidates(site_id, failed.item.category_id, failed.delivery.district),
+        spent,
+        ctx.now,
+        request_id=ctx.request_id,
+        relaunch_of=failed,
+    )
+    return Reply(_view(ctx, c), status=201)
+
+
+# ---------------------------------------------------------------- suppliers
+
+
+@api_route(bp, BASE + "/{competition_id}/quote", methods=("PUT",), roles=SUPPLIER)
+def quote(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
+    """Submit or revise a sealed 竞价 quote; the answer is the receipt (and the amount, which only the caller knew)."""
+    from chalicelib.schemas.competitions import QuoteBody
+
+    body = ctx.body(QuoteBody)
+    c = _visible(ctx, site_id, competition_id)
+    name, small_micro, trading = _supplier_facts(ctx.user.org_id, site_id)
+    previous = stores().competitions.quote_of(c, ctx.user.org_id)
+    receipt = comp.submit_quote(
+        stores().competitions,
+        stores().sealer,
+        c,
+        ctx.user,
+        name,
+        small_micro,
+        trading,
+        previous,
+        body.unit_price_fen,
+        body.technical,
+        ctx.now,
+        ctx.request_id,
+    )
+    metrics.add_metric(name="QuoteSubmitted", unit="Count", value=1)
+    return {**receipt._asdict(), "unit_price_fen": body.unit_price_fen}
+
+
+@api_route(bp, BASE + "/{competition_id}/bids", methods=("POST",), roles=SUPPLIER)
+def bid(ctx: RequestContext, site_id: str, competition_id: str) -> Reply:
+    from chalicelib.schemas.competitions import BidBody
+
+    body = ctx.body(BidBody)
+    c = _visible(ctx, site_id, competition_id)
+    name, _, trading = _supplier_facts(ctx.user.org_id, site_id)
+    receipt = comp.place_bid(
+        stores().competitions, c, ctx.user, name, trading, body.unit_price_fen, ctx.now, ctx.request_id
+    )
+    metrics.add_metric(name="BidPlaced", unit="Count", value=1)
+    return Reply({**receipt._asdict(), "unit_price_fen": body.unit_price_fen}, status=201)
+
+
+@api_route(bp, BASE + "/{competition_id}/standing", roles=READERS)
+def standing(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
+    """The live state of a 反拍 on the server's clock: the countdown counts from `server_time`, not the browser's."""
+    c = _visible(ctx, site_id, competition_id)
+    view = comp.view_for(c, ctx.user, ctx.now)
+    keys = (
+        "id",
+        "status",
+        "status_label",
+        "starts_at",
+        "end_at",
+        "server_time",
+        "best_total_fen",
+        "bids",
+        "leading",
+        "ceiling_fen",
+        "rule",
+        "actions",
+    )
+    return {k: view.get(k) for k in keys}
+
+
+@api_route(bp, BASE + "/{competition_id}/confirm", methods=("POST",), roles=SUPPLIER)
+def confirm(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
+    c = _visible(ctx, site_id, competition_id)
+    return _view(ctx, comp.confirm_award(stores().competitions, ctx.user, c, ctx.now, ctx.request_id))
+
+
+@api_route(bp, BASE + "/{competition_id}/decline", methods=("POST",), roles=SUPPLIER)
+def decline(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.competitions import ReasonBody
+    from chalicelib.store.reference import work_calendar
+
+    body = ctx.body(ReasonBody)
+    c = _visible(ctx, site_id, competition_id)
+    done = comp.decline_award(stores().competitions, work_calendar(), ctx.user, c, body.reason, ctx.now, ctx.request_id)
+    return _view(ctx, done)
+
+
+# ---------------------------------------------------------------- the site's operator
+
+
+@api_route(bp, BASE + "/{competition_id}/review", methods=("POST",), roles=OPERATOR)
+def review(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.competitions import ReviewBody
+    from chalicelib.store.reference import work_calendar
+
+    body = ctx.body(ReviewBody)
+    c = _visible(ctx, site_id, competition_id)
+    done = comp.review_evaluation(
+        stores().competitions,
+        stores().competition_timer,
+        work_calendar(),
+        ctx.user,
+        c,
+        body.approve,
+        body.reason,
+        ctx.now,
+        ctx.request_id,
+    )
+    return _view(ctx, done)
