@@ -276,7 +276,7 @@ def test_cancelling_releases_the_plan_and_stops_the_timer(
     sfn = boto3.client("stepfunctions")
     [execution] = sfn.list_executions(stateMachineArn=machine)["executions"]
     wait_for(lambda: sfn.describe_execution(executionArn=execution["executionArn"])["status"] == "ABORTED", 30)
-    status, late = quote(api, cid, "supplier.demo", 10_000)
+    status, _ = quote(api, cid, "supplier.demo", 10_000)
     assert status == 409
 
 

@@ -50,6 +50,25 @@ def test_unused_grants_are_reported(packaged: dict[str, Any]) -> None:
     ]
 
 
+QUOTE_KEY = "arn:aws:kms:us-east-1:123456789012:key/QuoteKey"
+
+
+def test_only_the_competition_task_may_open_a_sealed_quote(packaged: dict[str, Any]) -> None:
+    """Sealed means sealed: of every role in the template only the competition timer's task may decrypt the quote
+    key (the API may only encrypt), and the key's own policy denies decryption to every other principal."""
+    env = grants.test_environment()
+    decrypt = grants.Call("kms:Decrypt", QUOTE_KEY)
+    roles = grants.policies(packaged, env)
+    may_decrypt = {role for role, statements in roles.items() if grants._permitted(statements, decrypt)}
+    assert may_decrypt == {"OnCompetitionRole"}
+    assert grants._permitted(roles["ApiHandlerRole"], grants.Call("kms:Encrypt", QUOTE_KEY))
+    statements = packaged["Resources"]["QuoteKey"]["Properties"]["KeyPolicy"]["Statement"]
+    [deny] = [s for s in statements if s["Effect"] == "Deny"]
+    assert "kms:Decrypt" in deny["Action"] and deny["Principal"] == "*"
+    pattern = deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"]["Fn::Sub"]
+    assert pattern.endswith(":role/${AWS::StackName}-OnCompetitionRole-*")
+
+
 def test_calls_are_recorded_with_the_function_that_made_them(api: Api, projection: Projection) -> None:
     main = "arn:aws:dynamodb:us-east-1:123456789012:table/yuncai-dev-main"
     with grants.tap() as calls:

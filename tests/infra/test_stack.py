@@ -203,7 +203,7 @@ def provisioned() -> Iterator[Created]:
             {k: os.environ[v] for k, v in NAMED_BY_ENV.items() if k.endswith("Table")},
             {queue_ids[name]: url for name, url in queues.items()},
             functions_by_arn,
-            [outputs["DEADLINE_STATE_MACHINE_ARN"]],
+            [outputs["DEADLINE_STATE_MACHINE_ARN"], outputs["COMPETITION_STATE_MACHINE_ARN"]],
         )
 
 
@@ -236,7 +236,8 @@ def test_the_stack_creates_every_declared_function_with_its_role_trigger_and_sch
         "APIHandler": f"{STACK}-api_handler",
         **{k: f"{STACK}-{f.name}" for k, f in declared.items()},
     }
-    assert set(extra["roles"]) == {"ApiHandlerRole", "DeadlineStateMachineRole", *(f"{k}Role" for k in declared)}
+    machine_roles = {"DeadlineStateMachineRole", "CompetitionStateMachineRole"}
+    assert set(extra["roles"]) == {"ApiHandlerRole", *machine_roles, *(f"{k}Role" for k in declared)}
     schedules = {k: f for k, f in declared.items() if f.rate}
     assert sorted(r["ScheduleExpression"] for r in extra["rules"].values()) == sorted(
         f.rate for f in schedules.values()
