@@ -70,6 +70,7 @@ bench: venv package $(BENCH_NODE)
 	$(PY) -m bench.cold_start
 	$(PY) -m bench.catalog
 	$(PY) -m bench.orders
+	$(PY) -m bench.bidding
 
 clean:
 	rm -rf build frontend/dist test-artifacts

@@ -238,6 +238,11 @@ class SealedQuote(NamedTuple):
     technical: str
 
 
+# The audit event of each quote, revision and bid carries its line of the record under this key: the record is
+# compiled from the immutable audit trail, so a bid is written once (no second copy to keep in step).
+RECORD_ENTRY = "record_entry"
+
+
 class LogEntry(NamedTuple):
     """One line of the competition's record, kept as it happens (amounts of sealed quotes as commitments)."""
 
@@ -299,9 +304,7 @@ class CompetitionStore(Protocol):
 
     def log(self, competition: Competition) -> list[LogEntry]: ...
 
-    def put_quote(
-        self, competition: Competition, quote: SealedQuote, entry: LogEntry, audit: AuditEvent, now: str
-    ) -> None:
+    def put_quote(self, competition: Competition, quote: SealedQuote, audit: AuditEvent, now: str) -> None:
         """Under the conditions: open, end_at > now, invited, and the quote's previous revision unchanged."""
 
     def put_bid(
@@ -310,7 +313,6 @@ class CompetitionStore(Protocol):
         total_fen: int,
         supplier_uscc: str,
         end_at: str,
-        entry: LogEntry,
         audit: AuditEvent,
         now: str,
     ) -> None:
@@ -714,10 +716,9 @@ def submit_quote(
         {"revision": revision, "commitment": receipt},
     )
     summary = f"供应商{'修改' if previous else '提交'}报价（第 {revision} 次，金额密封至截止）"
-    audit = _event(
-        c, action, summary, supplier.as_actor(), now, None, {"revision": revision, "commitment": receipt}, request_id
-    )
-    store.put_quote(c, quote, entry, audit, at)
+    after = {"revision": revision, "commitment": receipt, RECORD_ENTRY: entry._asdict()}
+    audit = _event(c, action, summary, supplier.as_actor(), now, None, after, request_id)
+    store.put_quote(c, quote, audit, at)
     return Receipt(c.id, at, revision, receipt, total, c.end_at)
 
 
@@ -764,10 +765,10 @@ def place_bid(
         supplier.as_actor(),
         now,
         None,
-        {"total_fen": total, "end_at": to_iso(end)},
+        {"total_fen": total, "end_at": to_iso(end), RECORD_ENTRY: entry._asdict()},
         request_id,
     )
-    store.put_bid(c, total, supplier.org_id, to_iso(end), entry, audit, at)
+    store.put_bid(c, total, supplier.org_id, to_iso(end), audit, at)
     return Receipt(c.id, at, c.bids + 1, receipt, total, to_iso(end))
 
 

@@ -22,7 +22,7 @@ from chalicelib.wiring import stores
 COMPETITION_TASK = "on_competition"
 
 
-@machine_task(COMPETITION_TASK, needs=("MainTable:write", "AuditTable:append", "QuoteKey:decrypt"))
+@machine_task(COMPETITION_TASK, needs=("MainTable:write", "AuditTable:append", "AuditTable:read", "QuoteKey:decrypt"))
 @entry_point(COMPETITION_TASK)
 def on_competition(event: dict[str, Any], context: Any) -> dict[str, str]:
     """Asked by the state machine at the time it was armed for: what next (see domain.competitions.advance)."""
@@ -47,7 +47,7 @@ def on_competition(event: dict[str, Any], context: Any) -> dict[str, str]:
     "competition_outcomes",
     table="MainTable",
     kinds=("competition",),
-    needs=("MainTable:write", "AuditTable:append", "ReportsBucket:put:competitions/*"),
+    needs=("MainTable:write", "AuditTable:append", "AuditTable:read", "ReportsBucket:put:competitions/*"),
     queued=True,
 )
 def follow_competition(change: Change) -> None:

@@ -10,7 +10,7 @@ from chalice.app import Blueprint
 
 from chalicelib.domain import competitions as comp
 from chalicelib.domain.clock import china_date
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import Conflict, NotFound, RuleViolation
 from chalicelib.domain.principals import Principal, Role
 from chalicelib.domain.site_admin import load_site
 from chalicelib.domain.sme import Scale, is_small_or_micro
@@ -27,13 +27,17 @@ OPERATOR = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
 BASE = "/sites/{site_id}/competitions"
 
 
+def _may_see(user: Principal, c: comp.Competition) -> bool:
+    if user.role is Role.BUYER:
+        return c.buyer_uscc == user.org_id
+    if user.role is Role.SUPPLIER:
+        return user.org_id in c.invitation.invited
+    return True
+
+
 def _visible(ctx: RequestContext, site_id: str, competition_id: str) -> comp.Competition:
     found = stores().competitions.get(site_id, competition_id) if comp.competition_id_valid(competition_id) else None
-    user = ctx.user
-    if found is None or (
-        (user.role is Role.BUYER and found.buyer_uscc != user.org_id)
-        or (user.role is Role.SUPPLIER and user.org_id not in found.invitation.invited)
-    ):
+    if found is None or not _may_see(ctx.user, found):
         raise NotFound("项目不存在", code="COMPETITION_NOT_FOUND")
     return found
 
@@ -248,11 +252,23 @@ def bid(ctx: RequestContext, site_id: str, competition_id: str) -> Reply:
     from chalicelib.schemas.competitions import BidBody
 
     body = ctx.body(BidBody)
-    c = _visible(ctx, site_id, competition_id)
-    name, _, trading = _supplier_facts(ctx.user.org_id, site_id)
-    receipt = comp.place_bid(
-        stores().competitions, c, ctx.user, name, trading, body.unit_price_fen, ctx.now, ctx.request_id
-    )
+    store = stores().competitions
+    # The hot path of a 反拍 is one transaction: the competition's terms come from this function's memory, and
+    # everything that changes (open, the deadline, the best price, whether the supplier may trade) is a condition
+    # of the transaction. Refused on a state this function had not seen, it reads afresh and tries once more, so
+    # the answer is always the one the current state gives.
+    known = store.terms(site_id, competition_id) if comp.competition_id_valid(competition_id) else None
+    if known is None or not _may_see(ctx.user, known):
+        raise NotFound("项目不存在", code="COMPETITION_NOT_FOUND")
+    try:
+        receipt = comp.place_bid(
+            store, known, ctx.user, ctx.user.org_name, True, body.unit_price_fen, ctx.now, ctx.request_id
+        )
+    except (Conflict, RuleViolation):
+        fresh = _visible(ctx, site_id, competition_id)
+        receipt = comp.place_bid(
+            store, fresh, ctx.user, ctx.user.org_name, True, body.unit_price_fen, ctx.now, ctx.request_id
+        )
     metrics.add_metric(name="BidPlaced", unit="Count", value=1)
     return Reply({**receipt._asdict(), "unit_price_fen": body.unit_price_fen}, status=201)
 

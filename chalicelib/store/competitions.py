@@ -21,6 +21,8 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.config import get_settings
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.competitions import (
+    ENTITY_COMPETITION,
+    RECORD_ENTRY,
     Competition,
     LogEntry,
     SealedQuote,
@@ -30,16 +32,18 @@ from chalicelib.domain.competitions import (
 )
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.plans import PlanStatus
+from chalicelib.domain.suppliers import SupplierStatus
 from chalicelib.store import keys
 from chalicelib.store.aws import client
 from chalicelib.store.documents import fields_of, stamped
 from chalicelib.store.models import (
+    AuditItem,
     CompetitionItem,
-    CompetitionLogItem,
     InvitationItem,
     MainItem,
     PlanItem,
     QuoteItem,
+    SupplierItem,
 )
 from chalicelib.store.paging import decode_cursor, encode_cursor
 from chalicelib.store.tx import AuditedWrite
@@ -146,6 +150,17 @@ def release(write: AuditedWrite, site_id: str, plan_no: str, amount_fen: int) ->
     )
 
 
+def _check_trading(write: AuditedWrite, site_id: str, uscc: str) -> None:
+    """The supplier may trade in the site as the write commits (a suspension a moment earlier refuses it)."""
+    write.check(
+        SupplierItem,
+        keys.supplier(uscc),
+        "PROFILE",
+        (SupplierItem.status == SupplierStatus.ACTIVE.value) & ~SupplierItem.suspended_sites.contains(site_id),
+        Conflict("贵公司当前在本站点不可交易（已暂停或清退），不能报价", code="SUPPLIER_NOT_ACTIVE"),
+    )
+
+
 def _respond_condition(c: Competition, uscc: str, now: str) -> Condition:
     condition: Condition = (
         (CompetitionItem.status == Status.OPEN.value)
@@ -156,8 +171,26 @@ def _respond_condition(c: Competition, uscc: str, now: str) -> Condition:
     return condition
 
 
+# A competition's terms (ceiling, quantity, step, who is invited, when it started) never change once launched: a warm
+# function keeps them, so that a bid is one transaction. What does change (status, best price, deadline) is a
+# condition of that transaction, never taken from here.
+_TERMS: dict[tuple[str, str], Competition] = {}
+_TERMS_KEPT = 256
+
+
 class DynamoCompetitionStore:
     """Implements domain.competitions.CompetitionStore."""
+
+    def terms(self, site_id: str, competition_id: str) -> Competition | None:
+        """The competition as last read by this process (its terms are current; its state may not be)."""
+        found = _TERMS.get((site_id, competition_id))
+        if found is None:
+            found = self.get(site_id, competition_id)
+            if found is not None:
+                if len(_TERMS) >= _TERMS_KEPT:
+                    _TERMS.pop(next(iter(_TERMS)))
+                _TERMS[(site_id, competition_id)] = found
+        return found
 
     def get(self, site_id: str, competition_id: str) -> Competition | None:
         try:
@@ -222,26 +255,20 @@ class DynamoCompetitionStore:
         return _quote_from_item(item, competition.id)
 
     def log(self, competition: Competition) -> list[LogEntry]:
-        pk = keys.competition(competition.site_id, competition.id)
+        """The record's lines, from the competition's audit events (each quote, revision and bid carries its own)."""
+        pk = keys.audit_entity(competition.site_id, ENTITY_COMPETITION, competition.id)
         found = []
-        for item in CompetitionLogItem.query(pk, CompetitionLogItem.sk.startswith("LOG#")):
-            if isinstance(item, CompetitionLogItem):
-                d = item.data
-                found.append(
-                    LogEntry(d["key"], d["at"], d["action"], d["supplier_uscc"], d["data"], d.get("supplier_name", ""))
-                )
-        return found
+        for item in AuditItem.query(pk):
+            line = (item.data.get("after") or {}).get(RECORD_ENTRY)
+            if line:
+                found.append(LogEntry(**line))
+        return sorted(found, key=lambda e: e.key)
 
-    @staticmethod
-    def _log_item(c: Competition, entry: LogEntry) -> CompetitionLogItem:
-        return CompetitionLogItem(pk=keys.competition(c.site_id, c.id), sk=f"LOG#{entry.key}", data=entry._asdict())
-
-    def put_quote(
-        self, competition: Competition, quote: SealedQuote, entry: LogEntry, audit: AuditEvent, now: str
-    ) -> None:
+    def put_quote(self, competition: Competition, quote: SealedQuote, audit: AuditEvent, now: str) -> None:
         pk, sk = _state_key(competition.site_id, competition.id)
         write = AuditedWrite(audit)
         write.check(CompetitionItem, pk, sk, _respond_condition(competition, quote.supplier_uscc, now), _LATE)
+        _check_trading(write, competition.site_id, quote.supplier_uscc)
         item = QuoteItem(
             pk=pk,
             sk=f"QUOTE#{quote.supplier_uscc}",
@@ -254,7 +281,6 @@ class DynamoCompetitionStore:
         )
         condition = QuoteItem.pk.does_not_exist() if quote.revision == 1 else QuoteItem.revision == quote.revision - 1
         write.put(item, condition, Conflict("报价刚被同时修改，请刷新后重试", code="QUOTE_RACE"))
-        write.put(self._log_item(competition, entry), CompetitionLogItem.pk.does_not_exist(), _duplicate_entry())
         write.commit()
 
     def put_bid(
@@ -263,7 +289,6 @@ class DynamoCompetitionStore:
         total_fen: int,
         supplier_uscc: str,
         end_at: str,
-        entry: LogEntry,
         audit: AuditEvent,
         now: str,
     ) -> None:
@@ -272,23 +297,28 @@ class DynamoCompetitionStore:
         step = competition.rule.step_fen
         # The best price is re-checked by DynamoDB: of two bids racing for the same price, one wins.
         beats = (CompetitionItem.bids == 0) | (CompetitionItem.best_total_fen >= total_fen + step)
+        actions = [
+            CompetitionItem.best_total_fen.set(total_fen),
+            CompetitionItem.best_by.set(supplier_uscc),
+            CompetitionItem.bids.add(1),
+            CompetitionItem.version.add(1),
+        ]
+        condition = _respond_condition(competition, supplier_uscc, now) & beats
+        if end_at > competition.end_at:
+            # An extension only ever moves the end later: refused if another bid already moved it further (the
+            # caller then reads afresh, and no extension is needed).
+            actions += [
+                CompetitionItem.end_at.set(end_at),
+                CompetitionItem.gsi3sk.set(keys.sorted_by(end_at, competition.site_id, competition.id)),
+            ]
+            condition = condition & (CompetitionItem.end_at <= end_at)
         write.update(
             CompetitionItem(pk=pk, sk=sk),
-            [
-                CompetitionItem.best_total_fen.set(total_fen),
-                CompetitionItem.best_by.set(supplier_uscc),
-                # Extensions only ever move the end later (a slower request cannot pull it back).
-                CompetitionItem.end_at.set(max(end_at, competition.end_at)),
-                CompetitionItem.gsi3sk.set(
-                    keys.sorted_by(max(end_at, competition.end_at), competition.site_id, competition.id)
-                ),
-                CompetitionItem.bids.add(1),
-                CompetitionItem.version.add(1),
-            ],
-            _respond_condition(competition, supplier_uscc, now) & beats & (CompetitionItem.end_at <= end_at),
+            actions,
+            condition,
             Conflict("出价未被接受：已有更低的出价或已过截止时间，请刷新后重试", code="BID_OUTBID_OR_LATE"),
         )
-        write.put(self._log_item(competition, entry), CompetitionLogItem.pk.does_not_exist(), _duplicate_entry())
+        _check_trading(write, competition.site_id, supplier_uscc)
         write.commit()
 
     def save(self, competition: Competition, previous: Competition, audit: AuditEvent, release_fen: int = 0) -> None:
@@ -346,10 +376,6 @@ def due_competitions(now: str, limit: int = 100) -> list[tuple[str, str]]:
     """(site, id) of running competitions whose next deadline has passed."""
     result = CompetitionItem.gsi3.query(keys.competitions_due(), CompetitionItem.gsi3sk < now, limit=limit)
     return [(i.site_id, i.competition_id) for i in result if isinstance(i, CompetitionItem)]
-
-
-def _duplicate_entry() -> Conflict:
-    return Conflict("同一时刻重复提交，请重试", code="WRITE_CONFLICT")
 
 
 class S3RecordWriter:

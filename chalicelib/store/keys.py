@@ -27,7 +27,7 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {site}#FOLLOWUPS#{status}            followups (GSI1)
     {site}#STATS                         site_stats: RATINGS
     shandong#NONCE#{nonce}               nonce: a used integration nonce (TTL)
-    {site}#COMP#{competition_id}         competition: STATE, QUOTE#{uscc}, LOG#{at}#{uscc}…, INVITE#{uscc}
+    {site}#COMP#{competition_id}         competition: STATE, QUOTE#{uscc}, INVITE#{uscc}
     {site}#ORG#{uscc}#COMPS              buyer_competitions (GSI1)
     {site}#COMPS                         site_competitions (GSI2)
     shandong#SUPPLIER#{uscc}#INVITES     supplier_invitations (GSI1): a supplier's invitations in every site

@@ -205,12 +205,6 @@ class QuoteItem(MainItem, discriminator="quote"):
     data = JSONAttribute()
 
 
-class CompetitionLogItem(MainItem, discriminator="competition_log"):
-    """One line of a competition's record, kept as it happened."""
-
-    data = JSONAttribute()
-
-
 class InvitationItem(MainItem, discriminator="invitation"):
     """That a supplier is invited: its inbox across sites (the competition's `invited` set is the authority)."""
 

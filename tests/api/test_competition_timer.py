@@ -66,11 +66,10 @@ def test_a_quote_one_millisecond_late_is_refused_by_the_write_itself(opened: str
     assert refused.value.code == "DEADLINE_PASSED"
     # …and so does DynamoDB when the caller's clock says it is in time but the write's `now` is late.
     quote = comp.SealedQuote(c.id, supplier.org_id, "x", False, "c2VhbGVk", "0" * 64, to_iso(late), 2, "")
-    entry = comp.LogEntry(f"{to_iso(late)}#{supplier.org_id}#0002", to_iso(late), "quote.revised", supplier.org_id, {})
     audit = comp._event(c, "quote.revised", "测试", supplier.as_actor(), late, None, None)
     before = len(list(AuditItem.scan()))
     with pytest.raises(Conflict) as refused:
-        store.put_quote(c, quote, entry, audit, to_iso(late))
+        store.put_quote(c, quote, audit, to_iso(late))
     assert refused.value.code == "DEADLINE_PASSED"
     assert len(list(AuditItem.scan())) == before
     stored = QuoteItem.get(f"{SITE}#COMP#{c.id}", f"QUOTE#{supplier.org_id}")

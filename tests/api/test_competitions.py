@@ -324,3 +324,23 @@ def test_bad_quotes_are_refused_and_write_nothing(api: Api, aws: dict[str, str],
     status, answer = api.call("POST", f"{BASE}/{cid}/bids", {"unit_price_fen": 10_000}, as_user="supplier.demo")
     assert status == 409 and answer["code"] == "WRONG_KIND"
     assert sum(1 for _ in AuditItem.scan()) == before
+    # Suspended in this site after being invited: refused.
+    uscc = supplier_code("supplier.lc04")
+    status, _ = api.call("POST", f"/suppliers/{uscc}/suspend", {"reason": "送货严重超时"}, as_user="liaocheng.center")
+    assert status == 200
+    before = sum(1 for _ in AuditItem.scan())
+    status, answer = quote(api, cid, "supplier.lc04", 10_000)
+    assert (status, answer["code"]) == (409, "SUPPLIER_NOT_ACTIVE"), answer
+    assert sum(1 for _ in AuditItem.scan()) == before
+
+
+def test_a_suspended_bidder_is_refused_by_the_bid_s_own_transaction(
+    api: Api, aws: dict[str, str], market: dict[str, Any]
+) -> None:
+    cid = launch(api, market["plan_no"], kind="reverse_auction", title="复印纸反拍")["id"]
+    uscc = supplier_code("supplier.lc02")
+    status, _ = api.call("POST", f"/suppliers/{uscc}/suspend", {"reason": "送货严重超时"}, as_user="liaocheng.center")
+    assert status == 200
+    status, answer = api.call("POST", f"{BASE}/{cid}/bids", {"unit_price_fen": 11_000}, as_user="supplier.lc02")
+    assert (status, answer["code"]) == (409, "SUPPLIER_NOT_ACTIVE"), answer
+    assert CompetitionItem.get(f"{SITE}#COMP#{cid}", "STATE").bids == 0
