@@ -18,13 +18,16 @@ from chalicelib.domain.clock import china_date, china_midnight, parse_iso, to_is
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal
 from chalicelib.domain.sites import (
+    BiddingDefaults,
     PurchaseLimits,
     PurchaseMethod,
     SiteConfig,
     limits_from_dict,
     limits_to_dict,
+    validated_bidding,
     validated_limits,
     validated_methods,
+    with_bidding,
     with_limits,
     with_methods,
 )
@@ -37,10 +40,13 @@ ENTITY_SITE_CHANGE = "site_change"
 class ChangeKind(StrEnum):
     LIMITS = "limits"
     METHODS = "methods"
+    BIDDING = "bidding"
 
     @property
     def label(self) -> str:
-        return {ChangeKind.LIMITS: "采购限额", ChangeKind.METHODS: "采购方式"}[self]
+        return {ChangeKind.LIMITS: "采购限额", ChangeKind.METHODS: "采购方式", ChangeKind.BIDDING: "竞价与反拍规则"}[
+            self
+        ]
 
 
 class ChangeStatus(StrEnum):
@@ -123,12 +129,16 @@ def load_site(store: SiteStore, site_id: str) -> SiteConfig:
 def _apply(site: SiteConfig, kind: ChangeKind, payload: dict[str, Any], at: datetime) -> SiteConfig:
     if kind is ChangeKind.LIMITS:
         return with_limits(site, limits_from_dict(payload), at)
+    if kind is ChangeKind.BIDDING:
+        return with_bidding(site, BiddingDefaults(**payload), at)
     return with_methods(site, tuple(PurchaseMethod(m) for m in payload["methods"]), at)
 
 
 def _section(site: SiteConfig, kind: ChangeKind) -> dict[str, Any]:
     if kind is ChangeKind.LIMITS:
         return limits_to_dict(site.limits)
+    if kind is ChangeKind.BIDDING:
+        return site.bidding._asdict()
     return {"methods": [m.value for m in site.methods]}
 
 
@@ -137,6 +147,8 @@ def normalized_payload(kind: ChangeKind, payload: dict[str, Any]) -> dict[str, A
     if kind is ChangeKind.LIMITS:
         limits: PurchaseLimits = validated_limits(limits_from_dict(payload))
         return limits_to_dict(limits)
+    if kind is ChangeKind.BIDDING:
+        return validated_bidding(BiddingDefaults(**payload))._asdict()
     methods = validated_methods(tuple(PurchaseMethod(m) for m in payload["methods"]))
     return {"methods": [m.value for m in methods]}
 

@@ -165,7 +165,7 @@ class BiddingDefaults(NamedTuple):
         within("bidding_draw_min", 0, 50, "随机抽取的最少邀请数须在 0（不允许抽取）到 50 之间")
         within("direct_after_failure", 0, 1, "流标后直购开关只能是 0 或 1")
         within("sme_deduction_bp", 1000, 2000, "小微企业价格扣除比例须在 10% 到 20% 之间")
-        within("auction_minutes", 5, 240, "反拍时长须在 5 到 240 分钟之间")
+        within("auction_minutes", 1, 240, "反拍时长须在 1 到 240 分钟之间")
         within("auction_extension_window_minutes", 1, 30, "反拍延时触发窗口须在 1 到 30 分钟之间")
         within("auction_extension_minutes", 1, 30, "反拍每次延时须在 1 到 30 分钟之间")
         if not 1 <= self.auction_min_step_bp <= self.auction_max_step_bp <= 1000:
@@ -382,6 +382,21 @@ def validated_methods(methods: tuple[PurchaseMethod, ...]) -> tuple[PurchaseMeth
     # Keep a stable order so that audit diffs show real changes only.
     order = list(PurchaseMethod)
     return tuple(sorted(methods, key=order.index))
+
+
+def validated_bidding(bidding: BiddingDefaults) -> BiddingDefaults:
+    problems = bidding.problems()
+    if problems:
+        raise RuleViolation(
+            "竞价与反拍规则设置不合理：" + "；".join(p["message"] for p in problems),
+            code="BIDDING_RULES_INVALID",
+            details=problems,
+        )
+    return bidding
+
+
+def with_bidding(site: SiteConfig, bidding: BiddingDefaults, at: datetime) -> SiteConfig:
+    return site._replace(bidding=validated_bidding(bidding), version=site.version + 1, updated_at=to_iso(at))
 
 
 def with_limits(site: SiteConfig, limits: PurchaseLimits, at: datetime) -> SiteConfig:

@@ -71,6 +71,16 @@ def change_methods(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return _change(ctx, site_id, site_admin.ChangeKind.METHODS, body, {"methods": [m.value for m in body.methods]})
 
 
+@api_route(bp, "/sites/{site_id}/bidding", methods=("PUT",), roles=SITE_EDITORS)
+def change_bidding(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    from chalicelib.domain.sites import BiddingDefaults
+    from chalicelib.schemas.sites import BiddingBody
+
+    body = ctx.body(BiddingBody)
+    payload = body.model_dump(include=set(BiddingDefaults._fields))
+    return _change(ctx, site_id, site_admin.ChangeKind.BIDDING, body, payload)
+
+
 @api_route(bp, "/sites/{site_id}/changes", roles=SITE_SUPERVISORS)
 def list_changes(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     store = stores().sites

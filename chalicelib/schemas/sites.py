@@ -26,6 +26,24 @@ class MethodsBody(ScheduleFields):
     methods: list[PurchaseMethod] = Field(min_length=1, max_length=len(PurchaseMethod))
 
 
+class BiddingBody(ScheduleFields):
+    """A site's 竞价 / 反拍 rules: every field of domain.sites.BiddingDefaults (ranges checked there, in Chinese)."""
+
+    bidding_min_suppliers: int = Field(ge=0, le=1000)
+    bidding_response_hours: int = Field(ge=0, le=10_000)
+    winner_confirm_working_days: int = Field(ge=0, le=1000)
+    bidding_min_response_minutes: int = Field(ge=0, le=100_000)
+    bidding_max_response_hours: int = Field(ge=0, le=10_000)
+    bidding_draw_min: int = Field(ge=0, le=1000)
+    direct_after_failure: int = Field(ge=0, le=1)
+    sme_deduction_bp: int = Field(ge=0, le=10_000)
+    auction_minutes: int = Field(ge=0, le=10_000)
+    auction_extension_window_minutes: int = Field(ge=0, le=1000)
+    auction_extension_minutes: int = Field(ge=0, le=1000)
+    auction_min_step_bp: int = Field(ge=0, le=10_000)
+    auction_max_step_bp: int = Field(ge=0, le=10_000)
+
+
 class AuditQuery(QueryParams):
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2048)

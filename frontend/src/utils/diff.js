@@ -1,8 +1,9 @@
 // 审计日志：把 before / after 对比成逐字段的可读行。
-import { CHANGE_STATUS_LABELS, LIMIT_LABELS, METHOD_LABELS, fenToWan, labelOf } from './format.js'
+import { BIDDING_RULE_LABELS, CHANGE_STATUS_LABELS, LIMIT_LABELS, METHOD_LABELS, fenToWan, labelOf } from './format.js'
 
 export const FIELD_LABELS = Object.freeze({
   ...LIMIT_LABELS,
+  ...BIDDING_RULE_LABELS,
   methods: '采购方式',
   effective_date: '生效日期',
   status: '状态',

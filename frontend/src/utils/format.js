@@ -265,6 +265,23 @@ export const CHANGE_STATUS_TAG = Object.freeze({
 export const CHANGE_KIND_LABELS = Object.freeze({
   limits: '采购限额',
   methods: '采购方式',
+  bidding: '竞价与反拍规则',
+})
+
+export const BIDDING_RULE_LABELS = Object.freeze({
+  bidding_min_suppliers: '竞价最少响应供应商',
+  bidding_response_hours: '竞价默认响应时长（小时）',
+  winner_confirm_working_days: '成交确认期限（工作日）',
+  bidding_min_response_minutes: '竞价最短响应时间（分钟）',
+  bidding_max_response_hours: '竞价最长响应时间（小时）',
+  bidding_draw_min: '随机抽取最少家数',
+  direct_after_failure: '流标后允许直购',
+  sme_deduction_bp: '小微企业价格扣除（基点）',
+  auction_minutes: '反拍时长（分钟）',
+  auction_extension_window_minutes: '反拍延时触发窗口（分钟）',
+  auction_extension_minutes: '反拍每次延时（分钟）',
+  auction_min_step_bp: '最小降价幅度（基点）',
+  auction_max_step_bp: '最大降价幅度（基点）',
 })
 
 export const LIMIT_LABELS = Object.freeze({
