@@ -219,7 +219,14 @@ def main(argv: list[str] | None = None) -> int:
         from scheduled.demo import seed_demo
 
         seeded.update(seed_demo(pool_id))
+    from chalicelib.store.competitions import (
+        DynamoCompetitionStore,
+        StepFunctionsCompetitionTimer,
+        rearm_competition_timers,
+    )
+
     rearmed = rearm_timers(DynamoSiteStore(), StepFunctionsTimer())
+    rearmed += rearm_competition_timers(DynamoCompetitionStore(), StepFunctionsCompetitionTimer())
     if rearmed:
         log.info("re-armed %d deadline timers from the saved data", rearmed)
 

@@ -372,6 +372,18 @@ class DynamoCompetitionStore:
         return ordered, encode_cursor(result.last_evaluated_key)
 
 
+def rearm_competition_timers(store: DynamoCompetitionStore, timer: StepFunctionsCompetitionTimer) -> int:
+    """After a restore (the local run's saved data has no executions): a timer for every running competition."""
+    armed = 0
+    for item in CompetitionItem.gsi3.query(keys.competitions_due()):
+        if isinstance(item, CompetitionItem):
+            c = competition_from_item(item)
+            if next_due(c):
+                timer.arm(c, next_due(c))
+                armed += 1
+    return armed
+
+
 def due_competitions(now: str, limit: int = 100) -> list[tuple[str, str]]:
     """(site, id) of running competitions whose next deadline has passed."""
     result = CompetitionItem.gsi3.query(keys.competitions_due(), CompetitionItem.gsi3sk < now, limit=limit)

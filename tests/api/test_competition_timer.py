@@ -143,3 +143,20 @@ def test_a_broken_task_is_set_aside_and_the_sweep_finishes_the_competition(opene
     )
     assert closed.generation == bumped.generation + 1
     assert "timer.rearmed" in _actions(opened)
+
+
+def test_running_competitions_get_their_timers_back_after_a_restore(opened: str) -> None:
+    from chalicelib.store.competitions import rearm_competition_timers
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.armed: list[tuple[str, str]] = []
+
+        def arm(self, c: comp.Competition, wake_at: str) -> None:
+            self.armed.append((c.id, wake_at))
+
+    recorder = Recorder()
+    store = DynamoCompetitionStore()
+    assert rearm_competition_timers(store, recorder) == 1  # type: ignore[arg-type]
+    c = store.get(SITE, opened)
+    assert c is not None and recorder.armed == [(opened, c.end_at)]
