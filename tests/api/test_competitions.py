@@ -344,3 +344,20 @@ def test_a_suspended_bidder_is_refused_by_the_bid_s_own_transaction(
     status, answer = api.call("POST", f"{BASE}/{cid}/bids", {"unit_price_fen": 11_000}, as_user="supplier.lc02")
     assert (status, answer["code"]) == (409, "SUPPLIER_NOT_ACTIVE"), answer
     assert CompetitionItem.get(f"{SITE}#COMP#{cid}", "STATE").bids == 0
+
+
+def test_the_site_operator_sets_the_bidding_rules(api: Api) -> None:
+    status, config = api.call("GET", f"/sites/{SITE}/config")
+    rules = {**config["bidding"], "bidding_min_response_minutes": 30, "sme_deduction_bp": 1500}
+    status, changed = api.call("PUT", f"/sites/{SITE}/bidding", rules, as_user="liaocheng.center")
+    assert status == 200 and changed["applied"], changed
+    status, config = api.call("GET", f"/sites/{SITE}/config")
+    assert config["bidding"]["sme_deduction_bp"] == 1500 and config["bidding"]["bidding_min_response_minutes"] == 30
+    status, refused = api.call(
+        "PUT", f"/sites/{SITE}/bidding", {**rules, "sme_deduction_bp": 500}, as_user="liaocheng.center"
+    )
+    assert status == 422 and refused["code"] == "BIDDING_RULES_INVALID" and "10% 到 20%" in refused["message"]
+    status, _ = api.call("PUT", f"/sites/{SITE}/bidding", rules, as_user="liaocheng.buyer")
+    assert status == 403
+    status, audit = api.call("GET", f"/sites/{SITE}/audit?limit=5", as_user="liaocheng.finance")
+    assert any("竞价与反拍规则" in e["summary"] for e in audit["items"]), audit["items"]

@@ -53,6 +53,21 @@ KNOWN_FIELDS = [
     "comment",
     "paid_fen",
     "voucher_no",
+    # competitions
+    "title",
+    "category_id",
+    "spec",
+    "unit",
+    "ceiling_fen",
+    "end_at",
+    "starts_at",
+    "custom",
+    "draw_size",
+    "step_bp",
+    "unit_price_fen",
+    "technical",
+    "findings",
+    "auction_minutes",
 ]
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40)
 JSON_VALUES = st.recursive(
@@ -118,6 +133,7 @@ PLAUSIBLE_PATH = {
     "plan_no": "37150020010120260001",
     "target": "supplier",
     "uscc": "91371500MA3C4D5E6R",
+    "competition_id": "JJ202612030000000001",
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [

@@ -157,14 +157,18 @@ def launch(page: Page, plan_no: str, kind: str, title: str, ceiling_yuan: str, m
         at = datetime.now(CHINA) + timedelta(minutes=minutes_ahead)
         form.get_by_test_id("launch-day").locator("input").fill(at.date().isoformat())
         form.get_by_test_id("launch-day").locator("input").press("Enter")
-        time_input = form.get_by_test_id("launch-time").locator("input")
-        time_input.fill(at.strftime("%H:%M"))
-        time_input.press("Enter")
+        form.get_by_test_id("launch-time").fill(at.strftime("%H:%M"))
+        # The form shows the moment it will send: wait until it is the one typed.
+        expect(form.get_by_test_id("launch-chosen")).to_contain_text(f"{at.date().isoformat()} {at.strftime('%H:%M')}")
     form.get_by_test_id("launch-address").fill("聊城市东昌府区东昌西路 98 号")
     form.get_by_test_id("launch-contact").fill("张敏")
     form.get_by_test_id("launch-phone").fill("0635-8241234")
     page.get_by_test_id("launch-submit").click()
-    expect(page.get_by_test_id("competition-title")).to_have_text(title, timeout=15000)
+    try:
+        expect(page.get_by_test_id("competition-title")).to_have_text(title, timeout=15000)
+    except AssertionError:
+        page.screenshot(path="test-artifacts/competition-launch-failed.png", full_page=True)
+        raise
 
 
 def test_a_bidding_with_three_suppliers_to_an_order_then_a_reverse_auction_to_an_award(
@@ -220,6 +224,7 @@ def test_a_bidding_with_three_suppliers_to_an_order_then_a_reverse_auction_to_an
     page.screenshot(path=str(artifacts / "bidding-4-awarded.png"), full_page=True)
     page.get_by_test_id("competition-order").click()
     expect(page.get_by_test_id("order-lines")).to_contain_text("88.00")  # 10 rolls × 8.80 元
+    expect(page.get_by_test_id("order-source")).to_have_text(re.compile(r"^JJ\d{18}$"))
     logout(page)
 
     # 5. A 反拍 from the same plan: open at once, two bidders, a last-minute bid extends it.

@@ -105,6 +105,7 @@ export const api = {
   me: () => request('GET', '/me'),
   putLimits: (siteId, body) => request('PUT', `/sites/${encodeURIComponent(siteId)}/limits`, { body }),
   putMethods: (siteId, body) => request('PUT', `/sites/${encodeURIComponent(siteId)}/methods`, { body }),
+  putBidding: (siteId, body) => request('PUT', `/sites/${encodeURIComponent(siteId)}/bidding`, { body }),
   changes: (siteId) => request('GET', `/sites/${encodeURIComponent(siteId)}/changes`),
   cancelChange: (siteId, changeId) =>
     request('DELETE', `/sites/${encodeURIComponent(siteId)}/changes/${encodeURIComponent(changeId)}`),
