@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 
 from infra.template import NAMED_BY_ENV, read_asl
 from tests.conftest import ROOT
@@ -80,6 +82,43 @@ def test_the_state_machine_deployed_is_the_asl_file_tests_run(packaged: dict[str
         "OnDeadlineArn": {"Fn::GetAtt": ["OnDeadline", "Arn"]},
         "DeadlineDeadLetterQueueUrl": {"Ref": "DeadlineDeadLetterQueue"},
     }
+
+
+def test_the_competition_machine_deployed_is_its_asl_file(packaged: dict[str, Any]) -> None:
+    machine = packaged["Resources"]["CompetitionStateMachine"]["Properties"]
+    text, variables = machine["DefinitionString"]["Fn::Sub"]
+    assert json.loads(text) == read_asl("statemachines/competition.asl.json")
+    assert variables == {
+        "OnCompetitionArn": {"Fn::GetAtt": ["OnCompetition", "Arn"]},
+        "CompetitionDeadLetterQueueUrl": {"Ref": "CompetitionDeadLetterQueue"},
+    }
+
+
+@pytest.mark.parametrize("name", ["deadline", "competition"])
+def test_every_transition_of_a_machine_names_a_state_it_has(name: str) -> None:
+    """Neither moto nor cfn-lint checks that a Next, Default or StartAt names an existing state."""
+    definition = read_asl(f"statemachines/{name}.asl.json")
+    states = definition["States"]
+    named = {definition["StartAt"]}
+    for state in states.values():
+        named.update(x for x in (state.get("Next"), state.get("Default")) if x)
+        named.update(choice["Next"] for choice in state.get("Choices", []))
+        named.update(catch["Next"] for catch in state.get("Catch", []))
+    assert named <= set(states), named - set(states)
+    reachable, frontier = set(), [definition["StartAt"]]
+    while frontier:
+        current = frontier.pop()
+        if current in reachable:
+            continue
+        reachable.add(current)
+        state = states[current]
+        frontier += [x for x in (state.get("Next"), state.get("Default")) if x]
+        frontier += [c["Next"] for c in state.get("Choices", []) + state.get("Catch", [])]
+    assert reachable == set(states), set(states) - reachable
+    # No path that moto gets wrong: no JSONata, no `[N].field`, no $$.Execution.StartTime.
+    text = json.dumps(definition)
+    assert "QueryLanguage" not in text and "Assign" not in text and "$$.Execution.StartTime" not in text
+    assert not re.search(r"\$[^\"]*\[\d+\]\.", text)
 
 
 def test_every_function_is_written_from_its_declaration(packaged: dict[str, Any]) -> None:
