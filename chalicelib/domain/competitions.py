@@ -41,7 +41,7 @@ from typing import Any, NamedTuple, Protocol
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, parse_iso, to_iso
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move
+from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move, required_reason
 from chalicelib.domain.money import format_yuan
 from chalicelib.domain.plans import Plan, PlanStatus, level2_of
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
@@ -867,12 +867,12 @@ def advance(
     if c.status is Status.OPEN:
         if moment < c.end_at:
             return Advance(Step.BIDDING if c.end_at > woken_for else Step.EARLY, c.end_at)
-        return _settled(store, c, close(store, sealer, calendar, c, now), now)
+        return _settled(store, c, close(store, sealer, calendar, c, now))
     if c.status is Status.CONFIRMING:
         offer = c.open_offer
         if offer is not None and moment < offer.confirm_by:
             return Advance(Step.CONFIRMING if offer.confirm_by > woken_for else Step.EARLY, offer.confirm_by)
-        return _settled(store, c, lapse(store, calendar, c, now), now)
+        return _settled(store, c, lapse(store, calendar, c, now))
     return _answer(c)
 
 
@@ -892,7 +892,7 @@ def _answer(c: Competition) -> Advance:
     )
 
 
-def _settled(store: CompetitionStore, before: Competition, after: Competition | None, now: datetime) -> Advance:
+def _settled(store: CompetitionStore, before: Competition, after: Competition | None) -> Advance:
     if after is None:  # another call moved it first: answer from what is stored
         current = store.get(before.site_id, before.id)
         return _answer(current) if current else Advance(Step.SUPERSEDED, "")
@@ -1027,7 +1027,7 @@ def cancel(
     request_id: str = "",
 ) -> Competition:
     _guard(c, buyer, "cancel")
-    reason = _reason(reason, "撤销")
+    reason = required_reason(reason, "撤销")
     if to_iso(now) >= c.end_at:
         raise Conflict("已过截止时间，不能撤销", code="DEADLINE_PASSED")
     cancelled = _touched(c, now, status=Status.CANCELLED, outcome=f"采购人撤销：{reason}", reserved_fen=0)
@@ -1133,7 +1133,7 @@ def review_evaluation(
             timer.arm(moved, moved.open_offer.confirm_by)
         return moved
     _guard(c, operator, "return_evaluation")
-    reason = _reason(reason, "退回")
+    reason = required_reason(reason, "退回")
     moved = _touched(c, now, status=Status.EVALUATING, evaluation_note=reason)
     audit = _event(
         c,
@@ -1189,7 +1189,7 @@ def decline_award(
     assert offer is not None
     if offer.supplier_uscc != supplier.org_id:
         raise Forbidden("成交未提供给贵公司", code="NOT_OFFERED")
-    reason = _reason(reason, "放弃成交")
+    reason = required_reason(reason, "放弃成交")
     moved = _pass_over(
         store, calendar, c, now, "declined", supplier.as_actor(), f"成交候选人放弃成交：{reason}", request_id
     )
@@ -1229,12 +1229,6 @@ def check_relaunch(c: Competition, buyer: Principal) -> None:
     _guard(c, buyer, "relaunch")
     if c.relaunched_as:
         raise Conflict(f"该项目已重新发起为 {c.relaunched_as}", code="ALREADY_RELAUNCHED")
-
-
-def _reason(reason: str, doing: str) -> str:
-    if not reason.strip():
-        raise InvalidInput(f"{doing}须填写原因", code="REASON_REQUIRED", details=[_problem("reason", "必填")])
-    return reason.strip()
 
 
 # ---------------------------------------------------------------- the record
@@ -1542,10 +1536,10 @@ def view_for(c: Competition, principal: Principal, now: datetime, own: SealedQuo
             for e in c.ranking
         ]
     if c.kind is Kind.AUCTION:
-        leader = c.best_by == principal.org_id
-        view["best_by"] = "" if not closed and not leader else view["best_by"]
+        # Until it ends, only the leader itself learns who leads.
+        leader = principal.role is Role.SUPPLIER and c.best_by == principal.org_id
         view["leading"] = leader
-        if not closed and principal.role is not Role.SUPPLIER:
+        if not closed and not leader:
             view["best_by"] = ""
     else:
         view["best_total_fen"] = 0

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from chalicelib.domain.errors import Conflict, Forbidden
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput
 
 # Plain NamedTuples (not Generic ones): a generic NamedTuple costs a cold start ten times as much to define.
 
@@ -101,3 +101,12 @@ def allowed(moves: Mapping[str, Move], aggregate: Any, status: StrEnum, party: P
         and status in declared.froms
         and all(c.holds(aggregate) for c in declared.conditions)
     ]
+
+
+def required_reason(reason: str, doing: str) -> str:
+    """The reason a move that needs one was given (stripped), or the Chinese error that asks for it."""
+    if not reason.strip():
+        raise InvalidInput(
+            f"{doing}须填写原因", code="REASON_REQUIRED", details=[{"field": "reason", "message": "必填"}]
+        )
+    return reason.strip()

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, Protocol
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, to_iso
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move
+from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move, required_reason
 from chalicelib.domain.listings import Listing, ListingStatus
 from chalicelib.domain.money import format_wan, format_yuan
 from chalicelib.domain.plans import Plan, PlanStatus, level2_of
@@ -531,12 +531,6 @@ def _touched(order: Order, now: datetime, **changes: Any) -> Order:
     return order._replace(**changes, updated_at=to_iso(now), version=order.version + 1, milestones=milestones)
 
 
-def _reason(reason: str, doing: str) -> str:
-    if not reason.strip():
-        raise InvalidInput(f"{doing}须填写原因", code="REASON_REQUIRED", details=[_problem("reason", "必填")])
-    return reason.strip()
-
-
 def _noted(text: str, note: str) -> str:
     return f"{text}：{note}" if note else text
 
@@ -570,7 +564,7 @@ def confirm(store: OrderStore, supplier: Principal, order: Order, now: datetime)
 
 def decline(store: OrderStore, supplier: Principal, order: Order, reason: str, now: datetime) -> Order:
     _guard(order, supplier, "decline")
-    why = _reason(reason, "拒单")
+    why = required_reason(reason, "拒单")
     summary = f"供应商拒单：{why}（释放预算 {format_yuan(order.total_fen)} 元）"
     return _move(
         store,
@@ -587,7 +581,7 @@ def decline(store: OrderStore, supplier: Principal, order: Order, reason: str, n
 
 def cancel(store: OrderStore, buyer: Principal, order: Order, reason: str, now: datetime) -> Order:
     _guard(order, buyer, "cancel")
-    why = _reason(reason, "撤销")
+    why = required_reason(reason, "撤销")
     return _move(
         store,
         order,
@@ -628,7 +622,7 @@ def accept(store: OrderStore, buyer: Principal, order: Order, note: str, now: da
 
 def request_termination(store: OrderStore, buyer: Principal, order: Order, reason: str, now: datetime) -> Order:
     _guard(order, buyer, "request_termination")
-    why = _reason(reason, "申请终止")
+    why = required_reason(reason, "申请终止")
     return _move(
         store,
         order,
@@ -662,7 +656,7 @@ def decide_termination(
             status_reason=order.termination.reason,
             termination=termination,
         )
-    why = _reason(reason, "驳回终止申请")
+    why = required_reason(reason, "驳回终止申请")
     termination = order.termination._replace(status=TerminationStatus.REJECTED, decision=why, decided_at=to_iso(now))
     return _move(
         store,
