@@ -13,7 +13,7 @@ from chalicelib.domain.clock import china_date
 from chalicelib.domain.errors import Conflict, NotFound, RuleViolation
 from chalicelib.domain.principals import Principal, Role
 from chalicelib.domain.site_admin import load_site
-from chalicelib.domain.sme import Scale, is_small_or_micro
+from chalicelib.domain.sme import is_small_or_micro
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import metrics
 from chalicelib.wiring import stores
@@ -57,10 +57,9 @@ def _view(ctx: RequestContext, c: comp.Competition) -> dict[str, Any]:
 def _candidates(site_id: str, category_id: str, district: str) -> list[comp.Candidate]:
     from chalicelib.store.catalog import suppliers_delivering
 
-    delivering = suppliers_delivering(site_id, category_id, district)
-    current = stores().suppliers.get_many(list(delivering)[:100]) if delivering else {}
-    codes = list(delivering)
-    for start in range(100, len(codes), 100):
+    codes = list(suppliers_delivering(site_id, category_id, district))
+    current = {}
+    for start in range(0, len(codes), 100):  # BatchGetItem reads at most 100 keys
         current.update(stores().suppliers.get_many(codes[start : start + 100]))
     return [
         comp.Candidate(s.uscc, s.profile.name, is_small_or_micro(s.profile.scale))
@@ -73,17 +72,11 @@ def _supplier_facts(uscc: str, site_id: str) -> tuple[str, bool, bool]:
     supplier = stores().suppliers.get(uscc)
     if supplier is None:
         return "", False, False
-    return supplier.profile.name, supplier.profile.scale in (Scale.SMALL, Scale.MICRO), supplier.can_trade_in(site_id)
+    return supplier.profile.name, is_small_or_micro(supplier.profile.scale), supplier.can_trade_in(site_id)
 
 
 def _spent(site_id: str, buyer: Principal, level2: str, year: int) -> int:
-    from chalicelib.store.models import CapUsageItem
-    from chalicelib.store.plans import usage_pk
-
-    try:
-        return int(CapUsageItem.get(usage_pk(site_id, buyer.org_id, year, level2), "CAP").spent_fen or 0)
-    except CapUsageItem.DoesNotExist:
-        return 0
+    return stores().plans.spent(site_id, buyer.org_id, year, level2)
 
 
 # ---------------------------------------------------------------- buyers

@@ -93,27 +93,32 @@ def _item(c: Competition) -> CompetitionItem:
     )
 
 
-def competition_from_item(item: CompetitionItem) -> Competition:
+def _with_counters(data: Mapping[str, Any], attributes: Mapping[str, Any]) -> Competition:
     """The document, with what bids change concurrently taken from the item's own attributes."""
-    return competition_from_dict(fields_of("competition", item.data))._replace(
-        version=int(item.version),
-        end_at=str(item.end_at),
-        best_total_fen=int(item.best_total_fen or 0),
-        best_by=str(item.best_by or ""),
-        bids=int(item.bids or 0),
+    c = competition_from_dict(fields_of("competition", dict(data)))
+    return c._replace(
+        version=int(attributes.get("version", c.version)),
+        end_at=str(attributes.get("end_at", c.end_at)),
+        best_total_fen=int(attributes.get("best_total_fen") or 0),
+        best_by=str(attributes.get("best_by") or ""),
+        bids=int(attributes.get("bids") or 0),
     )
+
+
+def competition_from_item(item: CompetitionItem) -> Competition:
+    attributes = {
+        "version": item.version,
+        "end_at": item.end_at,
+        "best_total_fen": item.best_total_fen,
+        "best_by": item.best_by,
+        "bids": item.bids,
+    }
+    return _with_counters(item.data, attributes)
 
 
 def competition_from_image(image: Mapping[str, Any]) -> Competition:
     """A competition from a stream record's (deserialised) image."""
-    c = competition_from_dict(fields_of("competition", json.loads(image["data"])))
-    return c._replace(
-        version=int(image.get("version", c.version)),
-        end_at=str(image.get("end_at", c.end_at)),
-        best_total_fen=int(image.get("best_total_fen", 0)),
-        best_by=str(image.get("best_by", "")),
-        bids=int(image.get("bids", 0)),
-    )
+    return _with_counters(json.loads(image["data"]), image)
 
 
 def _quote_from_item(item: QuoteItem, competition_id: str) -> SealedQuote:

@@ -63,6 +63,13 @@ class DynamoPlanStore:
             used = 0
         return CapUsage(buyer_uscc, year, level2_code, used)
 
+    def spent(self, site_id: str, buyer_uscc: str, year: int, level2_code: str) -> int:
+        """What a buyer's orders took this year in a 二级品目 (the annual cap counts it)."""
+        try:
+            return int(CapUsageItem.get(usage_pk(site_id, buyer_uscc, year, level2_code), "CAP").spent_fen or 0)
+        except CapUsageItem.DoesNotExist:
+            return 0
+
     def _add_cap(self, write: AuditedWrite, site_id: str, cap: tuple[CapUsage, int] | None, amount: int) -> None:
         if cap is None:
             return
