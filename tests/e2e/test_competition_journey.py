@@ -8,19 +8,16 @@ operator shortening the site's minimum response time and auction length so that 
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import APIRequestContext, Page, Playwright, expect
 
 from chalicelib.domain.uscc import make_uscc
 from tests.e2e.conftest import Mall
-from tests.e2e.test_order_journey import call, token_of
+from tests.e2e.test_order_journey import call, register_listing_supplier, token_of
 from tests.e2e.test_supplier_journey import catalog_has, logout
 from tests.e2e.test_web_shell import login
 
@@ -38,11 +35,10 @@ CLOSE_TIMEOUT = 240_000  # ms: the deadline, then the timer's wake on a loaded m
 
 
 def supplier_with_tape(api: APIRequestContext, mall: Mall, username: str, name: str, uscc: str, i: int) -> None:
-    call(
+    register_listing_supplier(
         api,
-        "POST",
-        "/suppliers/register",
-        body={
+        mall,
+        {
             "username": username,
             "password": PASSWORD,
             "uscc": uscc,
@@ -55,34 +51,6 @@ def supplier_with_tape(api: APIRequestContext, mall: Mall, username: str, name: 
             "declaration": {"industry": "retail", "employees": 6, "revenue_fen": 120_000_000, "assets_fen": 40_000_000},
             "contact": {"name": f"王{'甲乙丙'[i]}", "phone": f"1390635246{i}", "email": f"{username}@example.com"},
         },
-    )
-    supplier = token_of(api, username, PASSWORD)
-    licence = b"%PDF-1.4\n% licence\n"
-    started = call(
-        api,
-        "POST",
-        "/suppliers/me/documents",
-        supplier,
-        {
-            "kind": "business_license",
-            "file_name": "营业执照.pdf",
-            "content_type": "application/pdf",
-            "size": len(licence),
-        },
-    )
-    form: dict[str, Any] = dict(started["upload"]["fields"])
-    form["file"] = {"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": licence}
-    assert api.post(started["upload"]["url"], multipart=form).ok
-    call(api, "POST", f"/suppliers/me/documents/{started['doc_id']}/confirm", supplier, {})
-    center = token_of(api, "liaocheng.center")
-    call(api, "POST", f"/suppliers/{uscc}/review", center, {"decision": "approve", "reason": ""})
-    with urllib.request.urlopen(f"{mall.api}/sites/{SITE}/config", timeout=10) as response:
-        districts = [d["code"] for d in json.loads(response.read())["districts"]]
-    listing = call(
-        api,
-        "POST",
-        f"/sites/{SITE}/listings",
-        supplier,
         {
             "category_id": "LC-0102",  # 胶带 → A05040401
             "name": f"{name[:4]} 封箱胶带 48mm×100m",
@@ -93,12 +61,10 @@ def supplier_with_tape(api: APIRequestContext, mall: Mall, username: str, name: 
             "reference_price_fen": 4_200,
             "reference_source": "京东自营 2026-11-20",
             "stock": 500,
-            "delivery_districts": districts,
             "images": [],
             "certificates": [],
         },
     )
-    call(api, "POST", f"/sites/{SITE}/listings/{listing['id']}/review", center, {"decision": "approve", "reason": ""})
 
 
 def set_up(api: APIRequestContext, mall: Mall) -> str:

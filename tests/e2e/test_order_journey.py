@@ -50,27 +50,13 @@ def token_of(api: APIRequestContext, username: str, password: str = DEMO_PASSWOR
     return str(call(api, "POST", "/auth/login", body={"username": username, "password": password})["token"])
 
 
-def active_supplier_with_listing(api: APIRequestContext, mall: Mall) -> None:
-    """Register, upload the licence (presigned POST), get approved, list 胶带 (A05040401) and get it approved."""
-    call(
-        api,
-        "POST",
-        "/suppliers/register",
-        body={
-            "username": SUPPLIER,
-            "password": SUPPLIER_PASSWORD,
-            "uscc": USCC,
-            "name": SUPPLIER_NAME,
-            "legal_representative": "孟晶华",
-            "registered_address": "临清市青年街道新华路 66 号",
-            "home_district": "371581",
-            "ownership": "private",
-            "scale": "micro",
-            "declaration": {"industry": "retail", "employees": 6, "revenue_fen": 120_000_000, "assets_fen": 40_000_000},
-            "contact": {"name": "孟晶华", "phone": "13906352468", "email": "jinghua@example.com"},
-        },
-    )
-    supplier = token_of(api, SUPPLIER, SUPPLIER_PASSWORD)
+def register_listing_supplier(
+    api: APIRequestContext, mall: Mall, registration: dict[str, Any], listing: dict[str, Any]
+) -> None:
+    """Register (the body of /suppliers/register), upload the licence (presigned POST), get approved by 聊城's
+    centre, list the product (delivered to every district of 聊城) and get the listing approved."""
+    call(api, "POST", "/suppliers/register", body=registration)
+    supplier = token_of(api, registration["username"], registration["password"])
     licence = b"%PDF-1.4\n% licence\n"
     started = call(
         api,
@@ -92,15 +78,32 @@ def active_supplier_with_listing(api: APIRequestContext, mall: Mall) -> None:
     call(api, "POST", f"/suppliers/me/documents/{started['doc_id']}/confirm", supplier, {})
 
     center = token_of(api, "liaocheng.center")
-    call(api, "POST", f"/suppliers/{USCC}/review", center, {"decision": "approve", "reason": ""})
+    call(api, "POST", f"/suppliers/{registration['uscc']}/review", center, {"decision": "approve", "reason": ""})
 
     with urllib.request.urlopen(f"{mall.api}/sites/{SITE}/config", timeout=10) as response:
         districts = [d["code"] for d in json.loads(response.read())["districts"]]
-    listing = call(
+    listed = call(api, "POST", f"/sites/{SITE}/listings", supplier, {**listing, "delivery_districts": districts})
+    call(api, "POST", f"/sites/{SITE}/listings/{listed['id']}/review", center, {"decision": "approve", "reason": ""})
+
+
+def active_supplier_with_listing(api: APIRequestContext, mall: Mall) -> None:
+    """晶华 with its 胶带 (A05040401) on sale."""
+    register_listing_supplier(
         api,
-        "POST",
-        f"/sites/{SITE}/listings",
-        supplier,
+        mall,
+        {
+            "username": SUPPLIER,
+            "password": SUPPLIER_PASSWORD,
+            "uscc": USCC,
+            "name": SUPPLIER_NAME,
+            "legal_representative": "孟晶华",
+            "registered_address": "临清市青年街道新华路 66 号",
+            "home_district": "371581",
+            "ownership": "private",
+            "scale": "micro",
+            "declaration": {"industry": "retail", "employees": 6, "revenue_fen": 120_000_000, "assets_fen": 40_000_000},
+            "contact": {"name": "孟晶华", "phone": "13906352468", "email": "jinghua@example.com"},
+        },
         {
             "category_id": "LC-0102",  # 胶带 → A05040401 文具, 二级品目 A05040000
             "name": PRODUCT,
@@ -111,12 +114,10 @@ def active_supplier_with_listing(api: APIRequestContext, mall: Mall) -> None:
             "reference_price_fen": 4200,
             "reference_source": "京东自营 2026-11-20",
             "stock": 200,
-            "delivery_districts": districts,
             "images": [],
             "certificates": [],
         },
     )
-    call(api, "POST", f"/sites/{SITE}/listings/{listing['id']}/review", center, {"decision": "approve", "reason": ""})
 
 
 def accepted_plan(api: APIRequestContext) -> str:
