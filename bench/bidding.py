@@ -29,7 +29,6 @@ import sys
 import threading
 import time
 import uuid
-import warnings
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -39,18 +38,6 @@ STAGE = "dev"
 BIDDERS = 200
 ROUNDS = 3
 TARGET_P99_RATIO = 3.0
-
-
-def _environment() -> None:
-    from scheduled.emulation import set_environment
-
-    set_environment()
-    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
-    for key, value in {**config["environment_variables"], **config["stages"][STAGE]["environment_variables"]}.items():
-        os.environ.setdefault(key, value)
-    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
-    os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
-    warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def _p99(samples: list[float]) -> float:
@@ -143,7 +130,9 @@ def _burst(count: int, release_at: float, work: Any) -> list[tuple[float, Any]]:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    _environment()
+    from bench.stage import moto_stage_environment
+
+    moto_stage_environment(STAGE, log_level="ERROR")
     from moto import mock_aws
 
     from scheduled.emulation import MOTO_CONFIG, register_app_handlers

@@ -22,25 +22,12 @@ import json
 import os
 import sys
 import uuid
-import warnings
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = "dev"
 TARGETS = {"place_order_calls": 4, "place_order_transactions": 1, "read_order_calls": 2}
-
-
-def _environment() -> None:
-    from scheduled.emulation import set_environment
-
-    set_environment()
-    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
-    for key, value in {**config["environment_variables"], **config["stages"][STAGE]["environment_variables"]}.items():
-        os.environ.setdefault(key, value)
-    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
-    os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-    warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def _call(client: Any, token: str, method: str, path: str, body: Any = None, key: str = "") -> tuple[int, Any]:
@@ -64,7 +51,9 @@ def _counted(client: Any, token: str, method: str, path: str, body: Any = None, 
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    _environment()
+    from bench.stage import moto_stage_environment
+
+    moto_stage_environment(STAGE)
     from moto import mock_aws
 
     from scheduled.emulation import MOTO_CONFIG, register_app_handlers
