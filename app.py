@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice.app import Chalice, ConvertToMiddleware, Response
 
-from chalicelib.handlers import auth, catalog, competitions, listings, orders, orgs, plans, sites, suppliers
+from chalicelib.handlers import auth, catalog, competitions, listings, orders, orgs, plans, reports, sites, suppliers
 from chalicelib.http import internal_error_response
 from chalicelib.observability import logger, metrics
 
@@ -30,6 +30,7 @@ for blueprint in (
     plans.bp,
     orders.bp,
     competitions.bp,
+    reports.bp,
 ):
     app.register_blueprint(blueprint)
 

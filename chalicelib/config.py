@@ -58,6 +58,10 @@ class Settings:
         return get_tables()
 
     @property
+    def stats_table(self) -> str:
+        return _required("STATS_TABLE")
+
+    @property
     def reports_bucket(self) -> str:
         return _required("REPORTS_BUCKET")
 

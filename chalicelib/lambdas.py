@@ -48,6 +48,8 @@ API_NEEDS = (
     "CompetitionStateMachine:stop",  # cancelling stops the timer (best effort)
     "QuoteKey:encrypt",  # seals quotes; only the competition task may decrypt
     "ReportsBucket:read:competitions/*",  # the signed links to competition records
+    "ReportsBucket:read:reports/*",  # the signed links to compiled reports
+    "StatsTable:read",  # the report index
     "IntegrationSecret:read",
     "PaymentSecret:read",
     "UserPool:manage-users",
@@ -165,6 +167,7 @@ DECLARING_MODULES = (
     "chalicelib.handlers.projections",
     "chalicelib.handlers.order_outputs",
     "chalicelib.handlers.competition_tasks",
+    "chalicelib.handlers.stats_tasks",
 )
 
 

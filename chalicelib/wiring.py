@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     from chalicelib.store.orgs import DynamoOrgStore
     from chalicelib.store.plans import DynamoPlanStore
     from chalicelib.store.ratings import DynamoRatingStore
+    from chalicelib.store.report_files import S3ReportFiles
+    from chalicelib.store.report_jobs import DynamoReportJobStore
     from chalicelib.store.sites import DynamoSiteStore
+    from chalicelib.store.stats import DynamoRollupStore
     from chalicelib.store.suppliers import DynamoSupplierStore
 
 
@@ -72,6 +75,24 @@ class Stores:
         from chalicelib.store.ratings import DynamoRatingStore
 
         return DynamoRatingStore()
+
+    @cached_property
+    def rollups(self) -> DynamoRollupStore:
+        from chalicelib.store.stats import DynamoRollupStore
+
+        return DynamoRollupStore()
+
+    @cached_property
+    def report_jobs(self) -> DynamoReportJobStore:
+        from chalicelib.store.report_jobs import DynamoReportJobStore
+
+        return DynamoReportJobStore()
+
+    @cached_property
+    def report_files(self) -> S3ReportFiles:
+        from chalicelib.store.report_files import S3ReportFiles
+
+        return S3ReportFiles()
 
     @cached_property
     def audit(self) -> DynamoAuditLog:

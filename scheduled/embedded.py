@@ -154,6 +154,12 @@ def start_pumps(options: Options, stop: threading.Event, replay_stream: bool) ->
     return pumps
 
 
+def endpoint_file(state_dir: Path) -> Path:
+    """Where a running `make run` says which port its emulation of AWS listens on."""
+    state_dir.parent.mkdir(parents=True, exist_ok=True)
+    return state_dir.with_name(f"{state_dir.name}-endpoint")
+
+
 def journal_file(state_dir: Path) -> Path:
     """Beside the snapshot folder, which a save replaces whole."""
     return state_dir.with_name(f"{state_dir.name}-journal.jsonl")
@@ -178,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault(key, value)
     configure_logging()
     moto_server, endpoint = start_moto()
+    # The command-line tools (python -m scheduled import-history, backfill) find this run's emulation here.
+    endpoint_file(options.state_dir).write_text(endpoint, encoding="utf-8")
 
     from infra.provision import provision
 
@@ -187,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from scheduled import journal, snapshot
 
-    tables = [os.environ[k] for k in ("MAIN_TABLE", "AUDIT_TABLE", "IDEMPOTENCY_TABLE", "CATALOG_TABLE")]
+    tables = [os.environ[k] for k in ("MAIN_TABLE", "AUDIT_TABLE", "IDEMPOTENCY_TABLE", "CATALOG_TABLE", "STATS_TABLE")]
     buckets = [os.environ[k] for k in ("REPORTS_BUCKET", "UPLOADS_BUCKET", "WEB_BUCKET")]
     pool_id = outputs["USER_POOL_ID"]
     journal_path = journal_file(options.state_dir)

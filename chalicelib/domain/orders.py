@@ -33,7 +33,8 @@ from chalicelib.domain.sites import SiteConfig
 from chalicelib.domain.suppliers import Supplier
 
 ENTITY_ORDER = "order"
-ORDER_NO_PATTERN = re.compile(r"^YC\d{18}$")
+# YC: placed in the mall; LS: imported from the old mall (历史导入), derived from the old order number.
+ORDER_NO_PATTERN = re.compile(r"^(YC|LS)\d{18}$")
 MAX_LINES = 20
 
 
@@ -84,10 +85,12 @@ class OrderLine(NamedTuple):
     # A line bought from a listing takes its stock; an awarded or agreed line (a bidding, a framework
     # agreement) is delivered against the award, not from a listing's stock.
     tracks_stock: bool = True
+    # An imported line's amount as the old mall recorded it (its unit price need not divide it); 0: price × quantity.
+    recorded_amount_fen: int = 0
 
     @property
     def amount_fen(self) -> int:
-        return self.unit_price_fen * self.quantity
+        return self.recorded_amount_fen or self.unit_price_fen * self.quantity
 
 
 class Delivery(NamedTuple):
@@ -103,6 +106,16 @@ class Termination(NamedTuple):
     requested_at: str = ""
     decision: str = ""
     decided_at: str = ""
+
+
+class ImportedFacts(NamedTuple):
+    """What a purchase imported from the old mall (历史导入) carries that the mall would otherwise look up:
+    the supplier as the old mall recorded it, and the old order's own number."""
+
+    old_order_no: str
+    supplier_scale: str  # micro | small | medium | large
+    supplier_district: str  # the supplier's registered location (GB/T 2260 code)
+    batch: str  # the import file's digest: which import brought it
 
 
 class Order(NamedTuple):
@@ -132,10 +145,19 @@ class Order(NamedTuple):
     method: BuyingMode = BuyingMode.SUPERMARKET
     mechanism: Mechanism = Mechanism.DIRECT
     source: OrderSource = OrderSource(SourceKind.LISTING, ())
+    # The amount set aside for the purchase (预算金额, for 节约资金 = budget − deal amount): a competition's
+    # ceiling, the old mall's budget for imported purchases; 0 when it is the deal amount itself (直购 at the
+    # listed price saves nothing).
+    budget_fen: int = 0
+    imported: ImportedFacts | None = None
 
     @property
     def total_fen(self) -> int:
         return sum(line.amount_fen for line in self.lines)
+
+    @property
+    def is_imported(self) -> bool:
+        return self.source.kind is SourceKind.HISTORY
 
 
 class OrderInputs(NamedTuple):
@@ -385,6 +407,7 @@ def commit(
         method=priced.method,
         mechanism=priced.mechanism,
         source=priced.source,
+        budget_fen=reserved_fen if reserved_fen > total else 0,
     )
     audit = _event(
         order,
@@ -702,6 +725,8 @@ def available_actions(order: Order, principal: Principal, rated: frozenset[str] 
     targets already given, when known (the order's detail reads them; a list does not, and offers `rate`
     until the caller looks).
     """
+    if order.is_imported:
+        return []  # the old mall's record, kept for the statistics and the buyer's history: nothing to do
     party = party_of(order, principal)
     actions = allowed(ORDER_MOVES, order, order.status, party)
     if order.status in (OrderStatus.ACCEPTED, OrderStatus.SETTLED) and party in (Party.BUYER, Party.SUPPLIER):
@@ -744,6 +769,8 @@ def order_to_dict(order: Order) -> dict[str, Any]:
         "method": order.method.value,
         "mechanism": order.mechanism.value,
         "source": {"kind": order.source.kind.value, "refs": list(order.source.refs)},
+        "budget_fen": order.budget_fen,
+        **({"imported": order.imported._asdict()} if order.imported else {}),
     }
 
 
@@ -790,4 +817,6 @@ def order_from_dict(raw: dict[str, Any]) -> Order:
         mechanism=Mechanism(raw.get("mechanism", Mechanism.DIRECT.value)),
         source=_source(raw),
         milestones=dict(raw.get("milestones") or {}),
+        budget_fen=int(raw.get("budget_fen", 0)),
+        imported=ImportedFacts(**raw["imported"]) if raw.get("imported") else None,
     )

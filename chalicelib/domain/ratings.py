@@ -101,6 +101,8 @@ def rate(
             f"只有订单的{'采购人' if target.rater is Role.BUYER else '供应商'}可以进行“{target.label}”",
             code="NOT_ORDER_PARTY",
         )
+    if order.is_imported:
+        raise Conflict("历史导入的订单不能评价", code="ORDER_IMPORTED")
     if order.status not in (OrderStatus.ACCEPTED, OrderStatus.SETTLED):
         raise Conflict(f"订单验收后才能评价（当前：{order.status.label}）", code="ORDER_NOT_ACCEPTED")
     subject = {RatingTarget.SUPPLIER: order.supplier_uscc, RatingTarget.BUYER: order.buyer_uscc}.get(

@@ -59,4 +59,8 @@ def order_fields(order: Order) -> dict[str, Any]:
         "mechanism_label": order.mechanism.label,
         "source": {"kind": order.source.kind.value, "refs": list(order.source.refs)},
         "source_label": order.source.kind.label,
+        "budget_fen": order.budget_fen or order.total_fen,
+        # 历史导入: from the old mall; the UI marks it wherever the order shows.
+        "imported": order.is_imported,
+        "old_order_no": order.imported.old_order_no if order.imported else "",
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 SCHEMA_VERSIONS = {
-    "order": 2,  # 2: method, mechanism, source; lines say whether they track stock
+    "order": 3,  # 2: method, mechanism, source; lines say whether they track stock. 3: budget_fen, imported
     "supplier": 2,  # 2: site_suspensions
     "listing": 1,
     "plan": 1,

@@ -32,6 +32,8 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {site}#COMPS                         site_competitions (GSI2)
     shandong#SUPPLIER#{uscc}#INVITES     supplier_invitations (GSI1): a supplier's invitations in every site
     shandong#COMP_DUE                    competitions_due (GSI3): running competitions by their next deadline
+    {scope}#REPORTJOB#{job_id}           report_job: JOB (a requested report compilation; scope: a site or shandong)
+    {scope}#REPORTJOBS                   report_jobs (GSI1): a scope's requested compilations by time
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -170,6 +172,14 @@ def supplier_invitations(uscc: str) -> str:
 
 def competitions_due() -> str:
     return f"{PROVINCE}#COMP_DUE"
+
+
+def report_job(scope: str, job_id: str) -> str:
+    return f"{scope}#REPORTJOB#{job_id}"
+
+
+def report_jobs(scope: str) -> str:
+    return f"{scope}#REPORTJOBS"
 
 
 def brand_registry(site: str, category_id: str) -> str:

@@ -172,6 +172,14 @@ class SiteStatsItem(MainItem, discriminator="site_stats"):
     buyer_good = NumberAttribute(default=0)
 
 
+class ReportJobItem(MainItem, discriminator="report_job"):
+    """A requested compilation of a report: its INSERT reaches the report_jobs consumer through the stream."""
+
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
 class SequenceItem(MainItem, discriminator="sequence"):
     value = NumberAttribute(default=0)
 

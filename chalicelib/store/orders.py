@@ -254,3 +254,24 @@ class DynamoOrderStore:
         )
         found = [order_from_dict(fields_of("order", i.data)) for i in result if isinstance(i, OrderItem)]
         return found, encode_cursor(result.last_evaluated_key)
+
+
+class DynamoHistoryStore:
+    """Imported purchases (历史导入): looked up and written in batches, with one audit event per import."""
+
+    def existing(self, site_id: str, order_nos: list[str]) -> dict[str, Order]:
+        found: dict[str, Order] = {}
+        keys_wanted = [(order_pk(site_id, no), "ORDER") for no in order_nos]
+        for item in OrderItem.batch_get(keys_wanted):
+            if isinstance(item, OrderItem):
+                order = order_from_dict(fields_of("order", item.data))
+                found[order.order_no] = order
+        return found
+
+    def write(self, orders: list[Order]) -> None:
+        with OrderItem.batch_write() as batch:
+            for order in orders:
+                batch.save(_item(order))
+
+    def record(self, audit: AuditEvent) -> None:
+        AuditedWrite(audit).commit()

@@ -41,7 +41,7 @@ def test_tables_created_for_tests_equal_the_tables_the_template_declares(
 ) -> None:
     ddb = boto3.client("dynamodb")
     declared = {k: v for k, v in packaged["Resources"].items() if v["Type"] == "AWS::DynamoDB::Table"}
-    assert set(declared) == {"MainTable", "AuditTable", "IdempotencyTable", "CatalogTable"}
+    assert set(declared) == {"MainTable", "AuditTable", "IdempotencyTable", "CatalogTable", "StatsTable"}
     for logical_id, resource in declared.items():
         props = resource["Properties"]
         live = ddb.describe_table(TableName=os.environ[NAMED_BY_ENV[logical_id]])["Table"]

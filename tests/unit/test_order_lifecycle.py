@@ -104,9 +104,9 @@ def test_the_stored_document_and_the_api_view_are_separate_shapes() -> None:
 
     order = make_order()
     stored = stamped("order", orders.order_to_dict(order))
-    assert stored["schema_version"] == 2 and "status_label" not in stored and "tracks_stock" in stored["lines"][0]
+    assert stored["schema_version"] == 3 and "status_label" not in stored and "tracks_stock" in stored["lines"][0]
     view = order_fields(order)
     assert "schema_version" not in view and view["status_label"] == "待确认" and "tracks_stock" not in view["lines"][0]
     assert orders.order_from_dict(fields_of("order", stored)) == order
     with pytest.raises(StoredDocumentTooNew):
-        fields_of("order", {**stored, "schema_version": 3})
+        fields_of("order", {**stored, "schema_version": 4})
