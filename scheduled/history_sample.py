@@ -72,7 +72,7 @@ def purchases(site: SiteConfig, count: int, year: int, seed: int = 2024, first_n
         supplier, scale = rng.choice(local_suppliers if local else other_suppliers)
         registered = f"{city}02" if local else "370102"
         buyer_uscc, buyer_name = rng.choice(buyers[district.code])
-        lines = []
+        lines: list[dict[str, Any]] = []
         for category in rng.sample(leaves, rng.choice((1, 1, 1, 2, 3))):
             quantity = rng.randint(1, 20)
             cents = rng.randint(20_00, 2_000_00) * quantity

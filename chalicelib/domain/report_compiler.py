@@ -81,7 +81,7 @@ def spans(period: Period, today: date) -> tuple[tuple[str, str], tuple[str, str]
 
 
 def _rollup(store: RollupStore, site_id: str, span: tuple[str, str]) -> Rollup:
-    return compose(store.days(site_id, span[0], span[1]))
+    return compose(store.pieces(site_id, span[0], span[1]))
 
 
 def compile_report(

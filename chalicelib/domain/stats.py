@@ -17,8 +17,9 @@ and a late correction subtracts exactly what was counted.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from chalicelib.domain.catalog import ROOT_NAMES
@@ -159,8 +160,9 @@ class RollupStore(Protocol):
         """Record `now` for the fact and add the changes to their days, in one transaction, on the
         condition that the fact is still as `previous` saw it. False when another delivery won the race."""
 
-    def days(self, site_id: str, first: str, last: str) -> list[tuple[str, dict[str, int], dict[str, str]]]:
-        """Each day's counters and labels between two dates (inclusive), in order."""
+    def pieces(self, site_id: str, first: str, last: str) -> list[tuple[str, dict[str, int], dict[str, str]]]:
+        """Counters and labels that together cover the days between two dates (inclusive): whole years, whole
+        months and single days (see `tiles`), each piece once."""
 
 
 class Outcome(NamedTuple):
@@ -221,6 +223,47 @@ def entries(rollup: Rollup, family: str) -> dict[tuple[str, ...], tuple[int, int
         pair = found.setdefault(tuple(parts[1:-1]), [0, 0])
         pair[0 if parts[-1] == "n" else 1] += value
     return {k: (v[0], v[1]) for k, v in found.items() if v[0] or v[1]}
+
+
+# ---------------------------------------------------------------- where counters live
+
+GRAINS = ("Y", "M", "D")  # every change is added to its year, its month and its day
+SHARDS = 16  # buyers and suppliers are spread over this many items per period (a year's suppliers outgrow one)
+
+
+def group_of(name: str) -> str:
+    """The item of a period a counter or label lives in: 'core', or a buyer or supplier shard ('b07', 's12')."""
+    family, _, rest = name.partition(SEP)
+    if family in ("b", "s"):
+        party = rest.split(SEP, 1)[0]
+        return f"{family}{zlib.crc32(party.encode()) % SHARDS:02d}"
+    return "core"
+
+
+def periods_of_day(day: str) -> tuple[str, str, str]:
+    """'2024-03-15' -> its year, month and day as the rollup items name them."""
+    return day[:4], day[:7], day
+
+
+def tiles(first: date, last: date) -> list[tuple[str, str, str]]:
+    """The fewest pieces that cover [first, last]: (grain, from, to) with whole years, whole months, then days."""
+    found: list[tuple[str, str, str]] = []
+    day = first
+    while day <= last:
+        year_end = date(day.year, 12, 31)
+        if day.month == 1 and day.day == 1 and year_end <= last:
+            found.append(("Y", str(day.year), str(day.year)))
+            day = year_end + timedelta(days=1)
+            continue
+        month_end = (date(day.year + (day.month == 12), day.month % 12 + 1, 1)) - timedelta(days=1)
+        if day.day == 1 and month_end <= last:
+            found.append(("M", day.strftime("%Y-%m"), day.strftime("%Y-%m")))
+            day = month_end + timedelta(days=1)
+            continue
+        end = min(month_end, last)
+        found.append(("D", day.isoformat(), end.isoformat()))
+        day = end + timedelta(days=1)
+    return found
 
 
 def root_name(root: str) -> str:

@@ -1,7 +1,10 @@
 """The statistics table: per-purchase counted records, daily rollups, dirty months and the report index.
 
     {site}#FACT#{fact_id}   FACT          what one purchase (rating, follow-up) added, and from which version
-    {site}#DAYS#{yyyy}      {yyyy-mm-dd}  a day's counters (top-level numbers, ADDed) and labels ("~" + name)
+    {site}#ROLLUP#{yyyy}    {grain}#{period}#{group}
+                                          counters (top-level numbers, ADDed) and labels ("~" + name) of a year
+                                          (Y#2024#core), a month (M#2024-03#b07) or a day (D#2024-03-15#s12);
+                                          buyers and suppliers in 16 shards each, the rest in core
     {site}#DIRTY            DIRTY         per month ("yyyy-mm"): how many changes arrived since it was compiled
     {scope}#REPORTS         {period}      the report index: the current compilation's files and summary
     {scope}#REPORTJOB       {job_id}      a requested compilation: status and progress (the UI polls it)
@@ -14,11 +17,12 @@ low-level API. The table has no stream: rollups never feed back.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from chalicelib.config import get_settings
-from chalicelib.domain.stats import Contribution, Counted, Delta
+from chalicelib.domain.stats import GRAINS, Contribution, Counted, Delta, group_of, periods_of_day, tiles
 from chalicelib.store.aws import client
 
 LABEL = "~"
@@ -33,8 +37,35 @@ def fact_pk(site_id: str, fact_id: str) -> str:
     return f"{site_id}#FACT#{fact_id}"
 
 
-def days_pk(site_id: str, year: int | str) -> str:
-    return f"{site_id}#DAYS#{year}"
+def rollup_pk(site_id: str, year: int | str) -> str:
+    return f"{site_id}#ROLLUP#{year}"
+
+
+def rollup_sk(grain: str, period: str, group: str) -> str:
+    return f"{grain}#{period}#{group}"
+
+
+def _grouped(
+    counters: Mapping[str, int], labels: Mapping[str, str]
+) -> dict[str, tuple[dict[str, int], dict[str, str]]]:
+    groups: dict[str, tuple[dict[str, int], dict[str, str]]] = {}
+    for name, value in counters.items():
+        groups.setdefault(group_of(name), ({}, {}))[0][name] = value
+    for name, text in labels.items():
+        groups.setdefault(group_of(name), ({}, {}))[1][name] = text
+    return groups
+
+
+def _split(item: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, str]]:
+    counters, labels = {}, {}
+    for name, value in item.items():
+        if name in _KEYS:
+            continue
+        if name.startswith(LABEL):
+            labels[name[1:]] = value["S"]
+        elif "N" in value:
+            counters[name] = _number(value)
+    return counters, labels
 
 
 def dirty_pk(site_id: str) -> str:
@@ -154,15 +185,20 @@ class DynamoRollupStore:
         months: dict[str, int] = {}
         for change in changes:
             named = labels if now.contribution is not None and change.day == now.contribution.day else {}
-            items.append(
-                {
-                    "Update": {
-                        "TableName": _table(),
-                        "Key": {"pk": {"S": days_pk(site_id, change.day[:4])}, "sk": {"S": change.day}},
-                        **_adds(change.counters, named),
-                    }
-                }
-            )
+            for grain, period in zip(GRAINS, periods_of_day(change.day), strict=True):
+                for group, (counters, group_labels) in _grouped(change.counters, named).items():
+                    items.append(
+                        {
+                            "Update": {
+                                "TableName": _table(),
+                                "Key": {
+                                    "pk": {"S": rollup_pk(site_id, change.day[:4])},
+                                    "sk": {"S": rollup_sk(grain, period, group)},
+                                },
+                                **_adds(counters, group_labels),
+                            }
+                        }
+                    )
             months[change.day[:7]] = 1
         if months:
             items.append(
@@ -184,38 +220,57 @@ class DynamoRollupStore:
             raise
         return True
 
-    def days(self, site_id: str, first: str, last: str) -> list[tuple[str, dict[str, int], dict[str, str]]]:
+    def pieces(self, site_id: str, first: str, last: str) -> list[tuple[str, dict[str, int], dict[str, str]]]:
         found = []
-        for year in range(int(first[:4]), int(last[:4]) + 1):
-            for item in _query(days_pk(site_id, year), first, last):
-                counters, labels = {}, {}
-                for name, value in item.items():
-                    if name in _KEYS:
-                        continue
-                    if name.startswith(LABEL):
-                        labels[name[1:]] = value["S"]
-                    elif "N" in value:
-                        counters[name] = _number(value)
+        for grain, start, end in tiles(date.fromisoformat(first), date.fromisoformat(last)):
+            for item in _query(rollup_pk(site_id, start[:4]), f"{grain}#{start}", f"{grain}#{end}~"):
+                counters, labels = _split(item)
                 found.append((item["sk"]["S"], counters, labels))
         return found
+
+    def days(self, site_id: str, first: str, last: str) -> list[tuple[str, dict[str, int], dict[str, str]]]:
+        """Each day's counters and labels (all its groups together) between two dates, in order."""
+        by_day: dict[str, tuple[dict[str, int], dict[str, str]]] = {}
+        for year in range(int(first[:4]), int(last[:4]) + 1):
+            for item in _query(rollup_pk(site_id, year), f"D#{first}", f"D#{last}~"):
+                day = item["sk"]["S"].split("#")[1]
+                counters, labels = _split(item)
+                into = by_day.setdefault(day, ({}, {}))
+                into[0].update(counters)
+                into[1].update(labels)
+        return [(day, c, lab) for day, (c, lab) in sorted(by_day.items())]
 
     # ------------------------------------------------------------ rebuilding (backfill)
 
     def replace_year(
         self, site_id: str, year: int, days: Mapping[str, tuple[Mapping[str, int], Mapping[str, str]]]
     ) -> None:
-        """Put a year's day items afresh (a backfill's recompute): days with nothing are removed."""
-        ddb = client("dynamodb")
-        stale = [item["sk"]["S"] for item in _query(days_pk(site_id, year), f"{year}-01-01", f"{year}-12-31")]
-        writes: list[dict[str, Any]] = []
-        for day in stale:
-            if day not in days:
-                writes.append({"DeleteRequest": {"Key": {"pk": {"S": days_pk(site_id, year)}, "sk": {"S": day}}}})
+        """Put a year's rollup items afresh from its days (a backfill's recompute): its days, months and the year;
+        items of periods that no longer have anything are removed."""
+        periods: dict[tuple[str, str], tuple[dict[str, int], dict[str, str]]] = {}
         for day, (counters, labels) in days.items():
-            item = {"pk": {"S": days_pk(site_id, year)}, "sk": {"S": day}}
-            item.update({k: {"N": str(v)} for k, v in counters.items() if v})
-            item.update({LABEL + k: {"S": v} for k, v in labels.items()})
-            writes.append({"PutRequest": {"Item": item}})
+            for grain, period in zip(GRAINS, periods_of_day(day), strict=True):
+                into = periods.setdefault((grain, period), ({}, {}))
+                for name, value in counters.items():
+                    into[0][name] = into[0].get(name, 0) + value
+                into[1].update(labels)
+        wanted: dict[str, dict[str, Any]] = {}
+        for (grain, period), (counters, labels) in periods.items():
+            for group, (group_counters, group_labels) in _grouped(counters, labels).items():
+                item: dict[str, Any] = {
+                    "pk": {"S": rollup_pk(site_id, year)},
+                    "sk": {"S": rollup_sk(grain, period, group)},
+                }
+                item.update({k: {"N": str(v)} for k, v in group_counters.items() if v})
+                item.update({LABEL + k: {"S": v} for k, v in group_labels.items()})
+                wanted[item["sk"]["S"]] = item
+        ddb = client("dynamodb")
+        writes: list[dict[str, Any]] = [
+            {"DeleteRequest": {"Key": {"pk": {"S": rollup_pk(site_id, year)}, "sk": item["sk"]}}}
+            for item in _query(rollup_pk(site_id, year), "0", "~")
+            if item["sk"]["S"] not in wanted
+        ]
+        writes.extend({"PutRequest": {"Item": item}} for item in wanted.values())
         _batch_write(ddb, writes)
 
     def put_facts(self, site_id: str, facts: Iterable[tuple[str, Counted]]) -> None:
