@@ -57,7 +57,7 @@ def _recompute(
                     (found.profile.scale.value, found.profile.home_district) if found else ("", "")
                 )
             scale, district = suppliers[order.supplier_uscc]
-        purchase = stats.purchase_of_order(order, category_names(site, order), scale, district, site.division_code[:4])
+        purchase = stats.purchase_of_order(order, category_names(site, order), scale, district)
         contribution = stats.contribution(purchase) if purchase else None
         day = contribution.day if contribution else order.created_at[:10]
         if not day.startswith(f"{year}-"):

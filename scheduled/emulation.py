@@ -85,6 +85,7 @@ def register_app_handlers(stage: str) -> None:
 
     serialize_dynamodb()
     transact_without_table_copies()
+    query_one_partition()
     _handlers.clear()
     prefix = f"{APP_NAME}-{stage}-"
     for function in functions():
@@ -172,6 +173,42 @@ def transact_without_table_copies() -> None:
 
     transact_write_items._yuncai = True  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+_partition = threading.local()
+
+
+def query_one_partition() -> None:
+    """Query a table's key the way DynamoDB does: read that partition only.
+
+    moto's Query on a table (not an index) sorts every item of the table, then
+    keeps the partition's: each query costs in proportion to the whole table
+    (seconds for the statistics table's tens of thousands of rollup items).
+    While a table query runs, the item listing it sorts is that partition's.
+    """
+    from moto.dynamodb.models.table import Table
+
+    if getattr(Table.query, "_yuncai", False):
+        return
+    original_query, original_items = Table.query, Table.all_items
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        _partition.key = None if index_name else hash_key
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            _partition.key = None
+
+    def all_items(self: Any) -> Any:
+        key = getattr(_partition, "key", None)
+        if key is None or not self.range_key_attr:
+            return original_items(self)
+        return list(self.items.get(key, {}).values())
+
+    query._yuncai = True  # type: ignore[attr-defined]
+    Table.query = query  # type: ignore[method-assign]
+    Table.all_items = all_items  # type: ignore[method-assign]
 
 
 _Planned = tuple[str, dict[str, Any], str, dict[str, Any], Any]  # op type, op, table, key, current item

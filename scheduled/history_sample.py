@@ -31,11 +31,18 @@ METHOD_PROJECTS = {
     ("batch", "discount_rate"): 1901, ("framework", "framework_direct"): 1056,
 }  # fmt: skip
 SCALES = {"micro": 2181, "small": 994, "medium": 452, "large": 28}
+BUYERS_PER_DISTRICT = 170  # about 2,000 buyer units in a city
 LOCAL_SHARE = 0.76  # 50,713 of 66,541 projects went to suppliers registered in 聊城
 
 
 def _uscc(prefix: str, district: str, n: int) -> str:
     return make_uscc(prefix, district, f"MA{n:07d}")
+
+
+def _scale_of(n: int) -> str:
+    """A supplier has one scale wherever it sells: drawn from its number, with seed 000's proportions."""
+    scales, weights = list(SCALES), list(SCALES.values())
+    return random.Random(n).choices(scales, weights)[0]
 
 
 def _region(district: str, city: str) -> str:
@@ -47,18 +54,17 @@ def purchases(site: SiteConfig, count: int, year: int, seed: int = 2024, first_n
     """`count` purchases of `year` (JSON Lines shape: one purchase with its lines)."""
     rng = random.Random(seed)
     by_name = {d.short_name or d.name: d for d in site.districts}
-    districts = [by_name[name] for name in DISTRICT_PROJECTS if name in by_name]
-    district_weights = [DISTRICT_PROJECTS[d.short_name or d.name] for d in districts]
+    districts = [by_name[name] for name in DISTRICT_PROJECTS if name in by_name] or list(site.districts)
+    district_weights = [DISTRICT_PROJECTS.get(d.short_name or d.name, 1000) for d in districts]
     methods, method_weights = list(METHOD_PROJECTS), list(METHOD_PROJECTS.values())
     parents = {c.parent_id for c in site.categories}
     leaves = [c for c in site.categories if c.parent_id and c.id not in parents]
-    scales, scale_weights = list(SCALES), list(SCALES.values())
     city = site.division_code[:4]
-    local_suppliers = [(_uscc("91", f"{city}02", i), rng.choices(scales, scale_weights)[0]) for i in range(1, 400)]
-    other_suppliers = [(_uscc("91", "370102", 5000 + i), rng.choices(scales, scale_weights)[0]) for i in range(1, 80)]
+    local_suppliers = [(_uscc("91", f"{city}02", i), _scale_of(i)) for i in range(1, 3656)]
+    other_suppliers = [(_uscc("91", "370102", 50_000 + i), _scale_of(50_000 + i)) for i in range(1, 500)]
     buyers = {
         d.code: [
-            (_uscc("11", _region(d.code, city), 100 * j + k), f"{d.short_name or d.name}第{k}采购单位")
+            (_uscc("11", _region(d.code, city), 1000 * j + k), f"{d.short_name or d.name}第{k}采购单位")
             for k in range(1, 30)
         ]
         for j, d in enumerate(districts)
@@ -70,7 +76,7 @@ def purchases(site: SiteConfig, count: int, year: int, seed: int = 2024, first_n
         method, mechanism = rng.choices(methods, method_weights)[0]
         local = rng.random() < LOCAL_SHARE
         supplier, scale = rng.choice(local_suppliers if local else other_suppliers)
-        registered = f"{city}02" if local else "370102"
+        registered = supplier[2:8]
         buyer_uscc, buyer_name = rng.choice(buyers[district.code])
         lines: list[dict[str, Any]] = []
         for category in rng.sample(leaves, rng.choice((1, 1, 1, 2, 3))):

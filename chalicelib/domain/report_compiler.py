@@ -56,6 +56,7 @@ def site_scope(site: SiteConfig) -> Scope:
         site.short_name or site.city_name,
         "全市",
         city_level,
+        site.division_code[:4],
         tuple((d.code, d.short_name or d.name) for d in site.districts),
     )
 
@@ -67,6 +68,7 @@ def province_scope(sites: Iterable[SiteConfig]) -> Scope:
         PROVINCE_NAME,
         PROVINCE_NAME,
         "",
+        "37",
         tuple((s.id, s.short_name or s.city_name) for s in sites),
     )
 

@@ -152,7 +152,7 @@ def tables(report: dict[str, Any]) -> list[Table]:
     scales = report["scales"]
     found.append(
         Table(
-            f"{period}{name}网上商城企业规模（统计口径：所在地为{name}）",
+            f"{period}{name}网上商城企业规模（统计口径：所在地为{_locality(report)}）",
             [[("企业规模", 1), ("发生交易企业数量（家）", 1), ("项目数量（个）", 1), ("成交金额（亿元）", 1)]],
             [[r["name"], r["suppliers"], r["projects"], yi(r["amount_fen"])] for r in scales["rows"]]
             + [["合 计", scales["total"]["suppliers"], scales["total"]["projects"], yi(scales["total"]["amount_fen"])]],
@@ -191,6 +191,10 @@ def tables(report: dict[str, Any]) -> list[Table]:
         )
     )
     return found
+
+
+def _locality(report: dict[str, Any]) -> str:
+    return "山东省" if report["scope"]["kind"] == "province" else str(report["scope"]["name"])
 
 
 def _or_dash(value: Any) -> Any:

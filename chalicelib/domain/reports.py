@@ -106,6 +106,7 @@ class Scope(NamedTuple):
     name: str  # 聊城 / 全省
     whole_label: str  # 全市 / 全省
     city_level: str  # the 市本级 district code ("" for the province)
+    locality: str  # the code prefix of 所在地 for the scale table: the city's (3715), or the province's (37)
     areas: tuple[tuple[str, str], ...]  # (code, short name): districts, or sites for the province
 
 
@@ -210,12 +211,12 @@ def _root_rows(rollup: Rollup, districts: set[str] | None) -> dict[str, tuple[in
     return {k: (v[0], v[1]) for k, v in found.items()}
 
 
-def _suppliers(rollup: Rollup) -> list[tuple[str, str, bool, str, int, int]]:
+def _suppliers(rollup: Rollup, locality: str) -> list[tuple[str, str, bool, str, int, int]]:
     """(uscc, scale, local, name, projects, amount) of every supplier that traded in the period."""
     found = []
     for (uscc,), (n, fen) in entries(rollup, "s").items():
-        scale, local, name = [*rollup.labels.get(f"s|{uscc}", "||").split("|", 2), "", "", ""][:3]
-        found.append((uscc, scale, local == "1", name, n, fen))
+        scale, district, name = [*rollup.labels.get(f"s|{uscc}", "||").split("|", 2), "", "", ""][:3]
+        found.append((uscc, scale, bool(locality) and district.startswith(locality), name, n, fen))
     return found
 
 
@@ -283,7 +284,7 @@ def build_report(
         }
         for root in ROOTS
     ]
-    local = [s for s in _suppliers(current) if s[2]]
+    local = [s for s in _suppliers(current, scope.locality) if s[2]]
     scales: list[dict[str, Any]] = []
     for scale in SCALE_ORDER:
         mine = [s for s in local if s[1] == scale.value]

@@ -53,7 +53,7 @@ class Purchase(NamedTuple):
     supplier_uscc: str
     supplier_name: str
     supplier_scale: str  # micro | small | medium | large | "" (not declared)
-    supplier_local: bool  # registered in the site's city (the scale table's 统计口径)
+    supplier_district: str  # where the supplier is registered (GB/T 2260): the scale table counts the local ones
     method: BuyingMode
     mechanism: Mechanism
     budget_fen: int
@@ -108,7 +108,7 @@ def contribution(purchase: Purchase) -> Contribution:
     add(key("b", purchase.buyer_uscc), 1, amount)
     add(key("s", purchase.supplier_uscc), 1, amount)
     labels[key("s", purchase.supplier_uscc)] = SEP.join(
-        (purchase.supplier_scale, "1" if purchase.supplier_local else "0", purchase.supplier_name)
+        (purchase.supplier_scale, purchase.supplier_district, purchase.supplier_name)
     )
     return Contribution(purchase.deal_date, counters, labels)
 
@@ -191,12 +191,34 @@ def record(store: RollupStore, site_id: str, fact_id: str, version: int, contrib
 # ---------------------------------------------------------------- composing days into a period
 
 
-class Rollup(NamedTuple):
-    counters: dict[str, int]
-    labels: dict[str, str]
+class Rollup:
+    """Counters and labels of a span, with each family's entries parsed once (reports read them many times)."""
+
+    __slots__ = ("_families", "counters", "labels")
+
+    def __init__(self, counters: dict[str, int], labels: dict[str, str]) -> None:
+        self.counters = counters
+        self.labels = labels
+        self._families: dict[str, dict[tuple[str, ...], tuple[int, int]]] | None = None
 
     def get(self, *parts: str) -> int:
         return self.counters.get(key(*parts), 0)
+
+    def family(self, name: str) -> dict[tuple[str, ...], tuple[int, int]]:
+        """All (projects, amount) pairs of one family: key parts after the family -> (n, fen)."""
+        if self._families is None:
+            found: dict[str, dict[tuple[str, ...], list[int]]] = {}
+            for counter, value in self.counters.items():
+                parts = counter.split(SEP)
+                last = parts[-1]
+                if last not in ("n", "amt"):
+                    continue
+                pair = found.setdefault(parts[0], {}).setdefault(tuple(parts[1:-1]), [0, 0])
+                pair[0 if last == "n" else 1] += value
+            self._families = {
+                fam: {k: (v[0], v[1]) for k, v in pairs.items() if v[0] or v[1]} for fam, pairs in found.items()
+            }
+        return self._families.get(name, {})
 
 
 def compose(days: Iterable[tuple[str, Mapping[str, int], Mapping[str, str]]]) -> Rollup:
@@ -215,14 +237,7 @@ def merge(rollups: Iterable[Rollup]) -> Rollup:
 
 def entries(rollup: Rollup, family: str) -> dict[tuple[str, ...], tuple[int, int]]:
     """All (projects, amount) pairs of one family: key parts after the family -> (n, fen)."""
-    found: dict[tuple[str, ...], list[int]] = {}
-    for name, value in rollup.counters.items():
-        parts = name.split(SEP)
-        if parts[0] != family or parts[-1] not in ("n", "amt"):
-            continue
-        pair = found.setdefault(tuple(parts[1:-1]), [0, 0])
-        pair[0 if parts[-1] == "n" else 1] += value
-    return {k: (v[0], v[1]) for k, v in found.items() if v[0] or v[1]}
+    return rollup.family(family)
 
 
 # ---------------------------------------------------------------- where counters live
@@ -294,12 +309,12 @@ def category_of(
 
 
 def purchase_of_order(
-    order: Order, names: Mapping[str, str], supplier_scale: str, supplier_district: str, city_prefix: str
+    order: Order, names: Mapping[str, str], supplier_scale: str, supplier_district: str
 ) -> Purchase | None:
     """The deal an order is, or None while it is not one (not yet confirmed, or ended early).
 
-    `names` maps mall category ids and catalog codes to names; `city_prefix` is the site's city (the first
-    four digits of its division code): a supplier registered there is local for the scale table."""
+    `names` maps mall category ids and catalog codes to names; the supplier's scale and registered district are
+    the profile's (an imported purchase carries the old mall's)."""
     if order.status.value not in DEAL_STATUSES:
         return None
     confirmed = order.milestones.get("confirmed") or order.created_at
@@ -320,7 +335,7 @@ def purchase_of_order(
         supplier_uscc=order.supplier_uscc,
         supplier_name=order.supplier_name,
         supplier_scale=supplier_scale,
-        supplier_local=bool(city_prefix) and supplier_district.startswith(city_prefix),
+        supplier_district=supplier_district,
         method=order.method,
         mechanism=order.mechanism,
         budget_fen=max(order.budget_fen, total),

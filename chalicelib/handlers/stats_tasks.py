@@ -73,7 +73,7 @@ def _order_fact(data: dict[str, Any]) -> tuple[str, str, int, Any]:
         supplier = stores().suppliers.get(order.supplier_uscc)
         if supplier is not None:
             scale, district = supplier.profile.scale.value, supplier.profile.home_district
-    purchase = stats.purchase_of_order(order, category_names(site, order), scale, district, site.division_code[:4])
+    purchase = stats.purchase_of_order(order, category_names(site, order), scale, district)
     contributes = stats.contribution(purchase) if purchase else None
     return order.site_id, f"order#{order.order_no}", order.version, contributes
 

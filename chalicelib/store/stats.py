@@ -1,7 +1,7 @@
 """The statistics table: per-purchase counted records, daily rollups, dirty months and the report index.
 
     {site}#FACT#{fact_id}   FACT          what one purchase (rating, follow-up) added, and from which version
-    {site}#ROLLUP#{yyyy}    {grain}#{period}#{group}
+    {site}#ROLLUP#{grain}#{yyyy}  {grain}#{period}#{group}
                                           counters (top-level numbers, ADDed) and labels ("~" + name) of a year
                                           (Y#2024#core), a month (M#2024-03#b07) or a day (D#2024-03-15#s12);
                                           buyers and suppliers in 16 shards each, the rest in core
@@ -37,8 +37,9 @@ def fact_pk(site_id: str, fact_id: str) -> str:
     return f"{site_id}#FACT#{fact_id}"
 
 
-def rollup_pk(site_id: str, year: int | str) -> str:
-    return f"{site_id}#ROLLUP#{year}"
+def rollup_pk(site_id: str, year: int | str, grain: str) -> str:
+    """One partition per site, year and grain: a year's report reads 33 items, not its days too."""
+    return f"{site_id}#ROLLUP#{grain}#{year}"
 
 
 def rollup_sk(grain: str, period: str, group: str) -> str:
@@ -192,7 +193,7 @@ class DynamoRollupStore:
                             "Update": {
                                 "TableName": _table(),
                                 "Key": {
-                                    "pk": {"S": rollup_pk(site_id, change.day[:4])},
+                                    "pk": {"S": rollup_pk(site_id, change.day[:4], grain)},
                                     "sk": {"S": rollup_sk(grain, period, group)},
                                 },
                                 **_adds(counters, group_labels),
@@ -223,7 +224,7 @@ class DynamoRollupStore:
     def pieces(self, site_id: str, first: str, last: str) -> list[tuple[str, dict[str, int], dict[str, str]]]:
         found = []
         for grain, start, end in tiles(date.fromisoformat(first), date.fromisoformat(last)):
-            for item in _query(rollup_pk(site_id, start[:4]), f"{grain}#{start}", f"{grain}#{end}~"):
+            for item in _query(rollup_pk(site_id, start[:4], grain), f"{grain}#{start}", f"{grain}#{end}~"):
                 counters, labels = _split(item)
                 found.append((item["sk"]["S"], counters, labels))
         return found
@@ -232,7 +233,7 @@ class DynamoRollupStore:
         """Each day's counters and labels (all its groups together) between two dates, in order."""
         by_day: dict[str, tuple[dict[str, int], dict[str, str]]] = {}
         for year in range(int(first[:4]), int(last[:4]) + 1):
-            for item in _query(rollup_pk(site_id, year), f"D#{first}", f"D#{last}~"):
+            for item in _query(rollup_pk(site_id, year, "D"), f"D#{first}", f"D#{last}~"):
                 day = item["sk"]["S"].split("#")[1]
                 counters, labels = _split(item)
                 into = by_day.setdefault(day, ({}, {}))
@@ -258,7 +259,7 @@ class DynamoRollupStore:
         for (grain, period), (counters, labels) in periods.items():
             for group, (group_counters, group_labels) in _grouped(counters, labels).items():
                 item: dict[str, Any] = {
-                    "pk": {"S": rollup_pk(site_id, year)},
+                    "pk": {"S": rollup_pk(site_id, year, grain)},
                     "sk": {"S": rollup_sk(grain, period, group)},
                 }
                 item.update({k: {"N": str(v)} for k, v in group_counters.items() if v})
@@ -266,8 +267,9 @@ class DynamoRollupStore:
                 wanted[item["sk"]["S"]] = item
         ddb = client("dynamodb")
         writes: list[dict[str, Any]] = [
-            {"DeleteRequest": {"Key": {"pk": {"S": rollup_pk(site_id, year)}, "sk": item["sk"]}}}
-            for item in _query(rollup_pk(site_id, year), "0", "~")
+            {"DeleteRequest": {"Key": {"pk": item["pk"], "sk": item["sk"]}}}
+            for grain in GRAINS
+            for item in _query(rollup_pk(site_id, year, grain), "0", "~")
             if item["sk"]["S"] not in wanted
         ]
         writes.extend({"PutRequest": {"Item": item}} for item in wanted.values())

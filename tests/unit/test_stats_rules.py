@@ -59,7 +59,7 @@ def purchase(day: str = "2024-03-15", amount: int = 10_000, **changes: object) -
         supplier_uscc="S1",
         supplier_name="聊城某公司",
         supplier_scale="micro",
-        supplier_local=True,
+        supplier_district="371502",
         method=BuyingMode.SUPERMARKET,
         mechanism=Mechanism.BIDDING,
         budget_fen=amount + 2_000,
