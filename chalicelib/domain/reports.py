@@ -211,13 +211,28 @@ def _root_rows(rollup: Rollup, districts: set[str] | None) -> dict[str, tuple[in
     return {k: (v[0], v[1]) for k, v in found.items()}
 
 
-def _suppliers(rollup: Rollup, locality: str) -> list[tuple[str, str, bool, str, int, int]]:
-    """(uscc, scale, local, name, projects, amount) of every supplier that traded in the period."""
-    found = []
-    for (uscc,), (n, fen) in entries(rollup, "s").items():
-        scale, district, name = [*rollup.labels.get(f"s|{uscc}", "||").split("|", 2), "", "", ""][:3]
-        found.append((uscc, scale, bool(locality) and district.startswith(locality), name, n, fen))
-    return found
+def _scale_rows(rollup: Rollup, locality: str) -> list[dict[str, Any]]:
+    """By enterprise scale, of the suppliers registered inside the scope: suppliers that traded, projects, amount."""
+    suppliers: dict[str, int] = {}
+    for (scale, district, _uscc), (n, _fen) in rollup.family("s").items():
+        if n > 0 and district.startswith(locality):
+            suppliers[scale] = suppliers.get(scale, 0) + 1
+    totals: dict[str, list[int]] = {}
+    for (scale, district), (n, fen) in rollup.family("sc").items():
+        if district.startswith(locality):
+            pair = totals.setdefault(scale, [0, 0])
+            pair[0] += n
+            pair[1] += fen
+    return [
+        {
+            "scale": scale.value,
+            "name": f"{scale.label}企业",
+            "suppliers": suppliers.get(scale.value, 0),
+            "projects": totals.get(scale.value, [0, 0])[0],
+            "amount_fen": totals.get(scale.value, [0, 0])[1],
+        }
+        for scale in SCALE_ORDER
+    ]
 
 
 def _top(rollup: Rollup, family: str, by_projects: bool, limit: int = 10) -> list[dict[str, Any]]:
@@ -284,19 +299,7 @@ def build_report(
         }
         for root in ROOTS
     ]
-    local = [s for s in _suppliers(current, scope.locality) if s[2]]
-    scales: list[dict[str, Any]] = []
-    for scale in SCALE_ORDER:
-        mine = [s for s in local if s[1] == scale.value]
-        scales.append(
-            {
-                "scale": scale.value,
-                "name": f"{scale.label}企业",
-                "suppliers": len(mine),
-                "projects": sum(s[4] for s in mine),
-                "amount_fen": sum(s[5] for s in mine),
-            }
-        )
+    scales = _scale_rows(current, scope.locality)
     scale_total = {
         "suppliers": sum(r["suppliers"] for r in scales),
         "projects": sum(r["projects"] for r in scales),

@@ -106,10 +106,11 @@ def contribution(purchase: Purchase) -> Contribution:
     for category, fen in by_category.items():
         add(key("c", category), 1, fen)
     add(key("b", purchase.buyer_uscc), 1, amount)
-    add(key("s", purchase.supplier_uscc), 1, amount)
-    labels[key("s", purchase.supplier_uscc)] = SEP.join(
-        (purchase.supplier_scale, purchase.supplier_district, purchase.supplier_name)
-    )
+    # The scale table: projects and amount by the supplier's scale and registered district (a scope counts the
+    # districts inside it), and each supplier's projects alone, to count the suppliers that traded.
+    scale, district = purchase.supplier_scale or "none", purchase.supplier_district or "000000"
+    add(key("sc", scale, district), 1, amount)
+    counters[key("s", scale, district, purchase.supplier_uscc, "n")] = 1
     return Contribution(purchase.deal_date, counters, labels)
 
 
@@ -248,10 +249,10 @@ SHARDS = 16  # buyers and suppliers are spread over this many items per period (
 
 def group_of(name: str) -> str:
     """The item of a period a counter or label lives in: 'core', or a buyer or supplier shard ('b07', 's12')."""
-    family, _, rest = name.partition(SEP)
-    if family in ("b", "s"):
-        party = rest.split(SEP, 1)[0]
-        return f"{family}{zlib.crc32(party.encode()) % SHARDS:02d}"
+    parts = name.split(SEP)
+    if parts[0] in ("b", "s"):
+        party = parts[-2] if parts[-1] in ("n", "amt") else parts[-1]  # b|{uscc}|amt, s|{scale}|{district}|{uscc}|n
+        return f"{parts[0]}{zlib.crc32(party.encode()) % SHARDS:02d}"
     return "core"
 
 
