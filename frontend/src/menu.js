@@ -20,6 +20,7 @@ export const MENU_ITEMS = Object.freeze([
   { path: '/followups', title: '差评回访', icon: 'ChatDotRound', roles: ADMIN_ROLES },
   { path: '/site-config', title: '站点配置', icon: 'Setting', roles: SUPERVISE_ROLES },
   { path: '/orgs', title: '采购单位', icon: 'OfficeBuilding', roles: SUPERVISE_ROLES },
+  { path: '/reports', title: '统计报表', icon: 'DataAnalysis', roles: SUPERVISE_ROLES },
   { path: '/audit', title: '审计日志', icon: 'Tickets', roles: SUPERVISE_ROLES },
   { path: '/profile', title: '个人信息', icon: 'User', roles: null },
 ])

@@ -28,6 +28,7 @@ export const routes = [
       { path: 'plans', name: 'plans', component: () => import('./views/PlansView.vue'), meta: { title: '采购计划', roles: PLAN_ROLES } },
       { path: 'site-config', name: 'site-config', component: () => import('./views/SiteConfigView.vue'), meta: { title: '站点配置', roles: SUPERVISE_ROLES } },
       { path: 'orgs', name: 'orgs', component: () => import('./views/OrgsView.vue'), meta: { title: '采购单位', roles: SUPERVISE_ROLES } },
+      { path: 'reports', name: 'reports', component: () => import('./views/ReportsView.vue'), meta: { title: '统计报表', roles: SUPERVISE_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', roles: SUPERVISE_ROLES } },
       { path: 'profile', name: 'profile', component: () => import('./views/ProfileView.vue'), meta: { title: '个人信息' } },
     ],

@@ -3,6 +3,7 @@
 
 export const FEN_PER_WAN = 1000000 // 1 万元 = 10,000 元 = 1,000,000 分
 const WAN_DECIMALS = 6 // 万元最多 6 位小数，恰好精确到分
+const YI_DECIMALS = 10 // 亿元：10 位小数精确到分
 
 function assertFen(fen) {
   const n = typeof fen === 'string' && fen.trim() !== '' ? Number(fen) : fen
@@ -39,6 +40,14 @@ export function fenToWan(fen, opts = {}) {
   const sign = n < 0 && (intPart !== '0' || /[1-9]/.test(frac)) ? '-' : ''
   const head = grouping ? groupThousands(intPart) : intPart
   return sign + head + (digits > 0 ? '.' + frac : '')
+}
+
+/** 分 → 亿元字符串，默认两位小数（报表口径）：70_600_000_000 → "7.06"。 */
+export function fenToYi(fen, digits = 2) {
+  const n = assertFen(fen)
+  const { intPart, frac } = scaleDown(Math.abs(n), YI_DECIMALS, digits)
+  const sign = n < 0 && (intPart !== '0' || /[1-9]/.test(frac)) ? '-' : ''
+  return sign + groupThousands(intPart) + (digits > 0 ? '.' + frac : '')
 }
 
 /** 分 → 元字符串，千分位、两位小数：123456 → "1,234.56"。 */
