@@ -18,4 +18,37 @@ def seed_demo(pool_id: str | None) -> dict[str, int]:
         "listings": seed_demo_listings(start),
         "plans": seed_demo_plans(start + timedelta(days=1)),
         "orders": seed_demo_orders(start + timedelta(days=2)),
+        "history": seed_demo_history(),
     }
+
+
+DEMO_HISTORY_PER_YEAR = 1500
+
+
+def seed_demo_history() -> int:
+    """聊城's last two years from the old mall (历史导入), through the import itself: the statistics have a
+    year-on-year to show. Sample data (scheduled/history_sample.py), imported once (a restart finds it unchanged)."""
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from chalicelib.domain.clock import china_date
+    from chalicelib.store.sites import DynamoSiteStore
+    from scheduled import history_sample
+    from scheduled.history_import import run_import
+    from scheduled.progress import ProgressBar
+
+    site = DynamoSiteStore().get("liaocheng")
+    if site is None:
+        return 0
+    year = china_date(utc_now()).year
+    rows = [
+        *history_sample.purchases(site, DEMO_HISTORY_PER_YEAR, year - 2, seed=2024),
+        *history_sample.purchases(site, DEMO_HISTORY_PER_YEAR, year - 1, seed=2025, first_no=100_000),
+    ]
+    quiet = io.StringIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "liaocheng-old-mall.jsonl"
+        path.write_text(history_sample.to_jsonl(rows), encoding="utf-8")
+        result = run_import(path, site.id, out=quiet, progress=lambda label, n: ProgressBar(label, n, quiet))
+    return result.imported

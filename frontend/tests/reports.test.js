@@ -65,3 +65,13 @@ describe('统计报表', () => {
     expect(trendClass(null)).toBe('muted')
   })
 })
+
+describe('报表图表', () => {
+  it('金额以万元作图，按原顺序自上而下', async () => {
+    const { areaChart } = await import('../src/utils/reports.js')
+    const option = areaChart({ areas: { kind: 'district', rows: [{ name: '莘县', amount_fen: 11_400_000_000 }, { name: '市本级', amount_fen: 12_500_000 }] } })
+    expect(option.yAxis.data).toEqual(['市本级', '莘县'])
+    expect(option.series[0].data).toEqual([12.5, 11400])
+    expect(option.xAxis.name).toBe('万元')
+  })
+})

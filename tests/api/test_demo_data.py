@@ -51,7 +51,9 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     assert {p.district for p in plans} >= {"371500", "371522", "371581", "371526", "371503", "371521"}
     assert {p.status.value for p in plans} == {"pending_acceptance", "accepted", "returned"}
     assert {p.source.value for p in plans} == {"pushed", "self_built"}
-    orders, _ = DynamoOrderStore().list_for_site("liaocheng", None, 100, None)
+    assert counts["history"] == 2 * demo.DEMO_HISTORY_PER_YEAR  # 聊城's old-mall years (历史导入)
+    listed, _ = DynamoOrderStore().list_for_site("liaocheng", None, 100, None)
+    orders = [o for o in listed if not o.is_imported]
     assert len(orders) == counts["orders"] == 6
     assert {o.status.value for o in orders} == {
         "pending_confirmation",
@@ -74,4 +76,4 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     plan = DynamoPlanStore().get("liaocheng", orders[0].plan_no)
     assert plan is not None and plan.committed_fen == sum(o.total_fen for o in orders)
     # Seeding twice adds nothing (a restart of `make run` must not undo anyone's changes).
-    assert demo.seed_demo(None) == {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0}
+    assert demo.seed_demo(None) == {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0, "history": 0}

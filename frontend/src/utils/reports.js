@@ -75,15 +75,18 @@ export function barOption(title, items, unit) {
   }
 }
 
+// 图表以万元为单位（区县、机制的金额常不足 0.01 亿元）。
+const chartWan = (fen) => fenToWan(fen)
+
 /** 区划（或站点）成交金额图。 */
 export function areaChart(report) {
   const word = report.areas.kind === 'site' ? '站点' : '区划'
-  return barOption(`成交金额（按${word}）`, report.areas.rows.map((r) => ({ name: r.name, value: yi(r.amount_fen) })), '亿元')
+  return barOption(`成交金额（按${word}）`, report.areas.rows.map((r) => ({ name: r.name, value: chartWan(r.amount_fen) })), '万元')
 }
 
 /** 价格形成机制成交金额图（全市）。 */
 export function methodChart(report) {
   const [whole] = report.methods.rows
-  const items = report.methods.columns.map((c, i) => ({ name: c.mechanism_label, value: yi(whole ? whole.amount_fen[i] : 0) }))
-  return barOption('成交金额（按价格形成机制）', items, '亿元')
+  const items = report.methods.columns.map((c, i) => ({ name: c.mechanism_label, value: chartWan(whole ? whole.amount_fen[i] : 0) }))
+  return barOption('成交金额（按价格形成机制）', items, '万元')
 }
