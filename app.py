@@ -8,7 +8,19 @@ from typing import Any
 
 from chalice.app import Chalice, ConvertToMiddleware, Response
 
-from chalicelib.handlers import auth, catalog, competitions, listings, orders, orgs, plans, reports, sites, suppliers
+from chalicelib.handlers import (
+    auth,
+    catalog,
+    competitions,
+    listings,
+    open_data,
+    orders,
+    orgs,
+    plans,
+    reports,
+    sites,
+    suppliers,
+)
 from chalicelib.http import internal_error_response
 from chalicelib.observability import logger, metrics
 
@@ -31,6 +43,7 @@ for blueprint in (
     orders.bp,
     competitions.bp,
     reports.bp,
+    open_data.bp,
 ):
     app.register_blueprint(blueprint)
 

@@ -103,15 +103,22 @@ def _flatten(sites: dict[str, Any], rows_by_site: dict[str, list[dict[str, Any]]
                     out.writerow([*order, key, line["category"], code[0], amount])
 
 
+_TYPES = {
+    name: "BIGINT" if name in ("budget_fen", "amount_fen") else "VARCHAR"
+    for name in ("site", "order_no", "district", "buyer", "buyer_name", "supplier", "scale", "supplier_district",
+                 "method", "mechanism", "budget_fen", "category", "category_name", "root", "amount_fen")
+}  # fmt: skip
+
+
 def _duckdb_figures(path: Path, site: str | None, city_level: str, locality: str) -> dict[str, Any]:
     """Every table of the report, recomputed from the raw lines with SQL (exact integers)."""
     import duckdb
 
     con = duckdb.connect()
     where = f"WHERE site = '{site}'" if site else ""
-    con.sql(f"CREATE TABLE l AS SELECT * FROM read_csv('{path}', header=true, all_varchar=false) {where}")
+    con.sql(f"CREATE TABLE l AS SELECT * FROM read_csv('{path}', header=true, types={_TYPES}) {where}")
     con.sql("CREATE TABLE o AS SELECT order_no, site, any_value(district) district, any_value(buyer) buyer, "
-            "any_value(supplier) supplier, any_value(scale) scale, any_value(supplier_district)::VARCHAR sd, "
+            "any_value(supplier) supplier, any_value(scale) scale, any_value(supplier_district) sd, "
             "any_value(method) method, "
             "any_value(mechanism) mechanism, any_value(budget_fen) budget_fen, sum(amount_fen)::BIGINT amount_fen "
             "FROM l GROUP BY order_no, site")  # fmt: skip

@@ -49,6 +49,7 @@ API_NEEDS = (
     "QuoteKey:encrypt",  # seals quotes; only the competition task may decrypt
     "ReportsBucket:read:competitions/*",  # the signed links to competition records
     "ReportsBucket:read:reports/*",  # the signed links to compiled reports
+    "ReportsBucket:read:open-data/*",  # the open-data index and the signed links to its packages
     "StatsTable:read",  # the report index
     "IntegrationSecret:read",
     "PaymentSecret:read",
@@ -168,6 +169,7 @@ DECLARING_MODULES = (
     "chalicelib.handlers.order_outputs",
     "chalicelib.handlers.competition_tasks",
     "chalicelib.handlers.stats_tasks",
+    "chalicelib.handlers.open_data",
 )
 
 
