@@ -71,6 +71,7 @@ bench: venv package $(BENCH_NODE)
 	$(PY) -m bench.catalog
 	$(PY) -m bench.orders
 	$(PY) -m bench.bidding
+	$(PY) -m bench.stats
 
 clean:
 	rm -rf build frontend/dist test-artifacts

@@ -78,6 +78,7 @@ class LambdaFunction(NamedTuple):
     source: str = ""  # Trigger.STREAM: the table; Trigger.QUEUE: the queue (logical ids)
     batch_size: int = 10
     consumer: str = ""  # Trigger.QUEUE: the stream consumer it runs
+    layers: tuple[str, ...] = ()  # Lambda layers of infra/resources.json (heavy libraries the API never carries)
 
     @property
     def logical_id(self) -> str:
@@ -146,6 +147,8 @@ class Schedule(NamedTuple):
     handler: str
     needs: tuple[str, ...]
     timeout_s: int
+    memory_mb: int = 256
+    layers: tuple[str, ...] = ()
 
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{1,40}")
@@ -170,6 +173,7 @@ DECLARING_MODULES = (
     "chalicelib.handlers.competition_tasks",
     "chalicelib.handlers.stats_tasks",
     "chalicelib.handlers.open_data",
+    "chalicelib.handlers.analytics",
 )
 
 
@@ -257,10 +261,21 @@ def stream_reader(
 
 
 def schedule(
-    name: str, *, rate: str, needs: Iterable[str], timeout_s: int = 60
+    name: str,
+    *,
+    rate: str,
+    needs: Iterable[str],
+    timeout_s: int = 60,
+    memory_mb: int = 256,
+    layers: Iterable[str] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A function on an EventBridge schedule; `layers` name Lambda layers of infra/resources.json (the analytics
+    layer's DuckDB, say), so a heavy library rides with this function only."""
+
     def register(handler: Callable[..., Any]) -> Callable[..., Any]:
-        SCHEDULES[name] = Schedule(name, rate, _dotted(handler), _checked(name, needs, SCHEDULES), timeout_s)
+        SCHEDULES[name] = Schedule(
+            name, rate, _dotted(handler), _checked(name, needs, SCHEDULES), timeout_s, memory_mb, tuple(layers)
+        )
         return handler
 
     return register
@@ -303,7 +318,14 @@ def functions() -> list[LambdaFunction]:
     for item in SCHEDULES.values():
         found.append(
             LambdaFunction(
-                item.name, item.handler, Trigger.SCHEDULE, item.needs, timeout_s=item.timeout_s, rate=item.rate
+                item.name,
+                item.handler,
+                Trigger.SCHEDULE,
+                item.needs,
+                memory_mb=item.memory_mb,
+                timeout_s=item.timeout_s,
+                rate=item.rate,
+                layers=item.layers,
             )
         )
     for reader in STREAM_READERS.values():

@@ -30,6 +30,8 @@ from infra.template import merge_template
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "build" / "package"
 ARTIFACT_URI = "s3://yuncai-deploy-artifacts/yuncai/deployment.zip"
+LAYERS = {"AnalyticsLayer": ("analytics-layer.zip", ROOT / "infra" / "layers" / "analytics.txt")}
+LAYER_URI = "s3://yuncai-deploy-artifacts/yuncai/{}"
 
 
 def _bin(name: str) -> str:
@@ -50,8 +52,29 @@ def package(stage: str, out: Path) -> Path:
         check=True,
     )
     add_bytecode(out / "deployment.zip")
+    for file_name, requirements in LAYERS.values():
+        build_layer(requirements, out / file_name)
     translate(out / "sam.json", out / "cfn.json")
     return out
+
+
+def build_layer(requirements: Path, zip_path: Path) -> int:
+    """A Lambda layer of the pinned wheels for the Lambda platform (python/ at its root); returns its size unzipped."""
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "python"
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+             "--only-binary=:all:", "--platform", "manylinux2014_x86_64", "--implementation", "cp",
+             "--python-version", "3.11", "--target", str(target), "-r", str(requirements)],
+            check=True,
+        )  # fmt: skip
+        size = 0
+        with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(Path(tmp).rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    zf.write(path, path.relative_to(tmp).as_posix())
+                    size += path.stat().st_size
+    return size
 
 
 def add_bytecode(zip_path: Path) -> int:
@@ -82,9 +105,11 @@ def translate(sam_path: Path, cfn_path: Path) -> None:
     from samtranslator.translator.transform import transform  # type: ignore[import-untyped]
 
     template: dict[str, Any] = json.loads(sam_path.read_text(encoding="utf-8"))
-    for resource in template["Resources"].values():
+    for logical_id, resource in template["Resources"].items():
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = ARTIFACT_URI
+        elif resource["Type"] == "AWS::Serverless::LayerVersion":
+            resource["Properties"]["ContentUri"] = LAYER_URI.format(LAYERS[logical_id][0])
     cfn = transform(template, {}, _NoManagedPolicies())
     cfn_path.write_text(json.dumps(cfn, ensure_ascii=False, indent=1), encoding="utf-8")
 

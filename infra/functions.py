@@ -93,7 +93,7 @@ def _table_statement(need: Need, resources: Mapping[str, Any]) -> tuple[list[str
 
 def _bucket_statement(need: Need, resources: Mapping[str, Any]) -> tuple[list[str], list[Any]] | None:
     objects = [_sub(f"${{{need.resource}.Arn}}/{need.scope or '*'}")]
-    actions = {"read": ["s3:GetObject"], "put": ["s3:PutObject"]}
+    actions = {"read": ["s3:GetObject"], "put": ["s3:PutObject"], "delete": ["s3:DeleteObject"]}
     if need.access == "list":
         return ["s3:ListBucket"], [_arn(need.resource)]
     if need.access in actions:
@@ -262,6 +262,8 @@ def function_resource(function: LambdaFunction, resources: Mapping[str, Any]) ->
     events = _events(function)
     if events:
         properties["Events"] = events
+    if function.layers:
+        properties["Layers"] = [{"Ref": layer} for layer in function.layers]
     return {"Type": "AWS::Serverless::Function", "Properties": properties}
 
 

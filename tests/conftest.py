@@ -216,6 +216,7 @@ def packaged() -> dict[str, Any]:
         ROOT / ".chalice" / "config.json",
         *ROOT.glob("infra/*.py"),
         *ROOT.glob("infra/statemachines/*.json"),
+        *ROOT.glob("infra/layers/*.txt"),
         *ROOT.glob("chalicelib/**/*.py"),
     ]
     newest_source = max(p.stat().st_mtime for p in sources)

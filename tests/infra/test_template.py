@@ -218,3 +218,23 @@ def test_every_function_imports_from_the_bundle_with_only_its_template_environme
             [sys.executable, "-S", "-B", "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
         )
         assert out.returncode == 0 and out.stdout.strip() == "True", (logical_id, out.stderr[-2000:])
+
+
+def test_heavy_libraries_ride_in_a_layer_of_the_export_function_only(packaged: dict[str, Any]) -> None:
+    """DuckDB is in the analytics layer, attached to export_purchases alone; the API's bundle carries no analytics
+    library; bundle and layer together stay within Lambda's 250 MB unzipped."""
+    import zipfile
+
+    from tests.conftest import PACKAGE
+
+    functions = {k: v for k, v in packaged["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
+    layered = {k for k, v in functions.items() if v["Properties"].get("Layers")}
+    assert layered == {"ExportPurchases"}
+    assert functions["ExportPurchases"]["Properties"]["Layers"] == [{"Ref": "AnalyticsLayer"}]
+    bundle = zipfile.ZipFile(PACKAGE / "deployment.zip")
+    heavy = ("duckdb", "pyarrow", "polars", "pandas", "numpy", "openpyxl", "matplotlib", "weasyprint")
+    assert not [i.filename for i in bundle.infolist() if i.filename.split("/")[0].startswith(heavy)]
+    layer = zipfile.ZipFile(PACKAGE / "analytics-layer.zip")
+    assert any(i.filename.startswith("python/duckdb/") for i in layer.infolist())
+    unzipped = sum(i.file_size for i in bundle.infolist()) + sum(i.file_size for i in layer.infolist())
+    assert unzipped < 250 * 1024 * 1024, unzipped
