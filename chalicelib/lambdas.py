@@ -104,6 +104,8 @@ class StreamConsumer(NamedTuple):
     needs: tuple[str, ...]
     queued: bool  # runs behind its own queue (it calls out of DynamoDB)
     timeout_s: int
+    layers: tuple[str, ...] = ()  # queued consumers only: Lambda layers of infra/resources.json
+    memory_mb: int = 256
 
     @property
     def queue(self) -> str:
@@ -228,6 +230,8 @@ def stream_consumer(
     needs: Iterable[str],
     queued: bool = False,
     timeout_s: int = 60,
+    layers: Iterable[str] = (),
+    memory_mb: int = 256,
 ) -> Callable[[Callable[[Change], None]], Callable[[Change], None]]:
     """A consumer of one table's changes of the given item kinds.
 
@@ -239,8 +243,18 @@ def stream_consumer(
     """
 
     def register(run: Callable[[Change], None]) -> Callable[[Change], None]:
+        if layers and not queued:
+            raise DeclarationError(f"{name}: only a queued consumer has a function of its own to carry layers")
         STREAM_CONSUMERS[name] = StreamConsumer(
-            name, table, frozenset(kinds), run, _checked(name, needs, STREAM_CONSUMERS), queued, timeout_s
+            name,
+            table,
+            frozenset(kinds),
+            run,
+            _checked(name, needs, STREAM_CONSUMERS),
+            queued,
+            timeout_s,
+            tuple(layers),
+            memory_mb,
         )
         return run
 
@@ -354,6 +368,8 @@ def functions() -> list[LambdaFunction]:
                     timeout_s=consumer.timeout_s,
                     source=consumer.queue,
                     consumer=consumer.name,
+                    layers=consumer.layers,
+                    memory_mb=consumer.memory_mb,
                 )
             )
     return found

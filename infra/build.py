@@ -30,7 +30,10 @@ from infra.template import merge_template
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "build" / "package"
 ARTIFACT_URI = "s3://yuncai-deploy-artifacts/yuncai/deployment.zip"
-LAYERS = {"AnalyticsLayer": ("analytics-layer.zip", ROOT / "infra" / "layers" / "analytics.txt")}
+LAYERS = {
+    "AnalyticsLayer": ("analytics-layer.zip", ROOT / "infra" / "layers" / "analytics.txt"),
+    "ReportsLayer": ("reports-layer.zip", ROOT / "infra" / "layers" / "reports.txt"),
+}
 LAYER_URI = "s3://yuncai-deploy-artifacts/yuncai/{}"
 
 

@@ -134,7 +134,13 @@ def periods_of(months: list[str]) -> list[Period]:
     return sorted(found)
 
 
-@schedule("compile_reports", rate="rate(1 hour)", needs=COMPILE_NEEDS, timeout_s=900)
+# The compiling functions carry the reports layer (ReportLab for the PDF); nothing else does.
+REPORT_LAYERS = ("ReportsLayer",)
+
+
+@schedule(
+    "compile_reports", rate="rate(1 hour)", needs=COMPILE_NEEDS, timeout_s=900, memory_mb=1024, layers=REPORT_LAYERS
+)
 @entry_point("compile_reports")
 def compile_reports(event: Any, context: Any) -> dict[str, int]:
     """Recompile the month and year reports of every month whose rollups changed, for each site and the province.
@@ -181,6 +187,8 @@ def compile_reports(event: Any, context: Any) -> dict[str, int]:
     needs=(*COMPILE_NEEDS, "MainTable:write", "AuditTable:append"),
     queued=True,
     timeout_s=600,
+    memory_mb=1024,
+    layers=REPORT_LAYERS,
 )
 def run_report_job(change: Change) -> None:
     """A requested compilation: runs once (the job moves from queued under a condition), progress on the job."""

@@ -259,7 +259,9 @@ def test_finance_compiles_lists_and_downloads_its_reports(api: Api, projection: 
     assert len(report["top_buyers"]) == 10 and report["top_buyers"][0]["rank"] == 1
 
     files = detail["downloads"]
-    assert set(files) == {"json", "csv", "xlsx", "html"}
+    assert set(files) == {"json", "csv", "xlsx", "html", "pdf"}
+    pdf = requests.get(files["pdf"]["url"], timeout=10).content
+    assert pdf.startswith(b"%PDF-") and b"STSong-Light" in pdf and pdf.count(b"/Type /Page\n") >= 2
     xlsx = requests.get(files["xlsx"]["url"], timeout=10)
     assert xlsx.status_code == 200 and "attachment" in xlsx.headers.get("Content-Disposition", "")
     from openpyxl import load_workbook
