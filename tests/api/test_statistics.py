@@ -346,3 +346,42 @@ def test_a_failed_compile_keeps_the_previous_report(
     assert after["job"]["status"] == "failed"
     assert Period(2025).text == "2025"
     assert json.dumps(after["report"])  # the previous report still reads
+
+
+def test_ratings_and_follow_ups_count_once_in_the_report(api: Api, projection: Projection) -> None:
+    """Ratings and follow-ups reach the rollups through the same exact path: a repeat counts nothing."""
+    from chalicelib.domain.stats import compose
+    from chalicelib.lambdas import Change
+    from chalicelib.wiring import stores
+
+    at = "2025-06-01T02:00:00Z"
+    ratings = [("supplier", 5), ("supplier", 2), ("mall", 4)]
+    for i, (target, stars) in enumerate(ratings):
+        data = {"site_id": SITE, "order_no": f"YC2025060100000000{i:02d}", "target": target, "stars": stars, "at": at}
+        change = Change(
+            f"r{i}", "INSERT", "rating", {"pk": "x", "sk": "y"}, None, {"data": json.dumps(data), "kind": "rating"}
+        )
+        roll_up(change)
+        roll_up(change)  # delivered twice
+    followup = {
+        "site_id": SITE,
+        "order_no": "YC202506010000000001",
+        "target": "supplier",
+        "opened_at": at,
+        "status": "open",
+    }
+    roll_up(Change("f1", "INSERT", "followup", {}, None, {"data": json.dumps(followup)}))
+    roll_up(Change("f2", "MODIFY", "followup", {}, None, {"data": json.dumps({**followup, "status": "closed"})}))
+    rollup = compose(stores().rollups.days(SITE, "2025-06-01", "2025-06-01"))
+    assert (
+        rollup.get("rt", "supplier", "n"),
+        rollup.get("rt", "supplier", "good"),
+        rollup.get("rt", "mall", "good"),
+    ) == (2, 1, 1)
+    assert (rollup.get("fu", "n"), rollup.get("fu", "closed")) == (1, 1)
+    job = compile_now(api, "2025-06")
+    projection.drain()
+    status, detail = api.call("GET", f"/sites/{SITE}/reports/2025-06", as_user="liaocheng.finance")
+    assert status == 200, (job, detail)
+    assert detail["report"]["ratings"]["good_rate"] == "66.67"  # 2 good of 3 (supplier and mall ratings)
+    assert detail["report"]["ratings"]["followups_closed"] == 1
