@@ -54,6 +54,7 @@ def test_operator_changes_limits_in_the_ui_and_sees_the_audit_entry(page: Page, 
             "差评回访",
             "站点配置",
             "采购单位",
+            "统计报表",
             "审计日志",
             "个人信息",
         ]
