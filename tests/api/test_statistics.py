@@ -385,3 +385,43 @@ def test_ratings_and_follow_ups_count_once_in_the_report(api: Api, projection: P
     assert status == 200, (job, detail)
     assert detail["report"]["ratings"]["good_rate"] == "66.67"  # 2 good of 3 (supplier and mall ratings)
     assert detail["report"]["ratings"]["followups_closed"] == 1
+
+
+def test_backfill_rebuilds_a_years_rollups_from_the_stored_purchases(
+    api: Api, projection: Projection, tmp_path: Path
+) -> None:
+    import boto3
+
+    from chalicelib.config import get_settings
+    from chalicelib.domain.stats import compose
+    from chalicelib.wiring import stores
+    from scheduled.backfill import run_backfill
+
+    site = site_config()
+    rows = list(history_sample.purchases(site, 50, 2025, seed=51))
+    imported(write(tmp_path, "old.jsonl", history_sample.to_jsonl(rows)))
+    projection.drain()
+
+    def year_totals() -> tuple[int, int]:
+        rollup = compose(stores().rollups.pieces(SITE, "2025-01-01", "2025-12-31"))
+        return rollup.get("t", "n"), rollup.get("t", "amt")
+
+    expected = (50, sum(int(line["amount_yuan"].replace(".", "")) for r in rows for line in r["lines"]))
+    assert year_totals() == expected
+    # The year's items lost or wrong (a bad deploy, a manual edit): the backfill recomputes them from the orders.
+    ddb = boto3.client("dynamodb")
+    table = get_settings().stats_table
+    ddb.update_item(
+        TableName=table,
+        Key={"pk": {"S": f"{SITE}#ROLLUP#Y#2025"}, "sk": {"S": "Y#2025#core"}},
+        UpdateExpression="ADD #n :x",
+        ExpressionAttributeNames={"#n": "t|n"},
+        ExpressionAttributeValues={":x": {"N": "7"}},
+    )
+    assert year_totals() != expected
+    out = io.StringIO()
+    result = run_backfill(SITE, 2025, out=out, progress=quiet)
+    assert year_totals() == expected and result["orders"] == 50 and result["reports"] == 13
+    assert "重算订单 50 个" in out.getvalue()
+    with pytest.raises(SystemExit):
+        run_backfill(SITE, 2099, out=out, progress=quiet)
