@@ -179,6 +179,7 @@ def tables(report: dict[str, Any]) -> list[Table]:
                 ["入驻供应商（家）", _or_dash(sme["suppliers"])],
                 ["其中小微企业（家）", _or_dash(sme["small_micro_suppliers"])],
                 ["小微企业占入驻供应商比例", percent(sme["suppliers_share"])],
+                ["民营企业占入驻供应商比例", percent(sme.get("private_share"))],
                 ["小微企业成交项目（个）", sme["small_micro_projects"]],
                 ["小微企业成交项目占比（本地供应商）", percent(sme["projects_share"])],
                 ["在售商品（款）", _or_dash((report.get("market") or {}).get("listings"))],

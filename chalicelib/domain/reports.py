@@ -116,6 +116,7 @@ class Market(NamedTuple):
     suppliers: int
     small_micro_suppliers: int
     listings: int
+    private_suppliers: int = 0  # 民营企业 (seed 000 §一: 民营企业占比)
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -354,6 +355,7 @@ def build_report(
             "suppliers": market.suppliers if market else None,
             "small_micro_suppliers": market.small_micro_suppliers if market else None,
             "suppliers_share": pct(market.small_micro_suppliers, market.suppliers) if market else None,
+            "private_share": pct(market.private_suppliers, market.suppliers) if market else None,
             "local_projects": scale_total["projects"],
             "small_micro_projects": sme_projects,
             "projects_share": pct(sme_projects, scale_total["projects"]),

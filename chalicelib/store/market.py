@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from chalicelib.domain.listings import ListingStatus
 from chalicelib.domain.reports import Market
 from chalicelib.domain.sme import Scale
+from chalicelib.domain.suppliers import Ownership
 from chalicelib.store import keys
 from chalicelib.store.models import ListingItem, SupplierItem
+from chalicelib.store.suppliers import supplier_from_item
 
 
 def market_figures(site_ids: Iterable[str]) -> Market:
@@ -24,11 +26,12 @@ def market_figures(site_ids: Iterable[str]) -> Market:
         ):
             listings += 1
             suppliers.add(str(item.supplier_uscc))
-    small_micro = 0
+    small_micro = private = 0
     ordered = sorted(suppliers)
     for start in range(0, len(ordered), 100):
         batch = [(keys.supplier(uscc), "PROFILE") for uscc in ordered[start : start + 100]]
         for item in SupplierItem.batch_get(batch):
-            scale = (item.data.get("profile") or {}).get("scale", "")
-            small_micro += scale in (Scale.SMALL.value, Scale.MICRO.value)
-    return Market(len(suppliers), small_micro, listings)
+            profile = supplier_from_item(item).profile
+            small_micro += profile.scale in (Scale.SMALL, Scale.MICRO)
+            private += profile.ownership is Ownership.PRIVATE
+    return Market(len(suppliers), small_micro, listings, private)

@@ -425,3 +425,31 @@ def test_backfill_rebuilds_a_years_rollups_from_the_stored_purchases(
     assert "重算订单 50 个" in out.getvalue()
     with pytest.raises(SystemExit):
         run_backfill(SITE, 2099, out=out, progress=quiet)
+
+
+def test_market_figures_count_suppliers_with_listings_on_sale_and_their_scale_and_ownership(api: Api) -> None:
+    import os
+
+    from chalicelib.domain.sme import Scale
+    from chalicelib.domain.suppliers import Ownership
+    from chalicelib.store.market import market_figures
+    from chalicelib.wiring import stores
+    from scheduled import demo_market
+
+    demo_market.seed_demo_suppliers(os.environ["USER_POOL_ID"])
+    add_listing("supplier.demo", COPY_PAPER, "得力 A4 复印纸 70g", "DL-7055", 2_500, 100)
+    add_listing("supplier.demo", "LC-0101", "得力 中性笔 0.5mm", "DL-S01", 250, 1_000)
+    add_listing("supplier.lc02", COPY_PAPER, "晨光 A4 复印纸 70g", "CG-APYVQ", 2_400, 50)
+    market = market_figures([SITE])
+    assert (market.suppliers, market.listings) == (2, 3)
+    profiles = [
+        s.profile for s in stores().suppliers.get_many([_uscc("supplier.demo"), _uscc("supplier.lc02")]).values()
+    ]
+    assert market.small_micro_suppliers == sum(p.scale in (Scale.SMALL, Scale.MICRO) for p in profiles)
+    assert market.private_suppliers == sum(p.ownership is Ownership.PRIVATE for p in profiles)
+
+
+def _uscc(username: str) -> str:
+    from tests.api.orders_support import supplier_code
+
+    return supplier_code(username)
