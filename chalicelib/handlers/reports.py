@@ -22,7 +22,9 @@ from chalicelib.wiring import stores
 bp = Blueprint(__name__)
 
 REPORT_READERS = frozenset({Role.FINANCE, Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
-PROVINCE_READERS = frozenset({Role.FINANCE, Role.PROVINCE_ADMIN})
+# Finance users are city-bound (their token's tenant is their city): the province's reports are the provincial
+# operator's. A province-level finance role would be added here and in auth together.
+PROVINCE_READERS = frozenset({Role.PROVINCE_ADMIN})
 _JOB_ID_LENGTH = 20
 
 
@@ -33,7 +35,7 @@ def _site(site_id: str) -> str:
 
 
 def _province(principal: Principal | None) -> str:
-    if principal is None or not (principal.role is Role.PROVINCE_ADMIN or principal.tenant == PROVINCE_SCOPE):
+    if principal is None or principal.role is not Role.PROVINCE_ADMIN:
         raise Forbidden("全省报表仅省级用户可以查看", code="FORBIDDEN_TENANT", details={"scope": PROVINCE_SCOPE})
     return PROVINCE_SCOPE
 

@@ -134,6 +134,9 @@ PLAUSIBLE_PATH = {
     "target": "supplier",
     "uscc": "91371500MA3C4D5E6R",
     "competition_id": "JJ202612030000000001",
+    "period": "2025",
+    "job_id": "20250101000000abcdef",
+    "day": "2025-03-15",
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [

@@ -312,7 +312,7 @@ def test_report_requests_refuse_bad_periods_other_sites_and_unknown_jobs(api: Ap
     status, body = api.call("GET", "/sites/weihai/reports/2024", as_user="liaocheng.finance")
     assert (status, body["code"]) == (403, "FORBIDDEN_TENANT")
     status, body = api.call("GET", "/province/reports/2024", as_user="liaocheng.finance")
-    assert (status, body["code"]) == (403, "FORBIDDEN_TENANT")
+    assert (status, body["code"]) == (403, "FORBIDDEN_ROLE")
     status, body = api.call("GET", f"/sites/{SITE}/reports/2024", as_user="liaocheng.buyer")
     assert (status, body["code"]) == (403, "FORBIDDEN_ROLE")
     status, body = api.call("GET", f"/sites/{SITE}/reports/2024/jobs/nope", as_user="liaocheng.finance")
