@@ -22,7 +22,7 @@ def seed_demo(pool_id: str | None) -> dict[str, int]:
     }
 
 
-DEMO_HISTORY_PER_YEAR = 1500
+DEMO_HISTORY_PER_YEAR = 300  # the emulation's FIFO queues slow down with their length: a local run settles in a minute
 
 
 def seed_demo_history() -> int:
