@@ -40,8 +40,7 @@ def _recompute(
     site: Any, year: int, orders: list[Any], bar: Callable[[str, int], ProgressBar]
 ) -> tuple[dict[str, tuple[dict[str, int], dict[str, str]]], list[tuple[str, stats.Counted]]]:
     """What the year's orders contribute, day by day, with the same rules as the stream consumer."""
-    from chalicelib.handlers.stats_tasks import category_names
-    from chalicelib.wiring import stores
+    from chalicelib.handlers.stats_tasks import deal_of
 
     suppliers: dict[str, tuple[str, str]] = {}
     days: dict[str, tuple[dict[str, int], dict[str, str]]] = {}
@@ -49,15 +48,7 @@ def _recompute(
     reading = bar("重算订单", len(orders))
     for order in orders:
         reading.advance()
-        scale, district = "", ""
-        if order.imported is None and order.status.value in stats.DEAL_STATUSES:
-            if order.supplier_uscc not in suppliers:
-                found = stores().suppliers.get(order.supplier_uscc)
-                suppliers[order.supplier_uscc] = (
-                    (found.profile.scale.value, found.profile.home_district) if found else ("", "")
-                )
-            scale, district = suppliers[order.supplier_uscc]
-        purchase = stats.purchase_of_order(order, category_names(site, order), scale, district)
+        purchase = deal_of(site, order, suppliers)
         contribution = stats.contribution(purchase) if purchase else None
         day = contribution.day if contribution else order.created_at[:10]
         if not day.startswith(f"{year}-"):

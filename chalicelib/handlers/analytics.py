@@ -34,9 +34,9 @@ def _months_to_export(today: date, extra: Iterable[Any]) -> list[str]:
 
 def month_rows(site: Any, month: str) -> list[dict[str, Any]]:
     """Every deal of the month in the site, one row per line (orders from the site's order index)."""
-    from chalicelib.domain import analytics, stats
+    from chalicelib.domain import analytics
     from chalicelib.domain.orders import order_from_dict
-    from chalicelib.handlers.stats_tasks import category_names
+    from chalicelib.handlers.stats_tasks import deal_of
     from chalicelib.store import keys
     from chalicelib.store.documents import fields_of
     from chalicelib.store.models import OrderItem
@@ -51,15 +51,7 @@ def month_rows(site: Any, month: str) -> list[dict[str, Any]]:
         if not isinstance(item, OrderItem):
             continue
         order = order_from_dict(fields_of("order", item.data))
-        scale, district = "", ""
-        if order.imported is None and order.status.value in stats.DEAL_STATUSES:
-            if order.supplier_uscc not in suppliers:
-                supplier = stores().suppliers.get(order.supplier_uscc)
-                suppliers[order.supplier_uscc] = (
-                    (supplier.profile.scale.value, supplier.profile.home_district) if supplier else ("", "")
-                )
-            scale, district = suppliers[order.supplier_uscc]
-        purchase = stats.purchase_of_order(order, category_names(site, order), scale, district)
+        purchase = deal_of(site, order, suppliers)
         if purchase is not None and purchase.deal_date.startswith(month):
             rows.extend(analytics.rows_of(purchase))
     return rows

@@ -67,15 +67,26 @@ def _order_fact(data: dict[str, Any]) -> tuple[str, str, int, Any]:
     from chalicelib.store.sites import cached_site
 
     order = order_from_dict(fields_of("order", data))
-    site = cached_site(order.site_id)
-    scale, district = "", ""
-    if order.imported is None and order.status.value in stats.DEAL_STATUSES:
-        supplier = stores().suppliers.get(order.supplier_uscc)
-        if supplier is not None:
-            scale, district = supplier.profile.scale.value, supplier.profile.home_district
-    purchase = stats.purchase_of_order(order, category_names(site, order), scale, district)
+    purchase = deal_of(cached_site(order.site_id), order)
     contributes = stats.contribution(purchase) if purchase else None
     return order.site_id, f"order#{order.order_no}", order.version, contributes
+
+
+def deal_of(site: SiteConfig, order: Any, suppliers: dict[str, tuple[str, str]] | None = None) -> Any:
+    """The deal an order is (domain.stats.purchase_of_order), with the supplier's scale and registered district
+    from its profile (an imported purchase carries the old mall's). `suppliers` caches profiles over a run."""
+    from chalicelib.domain import stats
+
+    scale, district = "", ""
+    if order.imported is None and order.status.value in stats.DEAL_STATUSES:
+        found = suppliers.get(order.supplier_uscc) if suppliers is not None else None
+        if found is None:
+            supplier = stores().suppliers.get(order.supplier_uscc)
+            found = (supplier.profile.scale.value, supplier.profile.home_district) if supplier else ("", "")
+            if suppliers is not None:
+                suppliers[order.supplier_uscc] = found
+        scale, district = found
+    return stats.purchase_of_order(order, category_names(site, order), scale, district)
 
 
 def category_names(site: SiteConfig, order: Any) -> dict[str, str]:
