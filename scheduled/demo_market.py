@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 import boto3
 
 from chalicelib.domain.audit import new_event
-from chalicelib.domain.clock import to_iso, utc_now
+from chalicelib.domain.clock import china_date, to_iso, utc_now
 from chalicelib.domain.orgs import OrgKind
 from chalicelib.domain.principals import PROVINCE_SCOPE, SYSTEM_ACTOR, Role
 from chalicelib.domain.uscc import make_uscc
@@ -177,7 +177,7 @@ def _demo_listing(
         images=(),
         certificates=certificates,
     )
-    rules.check_draft(site, draft, now.date())
+    rules.check_draft(site, draft, china_date(now))
     listing_id = _uuid.uuid5(_uuid.NAMESPACE_URL, seed).hex
     summary = f"从旧版商城迁移在售商品 {draft.name}（含历史销量）"
     return imported_listing(site, supplier, category, draft, listing_id, _spread(seed + "v", 0, 600), summary, now)
@@ -339,6 +339,7 @@ def seed_demo_plans(now: datetime | None = None) -> int:
     from chalicelib.store.reference import national_catalog
 
     now = now or utc_now()
+    today = china_date(now)  # plan numbers and years are China dates
     site = DynamoSiteStore().get("liaocheng")
     if site is None:
         return 0
@@ -347,7 +348,7 @@ def seed_demo_plans(now: datetime | None = None) -> int:
     created = 0
     for number, demo in enumerate(DEMO_PLANS, 1):
         unit, district, code, name, catalog_code, item, qty, measure, price, status = demo
-        plan_no = f"{district}{code}01{now.year}{number:04d}"
+        plan_no = f"{district}{code}01{today.year}{number:04d}"
         if store.get(site.id, plan_no) is not None:
             continue
         kind = OrgKind.INSTITUTION if "中学" in unit else OrgKind.AGENCY
@@ -356,15 +357,15 @@ def seed_demo_plans(now: datetime | None = None) -> int:
         new = plan_rules.NewPushedPlan(
             plan_no=plan_no,
             name=name,
-            business_year=now.year,
-            business_month=now.month,
+            business_year=today.year,
+            business_month=today.month,
             purchase_method=plan_rules.PlanMethod.ONLINE_SUPERMARKET,
             division_code=district,
             buyer_uscc=uscc,
             buyer_name=unit,
             funding_department="教科文科",
-            planned_date=now.date().isoformat(),
-            deadline_date=f"{now.year}-12-31",
+            planned_date=today.isoformat(),
+            deadline_date=f"{today.year}-12-31",
             funds={"general_budget": amount},
             line=plan_rules.PlanLine(catalog_code, "", item, qty, measure, price, amount),
         )
@@ -394,12 +395,12 @@ def seed_demo_plans(now: datetime | None = None) -> int:
         ):
             new_self = plan_rules.NewSelfBuiltPlan(
                 title,
-                now.year,
-                now.month,
+                today.year,
+                today.month,
                 plan_rules.PlanMethod.ONLINE_SUPERMARKET,
                 category,
                 amount,
-                now.date().isoformat(),
+                today.isoformat(),
                 "示例自建计划",
             )
             plan_rules.create_self_built(store, site, buyer, new_self, catalog, now)

@@ -16,7 +16,7 @@ from chalicelib.domain import listings as listing_rules
 from chalicelib.domain import orders as order_rules
 from chalicelib.domain import plans as plan_rules
 from chalicelib.domain import ratings as rating_rules
-from chalicelib.domain.clock import utc_now
+from chalicelib.domain.clock import china_date, utc_now
 from chalicelib.domain.orgs import OrgKind
 from chalicelib.domain.principals import PROVINCE_SCOPE, Principal, Role
 from scheduled.demo_market import demo_supplier_uscc, imported_listing
@@ -92,21 +92,22 @@ def add_plan(number: int, budget_fen: int, catalog_code: str = "A05040101", acce
     site = DynamoSiteStore().get(SITE)
     assert site is not None
     now = utc_now()
-    plan_no = f"371500200101{now.year}{number:04d}"
+    today = china_date(now)
+    plan_no = f"371500200101{today.year}{number:04d}"
     catalog = national_catalog()
     item = catalog.get(catalog_code)
     new = plan_rules.NewPushedPlan(
         plan_no=plan_no,
         name=f"{item.name if item else '办公用品'}采购",
-        business_year=now.year,
-        business_month=now.month,
+        business_year=today.year,
+        business_month=today.month,
         purchase_method=plan_rules.PlanMethod.ONLINE_SUPERMARKET,
         division_code="371500",
         buyer_uscc=BUREAU,
         buyer_name=BUREAU_NAME,
         funding_department="教科文科",
-        planned_date=now.date().isoformat(),
-        deadline_date=f"{now.year}-12-31",
+        planned_date=today.isoformat(),
+        deadline_date=f"{today.year}-12-31",
         funds={"general_budget": budget_fen},
         line=plan_rules.PlanLine(catalog_code, "", item.name if item else "办公用品", 1, "批", budget_fen, budget_fen),
     )

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.catalog import NationalCatalog
-from chalicelib.domain.clock import to_iso
+from chalicelib.domain.clock import china_date, to_iso
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from chalicelib.domain.money import format_wan, format_yuan
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
@@ -429,7 +429,7 @@ def create_self_built(
     usage = store.usage(site.id, buyer.org_id, new.business_year, level2)
     cap = check_limits(site, new.amount_fen, usage, level2_entry.name if level2_entry else level2)
     plan = Plan(
-        plan_no=store.next_self_built_number(site.id, buyer.district or site.division_code, now.date()),
+        plan_no=store.next_self_built_number(site.id, buyer.district or site.division_code, china_date(now)),
         site_id=site.id,
         source=PlanSource.SELF_BUILT,
         status=PlanStatus.ACCEPTED,

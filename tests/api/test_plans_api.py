@@ -259,3 +259,24 @@ def test_roles(api: Api) -> None:
     assert (status, body["code"]) == (403, "FORBIDDEN_ROLE")
     status, body = api.call("GET", "/sites/liaocheng/plans", as_user="supplier.demo")
     assert (status, body["code"]) == (403, "FORBIDDEN_ROLE")
+
+
+def test_a_self_built_plan_is_numbered_by_the_china_date(api: Api) -> None:
+    """01:30 in Beijing on 6 March is still 5 March in UTC: the number carries 20240306."""
+    from datetime import UTC, datetime
+
+    from chalicelib.domain import plans as plan_rules
+    from chalicelib.domain.principals import Principal, Role
+    from chalicelib.store.plans import DynamoPlanStore
+    from chalicelib.store.reference import national_catalog
+    from chalicelib.store.sites import DynamoSiteStore
+
+    site = DynamoSiteStore().get("liaocheng")
+    assert site is not None
+    buyer = Principal("u1", "liaocheng.buyer", "张敏", Role.BUYER, "liaocheng", BUREAU, "聊城市教育和体育局", "371500")
+    new = plan_rules.NewSelfBuiltPlan(
+        "办公文具采购", 2024, 3, plan_rules.PlanMethod.ONLINE_SUPERMARKET, "A05040401", 100_000, "2024-03-06", ""
+    )
+    early_morning = datetime(2024, 3, 5, 17, 30, tzinfo=UTC)
+    plan = plan_rules.create_self_built(DynamoPlanStore(), site, buyer, new, national_catalog(), early_morning)
+    assert plan.plan_no == "ZJ371500202403060001"
