@@ -209,8 +209,8 @@ class Supplier(NamedTuple):
 class SupplierStore(Protocol):
     def get(self, uscc: str) -> Supplier | None: ...
 
-    def create(self, supplier: Supplier, audit: AuditEvent) -> None:
-        """Raise Conflict(SUPPLIER_EXISTS) when the code is registered already."""
+    def create(self, supplier: Supplier, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()) -> None:
+        """Raise Conflict(SUPPLIER_EXISTS) when the code is registered already; `also`: the event in other logs."""
 
     def save(
         self, supplier: Supplier, expected_version: int, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()
@@ -220,7 +220,10 @@ class SupplierStore(Protocol):
     def due_reinstatements(self, now_iso: str) -> list[Supplier]: ...
 
     def trading_sites(self, uscc: str) -> list[str]:
-        """The sites where the supplier has listings: a province-wide sanction shows in each one's log."""
+        """The sites where the supplier has listings: each shows the supplier's changes in its log."""
+
+    def home_site(self, district: str) -> str | None:
+        """The city site whose area holds a GB/T 2260 district (the supplier's registered address)."""
 
 
 class DeadlineTimer(Protocol):
@@ -331,7 +334,7 @@ def register(
     audit = _event(
         supplier, "supplier.registered", f"供应商 {profile.name} 注册入驻申请", actor, now, None, _status_view(supplier)
     )
-    store.create(supplier, audit)
+    store.create(supplier, audit, _in_concerned_sites(store, supplier, audit))
     return supplier
 
 
@@ -376,21 +379,30 @@ def _move(
     summary: str,
     actor: dict[str, str],
     now: datetime,
+    acting_site: str = "",
 ) -> Supplier:
     """A status change: the new state and its audit event (status, reason and end date, before and after),
-    saved on the previous version."""
+    saved on the previous version, and shown in the logs of the sites it concerns."""
     updated = supplier._replace(
         status=status, status_reason=reason, status_until=until, updated_at=to_iso(now), version=supplier.version + 1
     )
     audit = _event(supplier, action, summary, actor, now, _status_view(supplier), _status_view(updated))
-    store.save(updated, supplier.version, audit, _in_each_trading_site(store, supplier, audit))
+    store.save(updated, supplier.version, audit, _in_concerned_sites(store, supplier, audit, acting_site))
     return updated
 
 
-def _in_each_trading_site(store: SupplierStore, supplier: Supplier, audit: AuditEvent) -> tuple[AuditEvent, ...]:
-    """A province-wide change of who may trade shows in the log of every site where the supplier sells."""
-    if audit.action not in _PROVINCE_SANCTIONS:
-        return ()
+def _in_concerned_sites(
+    store: SupplierStore, supplier: Supplier, audit: AuditEvent, acting_site: str = ""
+) -> tuple[AuditEvent, ...]:
+    """A supplier is the province's (its events are logged under the province), but each change also shows in
+    the log of every site it concerns: the site of its home city (registration, documents, review), every site
+    where it sells (sanctions, renewals) and the site whose centre acted (an approval by 威海's centre)."""
+    sites = set(store.trading_sites(supplier.uscc))
+    home = store.home_site(supplier.profile.home_district)
+    if home:
+        sites.add(home)
+    if acting_site and acting_site != PROVINCE_SCOPE:
+        sites.add(acting_site)
     return tuple(
         _event(
             supplier,
@@ -402,11 +414,8 @@ def _in_each_trading_site(store: SupplierStore, supplier: Supplier, audit: Audit
             audit.after,
             scope="province",
         )._replace(tenant=site_id)
-        for site_id in store.trading_sites(supplier.uscc)
+        for site_id in sorted(sites)
     )
-
-
-_PROVINCE_SANCTIONS = {"supplier.suspended", "supplier.expelled", "supplier.reinstated"}
 
 
 def update_profile(
@@ -420,7 +429,7 @@ def update_profile(
     updated = supplier._replace(profile=profile, updated_at=to_iso(now), version=supplier.version + 1)
     before, after = profile_to_dict(supplier.profile), profile_to_dict(updated.profile)
     audit = _event(supplier, "supplier.profile_updated", "修改企业信息", principal.as_actor(), now, before, after)
-    store.save(updated, supplier.version, audit)
+    store.save(updated, supplier.version, audit, _in_concerned_sites(store, updated, audit))
     return updated
 
 
@@ -470,7 +479,7 @@ def add_document(store: SupplierStore, principal: Principal, document: Document,
             "size": document.size,
         },
     )
-    store.save(updated, supplier.version, audit)
+    store.save(updated, supplier.version, audit, _in_concerned_sites(store, supplier, audit))
     return updated
 
 
@@ -494,7 +503,7 @@ def remove_document(store: SupplierStore, principal: Principal, doc_id: str, now
         {"doc_id": doc_id, "file_name": document.file_name},
         None,
     )
-    store.save(updated, supplier.version, audit)
+    store.save(updated, supplier.version, audit, _in_concerned_sites(store, supplier, audit))
     return updated
 
 
@@ -509,7 +518,7 @@ def review(store: SupplierStore, reviewer: Principal, uscc: str, approve: bool, 
         _require_reason(reason, "驳回")
         status, action = SupplierStatus.REJECTED, "supplier.rejected"
         summary = f"驳回供应商 {supplier.profile.name}：{reason}"
-    return _move(store, supplier, status, reason, None, action, summary, reviewer.as_actor(), now)
+    return _move(store, supplier, status, reason, None, action, summary, reviewer.as_actor(), now, reviewer.tenant)
 
 
 def suspend(

@@ -75,8 +75,8 @@ class DynamoSupplierStore:
         keys = [(supplier_pk(c), "PROFILE") for c in dict.fromkeys(codes)]
         return {i.uscc: supplier_from_item(i) for i in SupplierItem.batch_get(keys) if isinstance(i, SupplierItem)}
 
-    def create(self, supplier: Supplier, audit: AuditEvent) -> None:
-        write = AuditedWrite(audit)
+    def create(self, supplier: Supplier, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()) -> None:
+        write = AuditedWrite(audit, also)
         write.put(
             _item(supplier),
             SupplierItem.pk.does_not_exist(),
@@ -104,6 +104,12 @@ class DynamoSupplierStore:
         partition = keys.supplier_listings(uscc)
         sites = {str(i.gsi1sk).split("#", 1)[0] for i in ListingItem.gsi1.query(partition) if i.gsi1sk}
         return sorted(sites)
+
+    def home_site(self, district: str) -> str | None:
+        from chalicelib.store.sites import DynamoSiteStore
+
+        city = district[:4]
+        return next((s.id for s in DynamoSiteStore().list_sites() if s.division_code[:4] == city), None)
 
     def due_reinstatements(self, now_iso: str) -> list[Supplier]:
         items = SupplierItem.gsi2.query(keys.suspensions_due(), SupplierItem.gsi2sk <= f"{now_iso}#~")

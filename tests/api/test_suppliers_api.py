@@ -135,6 +135,20 @@ def test_review_needs_the_licence_and_a_reason_to_reject(api: Api) -> None:
         "supplier.registered",
     ]
     assert detail["history"][0]["actor"]["org_name"] == "威海市政府采购中心"
+    # 冠县 is in 聊城: its centre's log shows the registration, the licence and the approval; 威海's log the
+    # approval its centre made; 济南's nothing.
+    def site_log(site: str, user: str) -> list[str]:
+        status, log = api.call("GET", f"/sites/{site}/audit", as_user=user)
+        assert status == 200, log
+        return [e["action"] for e in log["items"] if e["entity_id"] == USCC]
+
+    assert site_log("liaocheng", "liaocheng.center") == [
+        "supplier.approved",
+        "supplier.document_added",
+        "supplier.registered",
+    ]
+    assert site_log("weihai", "weihai.center") == ["supplier.approved"]
+    assert site_log("jinan", "jinan.center") == []
 
 
 def test_a_rejected_supplier_corrects_and_resubmits(api: Api) -> None:

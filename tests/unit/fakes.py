@@ -56,19 +56,20 @@ class MemoryOrderStore:
 class MemorySupplierStore:
     """Satisfies domain.suppliers.SupplierStore."""
 
-    def __init__(self, *suppliers: Supplier, trading_sites: tuple[str, ...] = ()) -> None:
+    def __init__(self, *suppliers: Supplier, trading_sites: tuple[str, ...] = (), home: str | None = None) -> None:
         self.suppliers = {s.uscc: s for s in suppliers}
         self.audit: list[AuditEvent] = []
         self.sites = list(trading_sites)
+        self.home = home
 
     def get(self, uscc: str) -> Supplier | None:
         return self.suppliers.get(uscc)
 
-    def create(self, supplier: Supplier, audit: AuditEvent) -> None:
+    def create(self, supplier: Supplier, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()) -> None:
         if supplier.uscc in self.suppliers:
             raise Conflict("已注册", code="SUPPLIER_EXISTS")
         self.suppliers[supplier.uscc] = supplier
-        self.audit.append(audit)
+        self.audit.extend([audit, *also])
 
     def save(
         self, supplier: Supplier, expected_version: int, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()
@@ -83,6 +84,9 @@ class MemorySupplierStore:
 
     def trading_sites(self, uscc: str) -> list[str]:
         return self.sites
+
+    def home_site(self, district: str) -> str | None:
+        return self.home
 
 
 class MemoryTimer:
