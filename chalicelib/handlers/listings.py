@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib.domain import listings
+from chalicelib.domain import labels, listings
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.listings import Certificate, CertificateKind, Listing, ListingDraft, Spec
 from chalicelib.domain.principals import Principal, Role
@@ -17,6 +17,7 @@ from chalicelib.domain.suppliers import Supplier
 from chalicelib.handlers.suppliers import principal_supplier
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import metrics
+from chalicelib.store.reference import national_catalog
 from chalicelib.store.uploads import presigned_post
 from chalicelib.wiring import stores
 
@@ -34,6 +35,8 @@ def listing_view(
     view = listings.listing_to_dict(listing)
     category = next((c for c in site.categories if c.id == listing.draft.category_id), None)
     view["category_name"] = category.name if category else listing.category_name
+    entry = national_catalog().get(listing.catalog_code)
+    view["catalog_name"] = entry.name if entry else ""
     view["status_label"] = listing.status.label
     rating = {"count": supplier.rating.votes, "average": supplier.rating.average} if supplier else None
     view["supplier"] = {**view["supplier"], "rating": rating}
@@ -197,6 +200,20 @@ def review_queue(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     supplier_store = stores().suppliers
     owners = {uscc: supplier_store.get(uscc) for uscc in {x.supplier.uscc for x in found}}
     return {"items": [listing_view(x, site, owners[x.supplier.uscc], ctx.user) for x in found], "next_cursor": cursor}
+
+
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}/review", roles=OPERATORS)
+def listing_under_review(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
+    """A listing in any status as its reviewer sees it (the public detail shows only what is on sale),
+    with its history."""
+    site = load_site(stores().sites, site_id)
+    listing = stores().listings.get(site_id, _listing_id(listing_id))
+    if listing is None:
+        raise NotFound("商品不存在", code="LISTING_NOT_FOUND")
+    view = listing_view(listing, site, stores().suppliers.get(listing.supplier.uscc), ctx.user)
+    history = stores().audit.entity_history(site_id, listings.ENTITY_LISTING, listing.id)
+    view["history"] = [labels.described(e) for e in history]
+    return view
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}/review", methods=("POST",), roles=OPERATORS)

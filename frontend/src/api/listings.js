@@ -21,6 +21,8 @@ export const listingsApi = {
   review: (siteId, id, decision, reason = '') =>
     request('POST', `${base(siteId)}/${enc(id)}/review`, { body: { decision, reason } }),
   delist: (siteId, id, reason) => request('POST', `${base(siteId)}/${enc(id)}/delist`, { body: { reason } }),
+  // 审核人看到的商品（任何状态，含审核记录）
+  underReview: (siteId, id) => request('GET', `${base(siteId)}/${enc(id)}/review`),
 
   // 商品详情（公众只能看已上架的）
   detail: (siteId, id) => request('GET', `${base(siteId)}/${enc(id)}`),
