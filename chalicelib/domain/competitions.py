@@ -46,7 +46,7 @@ from chalicelib.domain.money import format_yuan
 from chalicelib.domain.plans import Plan, PlanStatus, level2_of
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
 from chalicelib.domain.purchase import Mechanism
-from chalicelib.domain.sites import MallCategory, SiteConfig
+from chalicelib.domain.sites import MallCategory, SiteConfig, require_method
 from chalicelib.domain.workdays import WorkCalendar, after_working_days
 
 ENTITY_COMPETITION = "competition"
@@ -478,8 +478,7 @@ def _check_ceiling(site: SiteConfig, plan: Plan, ceiling: int, spent_fen: int) -
 def _check_request(
     site: SiteConfig, plan: Plan | None, buyer: Principal, new: NewCompetition, spent_fen: int, now: datetime
 ) -> MallCategory:
-    if new.kind.mechanism.site_method not in site.methods:
-        raise RuleViolation(f"{site.short_name}站点未开通{new.kind.label}", code="METHOD_DISABLED")
+    require_method(site.short_name, site.methods, new.kind.mechanism.site_method, f"发起{new.kind.label}")
     if plan is None or plan.buyer_uscc != buyer.org_id or plan.site_id != site.id:
         raise NotFound("采购计划不存在", code="PLAN_NOT_FOUND")
     if plan.status is not PlanStatus.ACCEPTED:

@@ -29,7 +29,7 @@ from chalicelib.domain.money import format_wan, format_yuan
 from chalicelib.domain.plans import Plan, PlanStatus, level2_of
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
 from chalicelib.domain.purchase import BuyingMode, Mechanism, OrderSource, SourceKind
-from chalicelib.domain.sites import SiteConfig
+from chalicelib.domain.sites import SiteConfig, require_method
 from chalicelib.domain.suppliers import Supplier
 
 ENTITY_ORDER = "order"
@@ -289,7 +289,14 @@ def _check_money(site: SiteConfig, plan: Plan, total: int, spent: int) -> None:
         raise RuleViolation(
             f"超出单笔订单限额：限额 {format_wan(cap)} 万元，本订单 {format_wan(total)} 万元",
             code="LIMIT_EXCEEDED",
-            details={"limit": "per_order", "limit_fen": cap, "used_fen": 0, "left_fen": cap, "requested_fen": total},
+            details={
+                "limit": "per_order",
+                "limit_label": "单笔订单限额",
+                "limit_fen": cap,
+                "used_fen": 0,
+                "left_fen": cap,
+                "requested_fen": total,
+            },
         )
     if total > plan.balance_fen:
         raise RuleViolation(
@@ -305,6 +312,7 @@ def _check_money(site: SiteConfig, plan: Plan, total: int, spent: int) -> None:
             code="LIMIT_EXCEEDED",
             details={
                 "limit": "annual_category",
+                "limit_label": "年度品目采购限额",
                 "limit_fen": annual,
                 "used_fen": spent,
                 "left_fen": max(annual - spent, 0),
@@ -353,8 +361,7 @@ def place(
 
 
 def _require_method(site: SiteConfig, mechanism: Mechanism) -> None:
-    if mechanism.site_method not in site.methods:
-        raise RuleViolation(f"{site.short_name}站点未开通{mechanism.label}", code="METHOD_DISABLED")
+    require_method(site.short_name, site.methods, mechanism.site_method, f"以{mechanism.label}方式下单")
 
 
 def commit(

@@ -49,6 +49,28 @@ METHOD_LABELS: dict[PurchaseMethod, str] = {
 }
 
 
+# The methods that work end to end (launch, award, order, fulfil, report). The others can be configured for a
+# site ahead of time, but they are shown as 暂未开放 and nothing can be launched with them until they are here.
+OPEN_METHODS: frozenset[PurchaseMethod] = frozenset(
+    {PurchaseMethod.DIRECT, PurchaseMethod.BIDDING, PurchaseMethod.REVERSE_AUCTION}
+)
+NOT_OPEN_LABEL = "暂未开放"
+
+
+def method_view(method: PurchaseMethod, enabled: bool) -> dict[str, Any]:
+    is_open = method in OPEN_METHODS
+    state = ("已启用" if enabled else "未启用") if is_open else NOT_OPEN_LABEL
+    return {"code": method.value, "label": method.label, "open": is_open, "enabled": enabled, "state_label": state}
+
+
+def require_method(short_name: str, methods: tuple[PurchaseMethod, ...], method: PurchaseMethod, doing: str) -> None:
+    """Refuse launching a method the site has not enabled, or one that does not work yet."""
+    if method not in OPEN_METHODS:
+        raise RuleViolation(f"{method.label}{NOT_OPEN_LABEL}，不能{doing}", code="METHOD_NOT_OPEN")
+    if method not in methods:
+        raise RuleViolation(f"{short_name}站点未开通{method.label}", code="METHOD_DISABLED")
+
+
 class DistrictKind(StrEnum):
     CITY_LEVEL = "city_level"  # 市本级
     COUNTY = "county"  # 区、县、县级市
@@ -435,7 +457,9 @@ def public_view(site: SiteConfig, catalog: NationalCatalog) -> dict[str, Any]:
         "catalog_edition": site.catalog_edition,
         "look": {"title": site.look.title, "theme_color": site.look.theme_color, "subtitle": site.look.subtitle},
         "districts": [_district_dict(d) for d in site.districts],
-        "methods": [{"code": m.value, "label": m.label} for m in site.methods],
+        # Enabled by the operator (each says whether it is open yet), then every method there is.
+        "methods": [method_view(m, True) for m in site.methods],
+        "all_methods": [method_view(m, m in site.methods) for m in PurchaseMethod],
         "limits": limits_to_dict(site.limits),
         "bidding": site.bidding._asdict(),
         "categories": categories,

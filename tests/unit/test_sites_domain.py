@@ -99,4 +99,7 @@ def test_public_view_names_catalog_items_and_leaves() -> None:
     assert desktop["catalog_name"] == "台式计算机" and desktop["is_leaf"] is True
     groups = [c for c in view["categories"] if not c["parent_id"]]
     assert groups and not any(c["is_leaf"] for c in groups)
-    assert {"code": "direct", "label": "直购"} in view["methods"]
+    direct = {"code": "direct", "label": "直购", "open": True, "enabled": True, "state_label": "已启用"}
+    assert direct in view["methods"]
+    batch = next(m for m in view["all_methods"] if m["code"] == "batch")
+    assert batch["open"] is False and batch["state_label"] == "暂未开放"  # configured, but not launchable yet
