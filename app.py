@@ -13,6 +13,7 @@ from chalicelib.handlers import (
     catalog,
     competitions,
     listings,
+    notifications,
     open_data,
     orders,
     orgs,
@@ -44,6 +45,7 @@ for blueprint in (
     competitions.bp,
     reports.bp,
     open_data.bp,
+    notifications.bp,
 ):
     app.register_blueprint(blueprint)
 

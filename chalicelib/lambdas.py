@@ -50,6 +50,8 @@ API_NEEDS = (
     "ReportsBucket:read:competitions/*",  # the signed links to competition records
     "ReportsBucket:read:reports/*",  # the signed links to compiled reports
     "ReportsBucket:read:open-data/*",  # the open-data index and the signed links to its packages
+    "ReportsBucket:put:exports/*",  # exported lists (audit log, orders), fetched by signed link
+    "ReportsBucket:read:exports/*",
     "StatsTable:read",  # the report index
     "IntegrationSecret:read",
     "PaymentSecret:read",
@@ -176,6 +178,7 @@ DECLARING_MODULES = (
     "chalicelib.handlers.stats_tasks",
     "chalicelib.handlers.open_data",
     "chalicelib.handlers.analytics",
+    "chalicelib.handlers.notifications",
 )
 
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.labels import field_label
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -92,12 +93,16 @@ def field_errors(exc: ValidationError) -> list[dict[str, str]]:
     found = []
     for error in exc.errors(include_url=False, include_context=True, include_input=False):
         loc = ".".join(str(p) for p in error.get("loc", ()) if p != "__root__")
-        found.append({"field": loc, "message": _message(error)})
+        # A field we do not have is named as the caller wrote it; ours by their Chinese names.
+        label = loc if error.get("type") == "extra_forbidden" else field_label(loc) if loc else ""
+        found.append({"field": loc, "label": label, "message": _message(error)})
     return found
 
 
 def _raise_invalid(errors: list[dict[str, str]], what: str) -> None:
-    summary = "；".join(f"{e['field'] or what}：{e['message']}" for e in errors[:5])
+    for error in errors:
+        error.setdefault("label", field_label(error["field"]) if error["field"] else "")
+    summary = "；".join(f"{e['label'] or what}：{e['message']}" for e in errors[:5])
     raise InvalidInput(f"{what}有误：{summary}", code="VALIDATION_FAILED", details=errors)
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     )
     from chalicelib.store.deadlines import StepFunctionsTimer
     from chalicelib.store.listings import DynamoListingStore
+    from chalicelib.store.notifications import DynamoInbox
     from chalicelib.store.orders import DynamoOrderStore
     from chalicelib.store.orgs import DynamoOrgStore
     from chalicelib.store.plans import DynamoPlanStore
@@ -99,6 +100,12 @@ class Stores:
         from chalicelib.store.audit_log import DynamoAuditLog
 
         return DynamoAuditLog()
+
+    @cached_property
+    def inbox(self) -> DynamoInbox:
+        from chalicelib.store.notifications import DynamoInbox
+
+        return DynamoInbox()
 
     @cached_property
     def timer(self) -> StepFunctionsTimer:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from chalicelib.domain.clock import to_iso
+from chalicelib.domain.clock import china_midnight, to_iso
 
 
 class AuditEvent(NamedTuple):
@@ -79,3 +79,25 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
     """Only the keys whose values differ, for compact before/after records."""
     keys = sorted(set(before) | set(after))
     return {k: {"before": before.get(k), "after": after.get(k)} for k in keys if before.get(k) != after.get(k)}
+
+
+class AuditFilter(NamedTuple):
+    """What an operator narrows a site's timeline to; every field optional. Dates are China calendar days."""
+
+    actor: str = ""  # a username
+    entity_type: str = ""
+    entity_id: str = ""
+    action: str = ""
+    first_day: date | None = None
+    last_day: date | None = None
+
+    def is_empty(self) -> bool:
+        return self == AuditFilter()
+
+    def window(self) -> tuple[str, str] | None:
+        """The UTC ISO range of sort keys the days cover, or None for all time."""
+        if self.first_day is None and self.last_day is None:
+            return None
+        low = to_iso(china_midnight(self.first_day)) if self.first_day else ""
+        high = to_iso(china_midnight(self.last_day + timedelta(days=1))) if self.last_day else "~"
+        return low, high

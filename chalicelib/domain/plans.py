@@ -192,6 +192,7 @@ def check_limits(site: SiteConfig, plan_budget_fen: int, usage: CapUsage, level2
             code="LIMIT_EXCEEDED",
             details={
                 "limit": "per_plan",
+                "limit_label": "单个采购计划限额",
                 "limit_fen": limits.per_plan_cap_fen,
                 "used_fen": 0,
                 "left_fen": limits.per_plan_cap_fen,
@@ -208,6 +209,7 @@ def check_limits(site: SiteConfig, plan_budget_fen: int, usage: CapUsage, level2
             code="LIMIT_EXCEEDED",
             details={
                 "limit": "annual_category",
+                "limit_label": "年度品目采购限额",
                 "level2_code": usage.level2_code,
                 "limit_fen": cap,
                 "used_fen": usage.used_fen,

@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib.domain import orders, ratings
+from chalicelib.domain import labels, orders, ratings
 from chalicelib.domain.errors import Conflict, NotFound, Unauthenticated
 from chalicelib.domain.order_documents import DocumentKind, document_key, is_due, render
 from chalicelib.domain.principals import Role
@@ -108,7 +108,7 @@ def order_detail(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, 
     if order is None:
         raise NotFound("订单不存在", code="ORDER_NOT_FOUND")
     orders.check_visible(order, ctx.user)
-    timeline = stores().audit.entity_history(site_id, orders.ENTITY_ORDER, order_no)
+    timeline = [labels.described(e) for e in stores().audit.entity_history(site_id, orders.ENTITY_ORDER, order_no)]
     rated = frozenset(str(r["target"]) for r in given)
     return {**order_view(order, ctx, rated), "ratings": given, "timeline": timeline}
 

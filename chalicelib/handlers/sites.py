@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from chalicelib.domain import site_admin
+from chalicelib.domain import labels, site_admin
+from chalicelib.domain.audit import AuditFilter
+from chalicelib.domain.clock import china_date
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.principals import Role
 from chalicelib.domain.sites import public_view, site_summary
@@ -95,11 +98,52 @@ def cancel_change(ctx: RequestContext, site_id: str, change_id: str) -> dict[str
     return site_admin.cancel_change(stores().sites, ctx.user, site_id, change_id, ctx.now, ctx.request_id).to_dict()
 
 
+def _audit_filter(query: Any) -> AuditFilter:
+    return AuditFilter(query.actor, query.entity_type, query.entity_id, query.action, query.first_day, query.last_day)
+
+
 @api_route(bp, "/sites/{site_id}/audit", roles=SITE_SUPERVISORS)
 def site_audit(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """The site's timeline, newest first, each event with its labels and its changes as readable rows."""
     from chalicelib.schemas.sites import AuditQuery
 
     query = ctx.query(AuditQuery)
     site_admin.load_site(stores().sites, site_id)
-    items, cursor = stores().audit.site_timeline(site_id, query.limit, query.cursor)
-    return {"items": items, "next_cursor": cursor}
+    items, cursor = stores().audit.site_timeline(site_id, query.limit, query.cursor, _audit_filter(query))
+    return {"items": [labels.described(e) for e in items], "next_cursor": cursor}
+
+
+@api_route(bp, "/sites/{site_id}/audit/options", roles=SITE_SUPERVISORS)
+def audit_options(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """What the log can be filtered by, with the labels to show."""
+    site_admin.load_site(stores().sites, site_id)
+    return labels.audit_options()
+
+
+@api_route(bp, "/sites/{site_id}/audit/export", methods=("POST",), roles=SITE_SUPERVISORS)
+def export_audit(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """The filtered log (up to EXPORT_MAX_ROWS events, newest first) as XLSX or CSV, by signed link."""
+    from chalicelib.domain import sheets
+    from chalicelib.schemas.sites import AuditExportQuery
+    from chalicelib.store.report_files import S3ReportFiles
+
+    query = ctx.query(AuditExportQuery)
+    site = site_admin.load_site(stores().sites, site_id)
+    only = _audit_filter(query)
+    events, cursor = stores().audit.site_timeline(site_id, 100, None, only)
+    while cursor and len(events) < labels.EXPORT_MAX_ROWS:
+        more, cursor = stores().audit.site_timeline(site_id, 100, cursor, only)
+        events.extend(more)
+    rows = [labels.described(e) for e in events[: labels.EXPORT_MAX_ROWS]]
+    sheet = labels.audit_sheet(site.short_name, rows, only, ctx.now)
+    content_type, extension = sheets.FORMATS[query.format]
+    key = f"exports/{site_id}/audit/{uuid.uuid4().hex}.{extension}"
+    file_name = f"{site.short_name}审计日志_{china_date(ctx.now):%Y%m%d}.{extension}"
+    files = S3ReportFiles()
+    files.put(key, sheets.render(sheet, query.format), content_type)
+    return {
+        "url": files.link(key, file_name),
+        "file_name": file_name,
+        "rows": len(sheet.rows),
+        "truncated": bool(cursor) or len(events) > labels.EXPORT_MAX_ROWS,
+    }

@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib.domain import suppliers
+from chalicelib.domain import labels, suppliers
 from chalicelib.domain.errors import Conflict, DomainError, NotFound
 from chalicelib.domain.principals import PROVINCE_SCOPE, Principal, Role
 from chalicelib.domain.sme import INDUSTRIES, Declaration, Scale
@@ -201,7 +201,7 @@ def _history(ctx: RequestContext, uscc: str) -> list[dict[str, Any]]:
     for site_id in sites:
         events = audit.entity_history(site_id, suppliers.ENTITY_SUPPLIER, uscc)
         history += [e for e in events if str(e.get("action", "")).startswith("supplier.site_")]
-    return sorted(history, key=lambda e: e["at"], reverse=True)
+    return [labels.described(e) for e in sorted(history, key=lambda e: e["at"], reverse=True)]
 
 
 def _decide(ctx: RequestContext, uscc: str, action: str) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from chalicelib.domain.sites import PurchaseMethod
 from chalicelib.validation import QueryParams, StrictBody
@@ -44,6 +45,25 @@ class BiddingBody(ScheduleFields):
     auction_max_step_bp: int = Field(ge=0, le=10_000)
 
 
-class AuditQuery(QueryParams):
+class AuditFilterQuery(QueryParams):
+    actor: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9._@-]*$")
+    entity_type: str = Field(default="", max_length=32, pattern=r"^[a-z_]*$")
+    entity_id: str = Field(default="", max_length=80, pattern=r"^[A-Za-z0-9._#-]*$")
+    action: str = Field(default="", max_length=64, pattern=r"^[a-z_.]*$")
+    first_day: date | None = None
+    last_day: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AuditFilterQuery:
+        if self.first_day and self.last_day and self.first_day > self.last_day:
+            raise ValueError("起始日期不能晚于截止日期")
+        return self
+
+
+class AuditQuery(AuditFilterQuery):
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2048)
+
+
+class AuditExportQuery(AuditFilterQuery):
+    format: Literal["xlsx", "csv"] = "xlsx"

@@ -220,6 +220,15 @@ class InvitationItem(MainItem, discriminator="invitation"):
     competition_id = UnicodeAttribute()
 
 
+class NoticeItem(MainItem, discriminator="notice"):
+    """A 站内信 in a unit's inbox: gsi1 lists the inbox newest first; gsi2 holds it only while unread."""
+
+    recipient = UnicodeAttribute()
+    notice_id = UnicodeAttribute()
+    read_at = UnicodeAttribute(null=True)
+    data = JSONAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 
@@ -234,6 +243,11 @@ class AuditItem(Model):
     gsi1sk = UnicodeAttribute()
     gsi1 = _Gsi1()
     data = JSONAttribute()
+    # Copies of the event's who/what, top level so that the site's timeline can be filtered by them.
+    actor = UnicodeAttribute(null=True)
+    entity_type = UnicodeAttribute(null=True)
+    entity_id = UnicodeAttribute(null=True)
+    action = UnicodeAttribute(null=True)
 
 
 class CatalogEntryItem(Model):

@@ -42,6 +42,10 @@ def audit_item(event: AuditEvent) -> AuditItem:
         gsi1pk=event.tenant,
         gsi1sk=keys.sorted_by(event.at, event.id),
         data=event.to_dict(),
+        actor=str(event.actor.get("username") or event.actor.get("name") or ""),
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        action=event.action,
     )
 
 

@@ -22,7 +22,7 @@ beforeEach(() => resetApp())
 afterEach(cleanupDom)
 
 describe('LoginView', () => {
-  it('renders the Chinese labels, the site list and the demo hint', async () => {
+  it('renders the Chinese labels, the site list and a hint for new users (no developer words)', async () => {
     const fetch = mockFetch({ 'GET /sites': [200, { items: SITES }] })
     const { wrapper } = await mountLogin()
 
@@ -35,8 +35,8 @@ describe('LoginView', () => {
     // 默认站点为聊城，标题随站点变化
     expect(wrapper.find('[data-testid="login-title"]').text()).toBe('齐鲁云采·聊城市政府采购网上商城')
     expect(wrapper.find('.el-select').text()).toContain('聊城市政府采购网上商城')
-    expect(wrapper.text()).toContain('演示账号')
-    expect(wrapper.text()).toContain('README')
+    expect(wrapper.text()).toContain('采购单位账号由采购中心开通')
+    expect(wrapper.text()).not.toContain('README')
     wrapper.unmount()
   })
 

@@ -38,7 +38,6 @@ import {
 } from '../src/utils/listingForm.js'
 import { SUPPLIER_FIELD_ALIASES, emptySupplierForm, profileBody, registerBody, supplierToForm } from '../src/utils/supplierForm.js'
 import { limitExceededLines, planBody } from '../src/utils/planForm.js'
-import { LIMIT_LABELS } from '../src/utils/format.js'
 import { buildCategoryTree } from '../src/utils/tree.js'
 import { checkDocumentFile, documentContentType, postToS3, uploadDocument } from '../src/api/suppliers.js'
 import { COMPARE_MAX, addToCompare, clearCompare, compare, compareItemsFor, removeFromCompare, restoreCompare } from '../src/stores/compare.js'
@@ -351,11 +350,14 @@ describe('plan form', () => {
       note: '',
     })
     expect(
-      limitExceededLines(
-        { limit: 'annual_category_cap', limit_fen: 200000000, used_fen: 180000000, left_fen: 20000000 },
-        LIMIT_LABELS,
-      ),
-    ).toEqual(['限额类型：单品目年度累计限额', '限额：200.00 万元', '已使用：180.00 万元', '剩余可用：20.00 万元'])
+      limitExceededLines({
+        limit: 'annual_category',
+        limit_label: '年度品目采购限额',
+        limit_fen: 200000000,
+        used_fen: 180000000,
+        left_fen: 20000000,
+      }),
+    ).toEqual(['限额类型：年度品目采购限额', '限额：200.00 万元', '已使用：180.00 万元', '剩余可用：20.00 万元'])
     expect(limitExceededLines(null)).toEqual([])
     expect(limitExceededLines([{ field: 'x' }])).toEqual([])
   })

@@ -69,6 +69,7 @@ const ORDER = {
       at: '2026-11-22T02:30:00.000Z',
       before: { status: 'pending_confirmation', reason: '', termination: 'none' },
       after: { status: 'confirmed', reason: '', termination: 'none' },
+      changes: [{ field: 'status', label: '状态', before: '待确认', after: '已确认' }],
     },
   ],
 }

@@ -77,7 +77,7 @@ describe('PlansView (buyer)', () => {
       'GET /sites/liaocheng/plans': [200, { items: [], next_cursor: null }],
       'POST /sites/liaocheng/plans': [
         422,
-        { code: 'LIMIT_EXCEEDED', message, details: { limit: 'per_plan_cap_fen', limit_fen: 100000000, used_fen: 0, left_fen: 100000000 } },
+        { code: 'LIMIT_EXCEEDED', message, details: { limit: 'per_plan', limit_label: '单个采购计划限额', limit_fen: 100000000, used_fen: 0, left_fen: 100000000 } },
       ],
     })
     const wrapper = await mountPlans()

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isValidPhone, isValidUscc } from '../src/utils/validators.js'
 import { buildCategoryTree } from '../src/utils/tree.js'
-import { diffRows } from '../src/utils/diff.js'
 import { uuid4 } from '../src/utils/uuid.js'
 
 describe('isValidUscc', () => {
@@ -52,24 +51,6 @@ describe('buildCategoryTree', () => {
     expect(tree.map((n) => n.id)).toEqual(['A', 'B'])
     expect(tree[0].children.map((n) => n.id)).toEqual(['A1', 'A2'])
     expect(tree[0]._index).toBeUndefined()
-  })
-})
-
-describe('diffRows', () => {
-  it('lists changed fields with readable values', () => {
-    const rows = diffRows({
-      before: { per_order_cap_fen: 50000000, per_plan_cap_fen: 100000000, methods: ['direct'] },
-      after: { per_order_cap_fen: 60000000, per_plan_cap_fen: 100000000, methods: ['direct', 'bidding'] },
-    })
-    expect(rows).toEqual([
-      { key: 'per_order_cap_fen', label: '单笔订单限额', before: '50.00 万元', after: '60.00 万元' },
-      { key: 'methods', label: '采购方式', before: '直购', after: '直购、竞价' },
-    ])
-  })
-
-  it('handles creations (no before)', () => {
-    const rows = diffRows({ before: null, after: { name: '聊城市财政局' } })
-    expect(rows).toEqual([{ key: 'name', label: '名称', before: '（无）', after: '聊城市财政局' }])
   })
 })
 

@@ -176,12 +176,13 @@ def test_field_errors_name_the_field_in_chinese(api: Api, path: str, case: tuple
 def test_unknown_query_parameters_and_bad_values(api: Api) -> None:
     status, body = api.call("GET", "/sites/liaocheng/audit?limit=1000", as_user="liaocheng.finance")
     assert (status, body["code"]) == (400, "VALIDATION_FAILED")
-    assert body["details"][0] == {"field": "limit", "message": "须不大于 100"}
+    assert body["details"][0] == {"field": "limit", "label": "每页条数", "message": "须不大于 100"}
+    assert body["message"] == "查询参数有误：每页条数：须不大于 100"  # the field by its name, not its key
     status, body = api.call("GET", "/sites/liaocheng/audit?limit=abc", as_user="liaocheng.finance")
     assert status == 400 and body["details"][0]["field"] == "limit"
     status, body = api.call("GET", "/sites/liaocheng/orgs?tenant=weihai", as_user="liaocheng.finance")
     assert (status, body["code"]) == (400, "VALIDATION_FAILED")
-    assert body["details"][0] == {"field": "tenant", "message": "不支持的字段"}
+    assert body["details"][0] == {"field": "tenant", "label": "tenant", "message": "不支持的字段"}
 
 
 def test_wrong_method_is_answered_in_the_house_format(api: Api) -> None:

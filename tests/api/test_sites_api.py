@@ -154,3 +154,76 @@ def test_audit_timeline_pages_with_a_cursor(api: Api) -> None:
     assert (status, body["code"]) == (400, "INVALID_CURSOR")
     status, body = api.call("GET", "/sites/zibo/audit?cursor=bm90LWpzb24", as_user="zibo.finance")
     assert (status, body["code"]) == (400, "INVALID_CURSOR")
+
+
+def test_the_log_is_labelled_filtered_and_exported(api: Api) -> None:
+    import io
+    from datetime import timedelta
+
+    import openpyxl
+    import requests
+
+    from chalicelib.domain.clock import china_date, utc_now
+
+    api.call("PUT", "/sites/zibo/limits", {**LIMITS, "per_order_cap_fen": 60_000_000}, as_user="zibo.center")
+    api.call("PUT", "/sites/zibo/methods", {"methods": ["direct", "bidding"]}, as_user="zibo.center")
+    status, log = api.call("GET", "/sites/zibo/audit?limit=100", as_user="zibo.finance")
+    assert status == 200
+    for event in log["items"]:  # the server names everything it stores
+        words = [event["entity_label"], event["action_label"], event["actor"]["role_label"]]
+        words += [c["label"] for c in event["changes"]]
+        assert "其他" not in words, event
+    limits = next(e for e in log["items"] if e["action"] == "site.limits.changed")
+    assert (limits["action_label"], limits["entity_label"], limits["actor"]["role_label"]) == (
+        "修改采购限额",
+        "站点配置",
+        "采购中心",
+    )
+    assert {
+        "field": "per_order_cap_fen",
+        "label": "单笔订单限额",
+        "before": "50.00 万元",
+        "after": "60.00 万元",
+    } in (limits["changes"])
+    # Filters: by who, what kind of object, which action, which days (China dates).
+    today = china_date(utc_now())
+
+    def actions(query: str) -> list[str]:
+        status, body = api.call("GET", f"/sites/zibo/audit?{query}", as_user="zibo.finance")
+        assert status == 200, body
+        return [e["action"] for e in body["items"]]
+
+    assert actions("actor=zibo.center") == ["site.methods.changed", "site.limits.changed"]
+    assert actions("action=site.limits.changed") == ["site.limits.changed"]
+    assert set(actions("entity_type=site")) == {"site.methods.changed", "site.limits.changed", "site.seeded"}
+    assert actions(f"actor=zibo.center&first_day={today}&last_day={today}") == [
+        "site.methods.changed",
+        "site.limits.changed",
+    ]
+    assert actions(f"first_day={today + timedelta(days=1)}") == []
+    assert actions("actor=zibo.center&limit=1") == ["site.methods.changed"]
+    status, body = api.call(
+        "GET", f"/sites/zibo/audit?first_day={today}&last_day={today - timedelta(days=1)}", as_user="zibo.finance"
+    )
+    assert (status, body["code"]) == (400, "VALIDATION_FAILED") and "起始日期不能晚于截止日期" in body["message"]
+    status, body = api.call("GET", "/sites/zibo/audit?action=<script>", as_user="zibo.finance")
+    assert status == 400 and "操作：格式不正确" in body["message"]
+    status, options = api.call("GET", "/sites/zibo/audit/options", as_user="zibo.finance")
+    assert {"code": "order", "label": "订单"} in options["entity_types"]
+    assert {"code": "order.followup_closed", "label": "差评回访办结", "entity_type": "order"} in options["actions"]
+    # The export: the filtered rows, in Chinese, by signed link.
+    status, exported = api.call(
+        "POST", "/sites/zibo/audit/export?actor=zibo.center&format=xlsx", {}, as_user="zibo.finance"
+    )
+    assert status == 200, exported
+    assert exported["rows"] == 2 and not exported["truncated"] and exported["file_name"].endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(requests.get(exported["url"], timeout=10).content))
+    sheet = book.active
+    assert sheet["A1"].value == "淄博审计日志" and "操作人 zibo.center" in sheet["A2"].value
+    assert [c.value for c in sheet[4]][:8] == ["时间", "操作人", "用户名", "单位", "角色", "对象", "对象编号", "操作"]
+    assert [sheet.cell(row=r, column=8).value for r in (5, 6)] == ["修改采购方式", "修改采购限额"]
+    assert "单笔订单限额：50.00 万元 → 60.00 万元" in sheet.cell(row=6, column=10).value
+    status, exported = api.call("POST", "/sites/zibo/audit/export?format=csv", {}, as_user="zibo.center")
+    assert status == 200 and requests.get(exported["url"], timeout=10).content.startswith("\ufeff时间".encode())
+    status, body = api.call("POST", "/sites/zibo/audit/export", {}, as_user="zibo.buyer")
+    assert status == 403

@@ -109,8 +109,11 @@ export const api = {
   changes: (siteId) => request('GET', `/sites/${encodeURIComponent(siteId)}/changes`),
   cancelChange: (siteId, changeId) =>
     request('DELETE', `/sites/${encodeURIComponent(siteId)}/changes/${encodeURIComponent(changeId)}`),
-  audit: (siteId, { limit = 20, cursor } = {}) =>
-    request('GET', `/sites/${encodeURIComponent(siteId)}/audit`, { query: { limit, cursor } }),
+  audit: (siteId, { limit = 20, cursor, ...filters } = {}) =>
+    request('GET', `/sites/${encodeURIComponent(siteId)}/audit`, { query: { limit, cursor, ...filters } }),
+  auditOptions: (siteId) => request('GET', `/sites/${encodeURIComponent(siteId)}/audit/options`),
+  exportAudit: (siteId, filters = {}) =>
+    request('POST', `/sites/${encodeURIComponent(siteId)}/audit/export`, { query: filters, body: {} }),
   orgs: (siteId, district) =>
     request('GET', `/sites/${encodeURIComponent(siteId)}/orgs`, { query: { district } }),
   createOrg: (siteId, org, idempotencyKey) =>

@@ -299,16 +299,6 @@ export const LIMIT_LABELS = Object.freeze({
   annual_category_cap_fen: '单品目年度累计限额',
 })
 
-export const ENTITY_TYPE_LABELS = Object.freeze({
-  site: '站点',
-  site_change: '预约修改',
-  buyer_org: '采购单位',
-  supplier: '供应商',
-  user: '用户',
-  product: '商品',
-  order: '订单',
-  plan: '采购计划',
-})
 
 // 代码 → 中文标签：实现在 labels.js，这里一并导出，供只引 format.js 的页面使用。
 export { labelOf } from './labels.js'

@@ -1,5 +1,5 @@
 // 订单详情：接口给出的 actions → 操作按钮、可进行的评价、时间线的“谁 / 何时 / 变了什么”。
-import { diffRows, isPlainObject } from './diff.js'
+import { isPlainObject } from './diff.js'
 import { formatDateTime } from './format.js'
 import { ORDER_STATUS_LABELS, RATING_TARGET_LABELS, TERMINATION_STATUS_LABELS, labelOf, lookup } from './labels.js'
 
@@ -72,21 +72,16 @@ export function actorText(actor) {
   return actor.org_name ? `${name}（${actor.org_name}）` : name
 }
 
-/** 订单事件里状态字段的中文显示（时间线与审计日志共用）。 */
-export const ORDER_VALUE_FORMATS = Object.freeze({
-  status: (v) => labelOf(ORDER_STATUS_LABELS, v),
-  termination: (v) => labelOf(TERMINATION_STATUS_LABELS, v),
-})
+// 时间线只列这两项变化（原因、物流信息等已在摘要中）
+const TIMELINE_FIELDS = new Set(['status', 'termination'])
 
 /**
- * 时间线一条事件的变化，紧凑的“状态：待确认 → 已确认”：只列状态与终止申请（原因、物流信息等已在摘要中）；
+ * 时间线一条事件的变化，紧凑的“状态：待确认 → 已确认”，取服务端给出的逐项变化（名称与取值已是中文）；
  * 下单、评价等新建事件不列。
  */
 export function eventChanges(event) {
   if (!event || !isPlainObject(event.before) || !isPlainObject(event.after)) return []
-  return diffRows(event, ORDER_VALUE_FORMATS)
-    .filter((d) => Object.prototype.hasOwnProperty.call(ORDER_VALUE_FORMATS, d.key))
-    .map((d) => `${d.label}：${d.before} → ${d.after}`)
+  return (event.changes || []).filter((d) => TIMELINE_FIELDS.has(d.field)).map((d) => `${d.label}：${d.before} → ${d.after}`)
 }
 
 /** 下单人：时间线中“下单”事件的操作人姓名，带登录名；没有时间线时只有登录名。 */

@@ -38,18 +38,13 @@ export function planRules() {
 }
 
 /**
- * 422 LIMIT_EXCEEDED 的 details {limit, limit_fen, used_fen, left_fen} → 中文说明行。
- * limit 可能是 "per_plan_cap_fen" 或不带 _fen 的名称，也可能已是中文。
+ * 422 LIMIT_EXCEEDED 的 details {limit_label, limit_fen, used_fen, left_fen} → 中文说明行（限额名称由服务端给出）。
  */
-export function limitExceededLines(details, limitLabels = {}) {
+export function limitExceededLines(details) {
   if (!details || typeof details !== 'object' || Array.isArray(details)) return []
   const wan = (fen) => `${fenToWan(fen, { grouping: true })} 万元`
   const lines = []
-  if (details.limit) {
-    const key = String(details.limit)
-    const label = limitLabels[key] || limitLabels[`${key}_fen`] || labelOf(limitLabels, key)
-    lines.push(`限额类型：${label}`)
-  }
+  if (details.limit_label) lines.push(`限额类型：${details.limit_label}`)
   if (Number.isSafeInteger(details.limit_fen)) lines.push(`限额：${wan(details.limit_fen)}`)
   if (Number.isSafeInteger(details.used_fen)) lines.push(`已使用：${wan(details.used_fen)}`)
   if (Number.isSafeInteger(details.left_fen)) lines.push(`剩余可用：${wan(details.left_fen)}`)
