@@ -21,6 +21,7 @@ from chalicelib.handlers import (
     reports,
     sites,
     suppliers,
+    workbench,
 )
 from chalicelib.http import internal_error_response
 from chalicelib.observability import logger, metrics
@@ -46,6 +47,7 @@ for blueprint in (
     reports.bp,
     open_data.bp,
     notifications.bp,
+    workbench.bp,
 ):
     app.register_blueprint(blueprint)
 

@@ -134,7 +134,8 @@ def inbox(ctx: RequestContext) -> dict[str, Any]:
 
 @api_route(bp, "/me/notifications/unread", roles=ALL_ROLES)
 def unread(ctx: RequestContext) -> dict[str, Any]:
-    return {"unread": stores().inbox.unread_count(_unit(ctx))}
+    """The header's badge: 0 for an account without a unit (it has no inbox)."""
+    return {"unread": stores().inbox.unread_count(ctx.user.org_id) if ctx.user.org_id else 0}
 
 
 @api_route(bp, "/me/notifications/{notice_id}/read", methods=("POST",), roles=ALL_ROLES)

@@ -51,7 +51,13 @@ def second_listing(api: APIRequestContext, mall: Mall) -> None:
     center = token_of(api, "liaocheng.center")
     config = call(api, "GET", f"/sites/{SITE}/config")
     districts = [d["code"] for d in config["districts"]]
-    listed = call(api, "POST", f"/sites/{SITE}/listings", supplier, {**listing(SECOND, "HY-88", 2890), "delivery_districts": districts})
+    listed = call(
+        api,
+        "POST",
+        f"/sites/{SITE}/listings",
+        supplier,
+        {**listing(SECOND, "HY-88", 2890), "delivery_districts": districts},
+    )
     call(api, "POST", f"/sites/{SITE}/listings/{listed['id']}/review", center, {"decision": "approve", "reason": ""})
 
 
@@ -74,7 +80,9 @@ def place_order(api: APIRequestContext, plan_no: str, listing_id: str) -> str:
     return str(placed["order_no"])
 
 
-def test_detail_pages_follow_the_url_back_and_forward(page: Page, mall: Mall, artifacts: Path, playwright: Playwright) -> None:
+def test_detail_pages_follow_the_url_back_and_forward(
+    page: Page, mall: Mall, artifacts: Path, playwright: Playwright
+) -> None:
     api = playwright.request.new_context(base_url=mall.api)
     register_listing_supplier(
         api,

@@ -111,6 +111,7 @@ export const api = {
     request('DELETE', `/sites/${encodeURIComponent(siteId)}/changes/${encodeURIComponent(changeId)}`),
   audit: (siteId, { limit = 20, cursor, ...filters } = {}) =>
     request('GET', `/sites/${encodeURIComponent(siteId)}/audit`, { query: { limit, cursor, ...filters } }),
+  workbench: (siteId) => request('GET', `/sites/${encodeURIComponent(siteId)}/workbench`),
   auditOptions: (siteId) => request('GET', `/sites/${encodeURIComponent(siteId)}/audit/options`),
   exportAudit: (siteId, filters = {}) =>
     request('POST', `/sites/${encodeURIComponent(siteId)}/audit/export`, { query: filters, body: {} }),

@@ -210,3 +210,9 @@ export function labelOf(map, code) {
 export function tagType(map, code) {
   return lookup(map, code, 'info')
 }
+
+/** 路由查询参数中的状态（?status=shipped），只认列表的筛选项里有的值。 */
+export function queryStatus(route, labels) {
+  const wanted = route && route.query ? String(route.query.status || '') : ''
+  return wanted && Object.prototype.hasOwnProperty.call(labels, wanted) ? wanted : ''
+}
