@@ -50,6 +50,11 @@ class Settings:
         return _required("STAGE")
 
     @property
+    def reset_codes_in_log(self) -> bool:
+        """Only the local run (no SMS or e-mail gateway) prints password reset codes to its log."""
+        return _optional("RESET_CODES_IN_LOG") == "1"
+
+    @property
     def region(self) -> str:
         return _optional("AWS_REGION") or _required("AWS_DEFAULT_REGION")
 

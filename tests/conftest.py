@@ -34,6 +34,7 @@ def stage_environment(stage: str) -> dict[str, str]:
 
 for _key, _value in stage_environment(STAGE).items():
     os.environ.setdefault(_key, _value)
+os.environ.setdefault("RESET_CODES_IN_LOG", "1")  # as the local run: tests read reset codes from the log
 # Placeholders until a test's moto backend has created the real ones.
 os.environ.setdefault("USER_POOL_ID", "us-east-1_placeholder")
 os.environ.setdefault("USER_POOL_CLIENT_ID", "placeholder")

@@ -129,6 +129,12 @@ ACTION_LABELS: dict[str, str] = {
     "award.offered": "通知成交供应商",
     "award.confirmed": "成交供应商确认",
     "timer.rearmed": "重新设置截止计时",
+    # 账号
+    "user.password_changed": "修改登录密码",
+    "user.password_reset": "重置登录密码",
+    "user.created": "开通账号",
+    "user.disabled": "停用账号",
+    "user.enabled": "启用账号",
     # 统计与导入
     "report.requested": "申请编制报表",
     "report.compiled": "报表编制完成",
@@ -198,6 +204,8 @@ FIELD_LABELS: dict[str, str] = {
     "contact_phone": "联系电话",
     "username": "用户名",
     "password": "密码",
+    "old_password": "原密码",
+    "new_password": "新密码",
     "alias": "别名",
     # 供应商
     "legal_representative": "法定代表人",

@@ -229,6 +229,21 @@ class NoticeItem(MainItem, discriminator="notice"):
     data = JSONAttribute()
 
 
+class LoginGuardItem(MainItem, discriminator="login_guard"):
+    """A username's recent failed sign-ins and lock (domain.accounts); gone by TTL when they no longer count."""
+
+    data = JSONAttribute()
+    expires_at = NumberAttribute()
+
+
+class ResetCodeItem(MainItem, discriminator="reset_code"):
+    """A password reset code's hash, expiry and tries left."""
+
+    data = JSONAttribute()
+    tries_left = NumberAttribute()
+    expires_at = NumberAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import { ElMessage } from 'element-plus'
 import LoginView from '../src/views/LoginView.vue'
 import { STORAGE_KEYS, session } from '../src/stores/session.js'
 import { BUYER, SITES, cleanupDom, mockFetch, resetApp } from './helpers.js'
@@ -92,18 +91,17 @@ describe('LoginView', () => {
     wrapper.unmount()
   })
 
-  it('shows the server message when the password is wrong', async () => {
-    const error = vi.spyOn(ElMessage, 'error')
+  it('shows the server message, with the attempts left, when the password is wrong', async () => {
     mockFetch({
       'GET /sites': [200, { items: SITES }],
-      'POST /auth/login': [401, { code: 'LOGIN_FAILED', message: '用户名或密码错误' }],
+      'POST /auth/login': [401, { code: 'LOGIN_FAILED', message: '用户名或密码错误，再失败 4 次账号将锁定 15 分钟' }],
     })
     const { wrapper, router } = await mountLogin()
     await wrapper.find('input[autocomplete="username"]').setValue('lc_buyer')
     await wrapper.find('input[type="password"]').setValue('wrong')
     await wrapper.find('form').trigger('submit')
     await flushPromises()
-    expect(error).toHaveBeenCalledWith('用户名或密码错误')
+    expect(wrapper.find('[data-testid="login-error"]').text()).toContain('再失败 4 次账号将锁定 15 分钟')
     expect(localStorage.getItem(STORAGE_KEYS.token)).toBeNull()
     expect(router.currentRoute.value.path).toBe('/login')
     wrapper.unmount()

@@ -102,6 +102,11 @@ export const api = {
   siteConfig: (siteId) => request('GET', `/sites/${encodeURIComponent(siteId)}/config`, { auth: false }),
   login: (username, password) =>
     request('POST', '/auth/login', { body: { username, password }, auth: false }),
+  requestReset: (username) => request('POST', '/auth/password-reset', { body: { username }, auth: false }),
+  confirmReset: (username, code, newPassword) =>
+    request('POST', '/auth/password-reset/confirm', { body: { username, code, new_password: newPassword }, auth: false }),
+  changePassword: (oldPassword, newPassword) =>
+    request('POST', '/me/password', { body: { old_password: oldPassword, new_password: newPassword } }),
   me: () => request('GET', '/me'),
   putLimits: (siteId, body) => request('PUT', `/sites/${encodeURIComponent(siteId)}/limits`, { body }),
   putMethods: (siteId, body) => request('PUT', `/sites/${encodeURIComponent(siteId)}/methods`, { body }),
