@@ -180,11 +180,15 @@ def _advance(store: Any, order: order_rules.Order, seller: Principal, reach: str
     order = order_rules.confirm(store, seller, order, placed + timedelta(hours=2))
     if reach == "confirmed":
         return
-    order = order_rules.ship(store, seller, order, "德邦物流 DPK3021558810", placed + timedelta(days=1))
+    order = order_rules.ship(
+        store, seller, order, order_rules.Shipment("德邦物流", "DPK3021558810"), placed + timedelta(days=1)
+    )
     if reach == "shipped":
         return
     now = placed + timedelta(days=3)
-    order = order_rules.accept(store, BUREAU_BUYER, order, "数量、规格与订单一致，验收合格", now)
+    order = order_rules.accept(
+        store, BUREAU_BUYER, order, order_rules.Acceptance(True, "数量、规格与订单一致，验收合格"), now
+    )
     if stars:
         from chalicelib.store.ratings import DynamoRatingStore
 

@@ -118,6 +118,37 @@ class ImportedFacts(NamedTuple):
     batch: str  # the import file's digest: which import brought it
 
 
+class Shipment(NamedTuple):
+    """发货凭证: goods go by a carrier with a waybill number; a service or works is delivered with a note."""
+
+    carrier: str = ""
+    waybill_no: str = ""
+    delivery_note: str = ""
+
+    def text(self) -> str:
+        return f"{self.carrier} {self.waybill_no}".strip() if self.carrier else self.delivery_note
+
+
+class Attachment(NamedTuple):
+    doc_id: str
+    file_name: str
+    key: str
+    size: int = 0
+
+
+class Acceptance(NamedTuple):
+    """验收: 合格 or 不合格, the buyer's opinion, and its attachments (photos, a signed acceptance form)."""
+
+    passed: bool = True
+    opinion: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    at: str = ""
+
+    @property
+    def result_label(self) -> str:
+        return "合格" if self.passed else "不合格"
+
+
 class Order(NamedTuple):
     order_no: str
     site_id: str
@@ -150,6 +181,13 @@ class Order(NamedTuple):
     # listed price saves nothing).
     budget_fen: int = 0
     imported: ImportedFacts | None = None
+    shipment: Shipment = Shipment()
+    acceptances: tuple[Acceptance, ...] = ()  # every inspection, the last one decides
+
+    @property
+    def is_goods(self) -> bool:
+        """Goods (货物, catalog codes A…) travel with a carrier; services and works (B…, C…) do not."""
+        return any(line.catalog_code.startswith("A") for line in self.lines)
 
     @property
     def total_fen(self) -> int:
@@ -518,6 +556,10 @@ ORDER_MOVES: dict[str, Move] = {
         conditions=[_NOT_WHILE_TERMINATING],
     ),
     "accept": move([_SHIPPED], Party.BUYER, _ACCEPTED, "验收", conditions=[_NOT_WHILE_TERMINATING]),
+    # 验收不合格: back to the supplier, who delivers again (and ships with new evidence).
+    "reject_delivery": move(
+        [_SHIPPED], Party.BUYER, _CONFIRMED, "验收不合格", needs_reason=True, conditions=[_NOT_WHILE_TERMINATING]
+    ),
     "request_termination": move(
         [_CONFIRMED, _SHIPPED], Party.BUYER, None, "申请终止", needs_reason=True, conditions=[_NOT_WHILE_TERMINATING]
     ),
@@ -548,6 +590,11 @@ def party_of(order: Order, principal: Principal | None) -> Party | None:
 
 def _guard(order: Order, principal: Principal | None, action: str) -> Move:
     return check(ORDER_MOVES, action, order, order.status, party_of(order, principal), order.status.label, _ORDER)
+
+
+def check_can(order: Order, principal: Principal, action: str) -> None:
+    """Refuse now what `action` would refuse (an upload for an acceptance that cannot happen)."""
+    _guard(order, principal, action)
 
 
 def _release(order: Order, restock: bool) -> Release:
@@ -625,29 +672,87 @@ def cancel(store: OrderStore, buyer: Principal, order: Order, reason: str, now: 
     )
 
 
-def ship(store: OrderStore, supplier: Principal, order: Order, note: str, now: datetime) -> Order:
+def ship(store: OrderStore, supplier: Principal, order: Order, shipment: Shipment, now: datetime) -> Order:
+    """发货 with its evidence: a carrier and waybill number for goods, a delivery note for services and works."""
     _guard(order, supplier, "ship")
-    note = note.strip()
-    summary = _noted("供应商发货", note)
+    shipment = Shipment(shipment.carrier.strip(), shipment.waybill_no.strip().upper(), shipment.delivery_note.strip())
+    _check_shipment(order, shipment)
+    summary = f"供应商发货：{shipment.text()}" if order.is_goods else f"供应商交付：{shipment.delivery_note}"
     return _move(
-        store, order, supplier.as_actor(), "order.shipped", summary, now, status=OrderStatus.SHIPPED, status_reason=note
+        store,
+        order,
+        supplier.as_actor(),
+        "order.shipped",
+        summary,
+        now,
+        shown={"shipment": shipment._asdict()},
+        status=OrderStatus.SHIPPED,
+        status_reason=shipment.text(),
+        shipment=shipment,
     )
 
 
-def accept(store: OrderStore, buyer: Principal, order: Order, note: str, now: datetime) -> Order:
-    _guard(order, buyer, "accept")
-    note = note.strip()
+WAYBILL_PATTERN = re.compile(r"^[A-Z0-9-]{6,30}$")
+
+
+def _check_shipment(order: Order, shipment: Shipment) -> None:
+    problems = []
+    if order.is_goods:
+        if not 2 <= len(shipment.carrier) <= 30:
+            problems.append({"field": "carrier", "message": "请填写承运物流公司（2–30 个字）"})
+        if not WAYBILL_PATTERN.match(shipment.waybill_no):
+            problems.append({"field": "waybill_no", "message": "运单号为 6–30 位字母、数字或连字符"})
+    elif len(shipment.delivery_note) < 4:
+        problems.append({"field": "delivery_note", "message": "请填写交付说明（服务或工程的完成情况，至少 4 个字）"})
+    if problems:
+        raise InvalidInput(
+            "发货信息不完整：" + "；".join(p["message"] for p in problems), code="SHIPMENT_INCOMPLETE", details=problems
+        )
+
+
+def accept(store: OrderStore, buyer: Principal, order: Order, acceptance: Acceptance, now: datetime) -> Order:
+    """验收: 合格 closes the delivery (the order waits for payment); 不合格 sends it back to the supplier."""
+    opinion = acceptance.opinion.strip()
+    if len(opinion) < 2:
+        raise InvalidInput(
+            "请填写验收意见", code="VALIDATION_FAILED", details=[{"field": "opinion", "message": "请填写验收意见"}]
+        )
+    if len(acceptance.attachments) > MAX_ATTACHMENTS:
+        raise InvalidInput(f"验收附件最多 {MAX_ATTACHMENTS} 个", code="TOO_MANY_ATTACHMENTS")
+    done = acceptance._replace(opinion=opinion, at=to_iso(now))
+    files = "、".join(a.file_name for a in done.attachments)
+    shown = {"acceptance": {"result": done.result_label, "opinion": opinion, "attachments": files}}
+    if done.passed:
+        _guard(order, buyer, "accept")
+        summary = f"采购人验收合格：{opinion}"
+        return _move(
+            store,
+            order,
+            buyer.as_actor(),
+            "order.accepted",
+            summary,
+            now,
+            shown=shown,
+            status=OrderStatus.ACCEPTED,
+            acceptance_note=opinion,
+            acceptances=(*order.acceptances, done),
+        )
+    _guard(order, buyer, "reject_delivery")
     return _move(
         store,
         order,
         buyer.as_actor(),
-        "order.accepted",
-        _noted("采购人验收通过", note),
+        "order.delivery_rejected",
+        f"采购人验收不合格，退回供应商重新交付：{opinion}",
         now,
-        shown={"note": note},
-        status=OrderStatus.ACCEPTED,
-        acceptance_note=note,
+        shown=shown,
+        status=OrderStatus.CONFIRMED,
+        status_reason=opinion,
+        acceptances=(*order.acceptances, done),
     )
+
+
+MAX_ATTACHMENTS = 10
 
 
 def request_termination(store: OrderStore, buyer: Principal, order: Order, reason: str, now: datetime) -> Order:
@@ -778,6 +883,10 @@ def order_to_dict(order: Order) -> dict[str, Any]:
         "source": {"kind": order.source.kind.value, "refs": list(order.source.refs)},
         "budget_fen": order.budget_fen,
         **({"imported": order.imported._asdict()} if order.imported else {}),
+        "shipment": order.shipment._asdict(),
+        "acceptances": [
+            {**a._asdict(), "attachments": [x._asdict() for x in a.attachments]} for a in order.acceptances
+        ],
     }
 
 
@@ -826,4 +935,14 @@ def order_from_dict(raw: dict[str, Any]) -> Order:
         milestones=dict(raw.get("milestones") or {}),
         budget_fen=int(raw.get("budget_fen", 0)),
         imported=ImportedFacts(**raw["imported"]) if raw.get("imported") else None,
+        shipment=Shipment(**raw.get("shipment") or {}),
+        acceptances=tuple(
+            Acceptance(
+                bool(a["passed"]),
+                str(a["opinion"]),
+                tuple(Attachment(**x) for x in a.get("attachments", ())),
+                str(a.get("at", "")),
+            )
+            for a in raw.get("acceptances") or ()
+        ),
     )

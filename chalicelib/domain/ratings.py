@@ -19,6 +19,7 @@ from chalicelib.domain.principals import Principal, Role
 
 GOOD_STARS = 4
 POOR_STARS = 2
+MIN_POOR_COMMENT = 5  # a 1–2 star rating says what went wrong
 
 
 class RatingTarget(StrEnum):
@@ -94,6 +95,13 @@ def rate(
     if not 1 <= stars <= 5:
         raise InvalidInput(
             "评分须为 1 至 5 星", code="VALIDATION_FAILED", details=[{"field": "stars", "message": "1 至 5"}]
+        )
+    if stars <= POOR_STARS and len(comment.strip()) < MIN_POOR_COMMENT:
+        # A poor rating is followed up by the centre: it must say what went wrong.
+        raise InvalidInput(
+            f"{stars} 星评价须填写评语（至少 {MIN_POOR_COMMENT} 个字），说明存在的问题",
+            code="COMMENT_REQUIRED",
+            details=[{"field": "comment", "message": f"{stars} 星评价须说明原因"}],
         )
     party = order.buyer_uscc if target.rater is Role.BUYER else order.supplier_uscc
     if principal.role is not target.rater or principal.org_id != party:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+import uuid
 from typing import Any
 
 from chalice.app import Blueprint
 
 from chalicelib.domain import labels, orders, ratings
-from chalicelib.domain.errors import Conflict, NotFound, Unauthenticated
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from chalicelib.domain.order_documents import DocumentKind, document_key, is_due, render
 from chalicelib.domain.principals import Role
 from chalicelib.domain.signing import TOLERANCE_SECONDS, verify
@@ -27,6 +29,8 @@ SUPPLIER = frozenset({Role.SUPPLIER})
 OPERATOR = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
 PARTIES = frozenset({Role.BUYER, Role.SUPPLIER})
 ORDER_READERS = frozenset({Role.BUYER, Role.SUPPLIER, Role.CENTER_ADMIN, Role.FINANCE, Role.PROVINCE_ADMIN})
+DOC_ID = re.compile(r"^[0-9a-f]{32}$")
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 def order_view(order: orders.Order, ctx: RequestContext, rated: frozenset[str] | None = None) -> dict[str, Any]:
@@ -110,7 +114,18 @@ def order_detail(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, 
     orders.check_visible(order, ctx.user)
     timeline = [labels.described(e) for e in stores().audit.entity_history(site_id, orders.ENTITY_ORDER, order_no)]
     rated = frozenset(str(r["target"]) for r in given)
-    return {**order_view(order, ctx, rated), "ratings": given, "timeline": timeline}
+    view = {**order_view(order, ctx, rated), "ratings": given, "timeline": timeline}
+    _link_attachments(order, view)
+    return view
+
+
+def _link_attachments(order: orders.Order, view: dict[str, Any]) -> None:
+    """Each acceptance attachment with a short-lived download link (the detail only: a list signs nothing)."""
+    from chalicelib.store.uploads import download_url
+
+    for shown, acceptance in zip(view["acceptances"], order.acceptances, strict=True):
+        for entry, attachment in zip(shown["attachments"], acceptance.attachments, strict=True):
+            entry["download_url"] = download_url(attachment.key, attachment.file_name)
 
 
 # ---------------------------------------------------------------- the supplier
@@ -133,10 +148,11 @@ def decline_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str,
 
 @api_route(bp, "/sites/{site_id}/orders/{order_no}/ship", methods=("POST",), roles=SUPPLIER)
 def ship_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
-    from chalicelib.schemas.orders import NoteBody
+    from chalicelib.schemas.orders import ShipBody
 
-    body = ctx.body(NoteBody)
-    order = orders.ship(stores().orders, ctx.user, _order(ctx, site_id, order_no), body.note, ctx.now)
+    body = ctx.body(ShipBody)
+    shipment = orders.Shipment(body.carrier, body.waybill_no, body.delivery_note)
+    order = orders.ship(stores().orders, ctx.user, _order(ctx, site_id, order_no), shipment, ctx.now)
     return order_view(order, ctx)
 
 
@@ -145,12 +161,49 @@ def ship_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, An
 
 @api_route(bp, "/sites/{site_id}/orders/{order_no}/accept", methods=("POST",), roles=BUYER)
 def accept_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
-    from chalicelib.schemas.orders import NoteBody
+    """验收 with its result, opinion and the attachments uploaded for it (each checked to be this order's)."""
+    from chalicelib.schemas.orders import AcceptBody
 
-    body = ctx.body(NoteBody)
-    order = orders.accept(stores().orders, ctx.user, _order(ctx, site_id, order_no), body.note, ctx.now)
-    metrics.add_metric(name="OrderAccepted", unit="Count", value=1)
+    body = ctx.body(AcceptBody)
+    order = _order(ctx, site_id, order_no)
+    attachments = tuple(_attachment(order, doc_id) for doc_id in dict.fromkeys(body.attachments))
+    acceptance = orders.Acceptance(body.result == "passed", body.opinion, attachments)
+    order = orders.accept(stores().orders, ctx.user, order, acceptance, ctx.now)
+    metrics.add_metric(name="OrderAccepted" if acceptance.passed else "DeliveryRejected", unit="Count", value=1)
     return order_view(order, ctx)
+
+
+def _attachment_key(order: orders.Order, doc_id: str) -> str:
+    return f"order-attachments/{order.site_id}/{order.order_no}/{doc_id}"
+
+
+def _attachment(order: orders.Order, doc_id: str) -> orders.Attachment:
+    from chalicelib.store.uploads import uploaded
+
+    found = uploaded(_attachment_key(order, doc_id)) if DOC_ID.match(doc_id) else None
+    if found is None or found.metadata.get("order") != order.order_no:
+        raise InvalidInput(
+            "验收附件未上传成功，请重新上传",
+            code="UPLOAD_NOT_FOUND",
+            details=[{"field": "attachments", "message": "附件不存在"}],
+        )
+    return orders.Attachment(doc_id, found.metadata.get("file-name", doc_id), found.key, found.size)
+
+
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/attachments", methods=("POST",), roles=BUYER)
+def start_attachment(ctx: RequestContext, site_id: str, order_no: str) -> Reply:
+    """A presigned POST for one acceptance attachment (PDF, JPEG or PNG, up to 10 MB): the browser sends the
+    file straight to S3; the attachment counts once the acceptance names it."""
+    from chalicelib.schemas.orders import AttachmentUploadBody
+    from chalicelib.store.uploads import presigned_post
+
+    body = ctx.body(AttachmentUploadBody)
+    order = _order(ctx, site_id, order_no)
+    orders.check_can(order, ctx.user, "accept")
+    doc_id = uuid.uuid4().hex
+    metadata = {"order": order.order_no, "file-name": body.file_name}
+    upload = presigned_post(_attachment_key(order, doc_id), body.content_type, MAX_ATTACHMENT_BYTES, metadata)
+    return Reply({"doc_id": doc_id, "upload": upload, "max_bytes": MAX_ATTACHMENT_BYTES}, status=201)
 
 
 @api_route(bp, "/sites/{site_id}/orders/{order_no}/cancel", methods=("POST",), roles=BUYER)

@@ -63,4 +63,16 @@ def order_fields(order: Order) -> dict[str, Any]:
         # 历史导入: from the old mall; the UI marks it wherever the order shows.
         "imported": order.is_imported,
         "old_order_no": order.imported.old_order_no if order.imported else "",
+        "is_goods": order.is_goods,
+        "shipment": order.shipment._asdict(),
+        "acceptances": [
+            {
+                "passed": a.passed,
+                "result_label": a.result_label,
+                "opinion": a.opinion,
+                "at": a.at,
+                "attachments": [{"doc_id": x.doc_id, "file_name": x.file_name, "size": x.size} for x in a.attachments],
+            }
+            for a in order.acceptances
+        ],
     }

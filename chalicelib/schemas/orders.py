@@ -75,3 +75,23 @@ class FollowupQuery(QueryParams):
     status: Literal["open", "closed"] = "open"
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2048)
+
+
+class ShipBody(StrictBody):
+    """Goods: carrier and waybill number; services and works: a delivery note (checked in domain.orders)."""
+
+    carrier: str = Field(default="", max_length=30)
+    waybill_no: str = Field(default="", max_length=30)
+    delivery_note: str = Field(default="", max_length=500)
+
+
+class AttachmentUploadBody(StrictBody):
+    file_name: str = Field(min_length=1, max_length=120)
+    content_type: Literal["application/pdf", "image/jpeg", "image/png"]
+    size: int = Field(gt=0, le=10 * 1024 * 1024)
+
+
+class AcceptBody(StrictBody):
+    result: Literal["passed", "failed"]
+    opinion: str = Field(min_length=1, max_length=500)
+    attachments: list[str] = Field(default_factory=list, max_length=10)  # doc ids of uploaded attachments

@@ -281,7 +281,7 @@ describe('OrdersView', () => {
 })
 
 describe('OrderDetailView', () => {
-  it('shows the facts, lines with 合计, delivery and timeline, and ships with a note', async () => {
+  it('shows the facts, lines with 合计, delivery and timeline, and ships with its carrier and waybill', async () => {
     login(SUPPLIER_USER)
     let shipped = false
     const fetch = mockFetch({
@@ -306,15 +306,23 @@ describe('OrderDetailView', () => {
     expect(wrapper.findAll('[data-testid="order-actions"] button').map((b) => b.text())).toEqual(['发货'])
 
     await wrapper.find('[data-testid="order-action-ship"]').trigger('click')
-    await vi.waitFor(() => expect(q('[data-testid="reason-dialog"]')).not.toBeNull())
-    const input = q('[data-testid="reason-input"]')
-    expect(input.getAttribute('placeholder')).toContain('运单号')
-    input.value = '顺丰速运 SF1402675318'
-    input.dispatchEvent(new Event('input'))
+    await vi.waitFor(() => expect(q('[data-testid="ship-dialog"]')).not.toBeNull())
+    // Goods need a carrier and a waybill number: without them nothing is sent.
+    q('[data-testid="ship-confirm"]').click()
     await flushPromises()
-    q('[data-testid="reason-confirm"]').click()
+    expect(posts(fetch, '/ship')).toHaveLength(0)
+    const waybill = q('[data-testid="ship-waybill"]')
+    waybill.value = 'SF1402675318'
+    waybill.dispatchEvent(new Event('input'))
+    const carrier = q('[data-testid="ship-carrier"] input')
+    carrier.value = '顺丰速运'
+    carrier.dispatchEvent(new Event('input'))
+    await flushPromises()
+    carrier.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true }))
+    await flushPromises()
+    q('[data-testid="ship-confirm"]').click()
     await vi.waitFor(() => expect(wrapper.find('[data-testid="order-status"]').text()).toBe('已发货'))
-    expect(JSON.parse(posts(fetch, '/ship')[0][1].body)).toEqual({ note: '顺丰速运 SF1402675318' })
+    expect(JSON.parse(posts(fetch, '/ship')[0][1].body)).toEqual({ carrier: '顺丰速运', waybill_no: 'SF1402675318', delivery_note: '' })
     expect(wrapper.findAll('[data-testid="order-actions"] button')).toHaveLength(0)
     wrapper.unmount()
   })

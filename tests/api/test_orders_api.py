@@ -47,6 +47,11 @@ def shop(api: Api, aws: dict[str, str]) -> Shop:
     )
 
 
+SHIP = {"carrier": "顺丰速运", "waybill_no": "SF1234567890"}
+ACCEPT = {"result": "passed", "opinion": "数量、规格与订单一致"}
+STEP_BODIES: dict[str, dict[str, Any]] = {"confirm": {}, "ship": SHIP, "accept": ACCEPT}
+
+
 def place(api: Api, shop: Shop, lines: list[tuple[str, int]], **headers: str) -> tuple[int, Any]:
     return api.call(
         "POST",
@@ -115,8 +120,8 @@ def test_an_order_from_plan_to_payment(api: Api, shop: Shop, projection: Project
     assert status == 200 and none["items"] == []
 
     assert act(api, no, "confirm", {}, "supplier.demo")[1]["status"] == "confirmed"
-    assert act(api, no, "ship", {"note": "顺丰 SF1234567890"}, "supplier.demo")[1]["status"] == "shipped"
-    status, accepted = act(api, no, "accept", {"note": "数量、规格与订单一致"}, "liaocheng.buyer")
+    assert act(api, no, "ship", SHIP, "supplier.demo")[1]["status"] == "shipped"
+    status, accepted = act(api, no, "accept", ACCEPT, "liaocheng.buyer")
     assert status == 200 and accepted["status"] == "accepted" and accepted["acceptance_note"] == "数量、规格与订单一致"
     assert {d["kind"] for d in accepted["documents"]} == {"confirmation", "acceptance"}
 
@@ -255,13 +260,13 @@ def test_ratings_after_acceptance_once_each_way(api: Api, shop: Shop, projection
     status, body = act(api, no, "ratings", rating, "liaocheng.buyer")
     assert (status, body["code"]) == (409, "ORDER_NOT_ACCEPTED")
     for step, user in (("confirm", "supplier.demo"), ("ship", "supplier.demo"), ("accept", "liaocheng.buyer")):
-        assert act(api, no, step, {}, user)[0] == 200
+        assert act(api, no, step, STEP_BODIES[step], user)[0] == 200
     assert act(api, no, "ratings", rating, "liaocheng.buyer")[0] == 201
     status, body = act(api, no, "ratings", rating, "liaocheng.buyer")
     assert (status, body["code"]) == (409, "ALREADY_RATED")
     status, body = act(api, no, "ratings", {"target": "buyer", "stars": 5}, "liaocheng.buyer")
     assert (status, body["code"]) == (403, "NOT_ORDER_PARTY")
-    assert act(api, no, "ratings", {"target": "mall", "stars": 2, "comment": "页面太慢"}, "liaocheng.buyer")[0] == 201
+    assert act(api, no, "ratings", {"target": "mall", "stars": 2, "comment": "页面加载太慢"}, "liaocheng.buyer")[0] == 201
     assert act(api, no, "ratings", {"target": "buyer", "stars": 4, "comment": "验收爽快"}, "supplier.demo")[0] == 201
     status, body = act(api, no, "ratings", {"target": "supplier", "stars": 6}, "liaocheng.buyer")
     assert status == 400
@@ -382,7 +387,7 @@ def test_limits_refuse_with_the_amount_left(api: Api, shop: Shop) -> None:
 def test_transitions_out_of_order_are_refused(api: Api, shop: Shop) -> None:
     no = place(api, shop, [(shop.paper, 1)])[1]["order_no"]
     for action, user in (("ship", "supplier.demo"), ("accept", "liaocheng.buyer"), ("termination", "liaocheng.buyer")):
-        body = {"reason": "x"} if action == "termination" else {}
+        body = {"reason": "x"} if action == "termination" else STEP_BODIES[action]
         status, answer = act(api, no, action, body, user)
         assert (status, answer["code"]) == (409, "ORDER_STATUS_CONFLICT"), action
     status, answer = act(api, no, "confirm", {}, "supplier.lc02")
@@ -400,7 +405,7 @@ def test_transitions_out_of_order_are_refused(api: Api, shop: Shop) -> None:
 def test_payment_notices_must_be_signed_fresh_and_exact(api: Api, shop: Shop) -> None:
     no = place(api, shop, [(shop.paper, 1)])[1]["order_no"]
     for step, user in (("confirm", "supplier.demo"), ("ship", "supplier.demo"), ("accept", "liaocheng.buyer")):
-        act(api, no, step, {}, user)
+        act(api, no, step, STEP_BODIES[step], user)
     body = {"site_id": SITE, "order_no": no, "paid_fen": 2_499, "voucher_no": "ZF-2", "paid_on": "2026-11-20"}
     status, answer = pay(api, body)
     assert (status, answer["code"]) == (422, "PAYMENT_AMOUNT_MISMATCH")
@@ -433,3 +438,68 @@ def test_placing_is_one_transaction_after_two_reads_and_reading_is_two_queries(a
     with count_dynamodb_calls() as calls:
         status, _ = api.call("GET", f"/sites/{SITE}/orders/{order['order_no']}", as_user="liaocheng.buyer")
     assert status == 200 and calls == ["Query", "Query"]
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def test_shipping_acceptance_and_poor_ratings_need_their_evidence(api: Api, shop: Shop) -> None:
+    import requests
+
+    no = place(api, shop, [(shop.paper, 2)])[1]["order_no"]
+    act(api, no, "confirm", {}, "supplier.demo")
+    before = ledger(shop.plan_no, [shop.paper])
+    status, body = act(api, no, "ship", {}, "supplier.demo")  # goods: carrier and waybill
+    assert (status, body["code"]) == (400, "SHIPMENT_INCOMPLETE")
+    assert {d["field"] for d in body["details"]} == {"carrier", "waybill_no"} and "运单号" in body["message"]
+    status, body = act(api, no, "ship", {"carrier": "顺丰速运", "waybill_no": "SF 12"}, "supplier.demo")
+    assert status == 400 and [d["field"] for d in body["details"]] == ["waybill_no"]
+    assert ledger(shop.plan_no, [shop.paper]) == before  # nothing written
+    status, shipped = act(api, no, "ship", {"carrier": "顺丰速运", "waybill_no": "sf1402675318"}, "supplier.demo")
+    assert status == 200 and shipped["shipment"] == {
+        "carrier": "顺丰速运",
+        "waybill_no": "SF1402675318",
+        "delivery_note": "",
+    }
+    # 验收: an opinion is required; 不合格 sends it back to the supplier, with an uploaded photo attached.
+    status, body = act(api, no, "accept", {"result": "passed", "opinion": " "}, "liaocheng.buyer")
+    assert status == 400
+    status, started = act(
+        api,
+        no,
+        "attachments",
+        {"file_name": "外包装破损.jpg", "content_type": "image/jpeg", "size": 12},
+        "liaocheng.buyer",
+    )
+    assert status == 201, started
+    upload = started["upload"]
+    posted = requests.post(
+        upload["url"],
+        data=upload["fields"],
+        files={"file": ("p.jpg", b"\xff\xd8\xff\xe0 photo", "image/jpeg")},
+        timeout=10,
+    )
+    assert posted.status_code in (200, 204)
+    status, body = act(
+        api, no, "accept", {"result": "failed", "opinion": "外包装破损", "attachments": ["0" * 32]}, "liaocheng.buyer"
+    )
+    assert (status, body["code"]) == (400, "UPLOAD_NOT_FOUND")
+    failed = {"result": "failed", "opinion": "外包装破损，3 包受潮", "attachments": [started["doc_id"]]}
+    status, back = act(api, no, "accept", failed, "liaocheng.buyer")
+    assert status == 200 and back["status"] == "confirmed" and back["status_reason"] == "外包装破损，3 包受潮"
+    [rejected] = back["acceptances"]
+    assert rejected["result_label"] == "不合格" and rejected["attachments"][0]["file_name"] == "外包装破损.jpg"
+    status, detail = api.call("GET", f"/sites/{SITE}/orders/{no}", as_user="liaocheng.buyer")
+    link = detail["acceptances"][0]["attachments"][0]["download_url"]
+    assert requests.get(link, timeout=10).content == b"\xff\xd8\xff\xe0 photo"
+    event = next(e for e in detail["timeline"] if e["action"] == "order.delivery_rejected")
+    assert event["action_label"] == "验收不合格退回" and "外包装破损" in event["summary"]
+    # Shipped again, then accepted as 合格.
+    assert act(api, no, "ship", {"carrier": "顺丰速运", "waybill_no": "SF1402679999"}, "supplier.demo")[0] == 200
+    status, accepted = act(api, no, "accept", {"result": "passed", "opinion": "更换后验收合格"}, "liaocheng.buyer")
+    assert status == 200 and accepted["status"] == "accepted" and len(accepted["acceptances"]) == 2
+    # A 1–2 star rating says what went wrong.
+    status, body = act(api, no, "ratings", {"target": "supplier", "stars": 2, "comment": ""}, "liaocheng.buyer")
+    assert (status, body["code"]) == (400, "COMMENT_REQUIRED") and "2 星评价须填写评语" in body["message"]
+    poor = {"target": "supplier", "stars": 2, "comment": "首次送货包装破损，更换耽误两天"}
+    assert act(api, no, "ratings", poor, "liaocheng.buyer")[0] == 201

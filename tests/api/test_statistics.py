@@ -203,7 +203,15 @@ def test_rollups_count_once_and_leave_with_a_late_correction(api: Api, projectio
     assert totals(year) == (1, 25_000) and totals(year - 1) == (40, last_year)
 
     # A late correction: the supplier ships, the buyer asks to terminate, the operator approves; the deal leaves.
-    assert api.call("POST", f"/sites/{SITE}/orders/{no}/ship", {"note": "已发货"}, as_user="supplier.demo")[0] == 200
+    assert (
+        api.call(
+            "POST",
+            f"/sites/{SITE}/orders/{no}/ship",
+            {"carrier": "顺丰速运", "waybill_no": "SF1402675318"},
+            as_user="supplier.demo",
+        )[0]
+        == 200
+    )
     status, _ = api.call(
         "POST", f"/sites/{SITE}/orders/{no}/termination", {"reason": "项目取消，申请终止"}, as_user="liaocheng.buyer"
     )

@@ -135,6 +135,7 @@ def test_review_needs_the_licence_and_a_reason_to_reject(api: Api) -> None:
         "supplier.registered",
     ]
     assert detail["history"][0]["actor"]["org_name"] == "威海市政府采购中心"
+
     # 冠县 is in 聊城: its centre's log shows the registration, the licence and the approval; 威海's log the
     # approval its centre made; 济南's nothing.
     def site_log(site: str, user: str) -> list[str]:

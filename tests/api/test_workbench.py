@@ -38,7 +38,7 @@ def test_counts_follow_the_work(api: Api, suppliers_seeded: int) -> None:
     assert api.call("POST", f"/sites/{SITE}/orders/{no}/confirm", {}, as_user="supplier.demo")[0] == 200
     after = tiles(api, "supplier.demo")
     assert (after["orders_to_confirm"]["count"], after["orders_to_ship"]["count"]) == (0, 1)
-    ship = {"note": "顺丰速运 SF1402675318"}
+    ship = {"carrier": "顺丰速运", "waybill_no": "SF1402675318"}
     status, body = api.call("POST", f"/sites/{SITE}/orders/{no}/ship", ship, as_user="supplier.demo")
     assert status == 200, body
     assert tiles(api, "liaocheng.buyer")["orders_to_accept"]["count"] == 1

@@ -214,7 +214,12 @@ def test_buyer_orders_from_the_cart_and_the_supplier_fulfils(
     expect(page.get_by_test_id("order-status")).to_have_text("已确认")
     expect(page.get_by_test_id("order-document-confirmation")).to_be_visible()
     page.get_by_test_id("order-action-ship").click()
-    reason_dialog(page, "顺丰速运 SF1402675318")
+    ship = page.get_by_test_id("ship-dialog")
+    ship.get_by_test_id("ship-carrier").click()
+    page.get_by_role("option", name="顺丰速运").click()
+    ship.get_by_test_id("ship-waybill").fill("SF1402675318")
+    ship.get_by_test_id("ship-confirm").click()
+    expect(ship).to_be_hidden()
     expect(page.get_by_test_id("order-status")).to_have_text("已发货")
     page.screenshot(path=str(artifacts / "order-5-shipped.png"), full_page=True)
     logout(page)
@@ -223,7 +228,10 @@ def test_buyer_orders_from_the_cart_and_the_supplier_fulfils(
     login(page, mall, "liaocheng.buyer")
     open_order(page, order_no)
     page.get_by_test_id("order-action-accept").click()
-    reason_dialog(page, "货物完好，数量无误")
+    accept = page.get_by_test_id("accept-dialog")
+    accept.get_by_test_id("accept-opinion").fill("货物完好，数量无误")
+    accept.get_by_test_id("accept-confirm").click()
+    expect(accept).to_be_hidden()
     expect(page.get_by_test_id("order-status")).to_have_text("已验收")
     expect(page.get_by_test_id("order-document-acceptance")).to_be_visible()
     page.get_by_test_id("order-action-rate-supplier").click()
@@ -241,7 +249,7 @@ def test_buyer_orders_from_the_cart_and_the_supplier_fulfils(
         "直购下单",
         "供应商确认订单",
         "供应商发货：顺丰速运 SF1402675318",
-        "采购人验收通过",
+        "采购人验收合格：货物完好，数量无误",
         "采购人评价供应商：5 星",
     ):
         expect(timeline).to_contain_text(step)

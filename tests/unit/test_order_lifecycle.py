@@ -28,9 +28,9 @@ CALLERS = {
 ACTIONS: dict[str, Callable[[MemoryOrderStore, Principal, Order], Order]] = {
     "confirm": lambda s, p, o: orders.confirm(s, p, o, NOW),
     "decline": lambda s, p, o: orders.decline(s, p, o, "缺货", NOW),
-    "ship": lambda s, p, o: orders.ship(s, p, o, "顺丰 SF123", NOW),
+    "ship": lambda s, p, o: orders.ship(s, p, o, orders.Shipment("顺丰速运", "SF1234567"), NOW),
     "cancel": lambda s, p, o: orders.cancel(s, p, o, "计划调整", NOW),
-    "accept": lambda s, p, o: orders.accept(s, p, o, "合格", NOW),
+    "accept": lambda s, p, o: orders.accept(s, p, o, orders.Acceptance(True, "合格"), NOW),
     "request_termination": lambda s, p, o: orders.request_termination(s, p, o, "超期未到", NOW),
     "decide_termination": lambda s, p, o: orders.decide_termination(s, p, o, True, "同意", NOW),
 }
@@ -91,10 +91,16 @@ def test_refusals_say_why_in_chinese() -> None:
         orders.confirm(store, CALLERS["buyer"], make_order(), NOW)
     assert (refused.value.code, str(refused.value)) == ("NOT_ORDER_PARTY", "只有订单的供应商可以执行此操作")
     with pytest.raises(DomainError) as refused:
-        orders.ship(store, CALLERS["supplier"], make_order(), "顺丰 SF123", NOW)
+        orders.ship(store, CALLERS["supplier"], make_order(), orders.Shipment("顺丰速运", "SF1234567"), NOW)
     assert refused.value.code == "ORDER_STATUS_CONFLICT" and "待确认" in str(refused.value)
     with pytest.raises(DomainError) as refused:
-        orders.accept(store, CALLERS["buyer"], make_order(OrderStatus.SHIPPED, termination=REQUESTED), "", NOW)
+        orders.accept(
+            store,
+            CALLERS["buyer"],
+            make_order(OrderStatus.SHIPPED, termination=REQUESTED),
+            orders.Acceptance(True, "合格"),
+            NOW,
+        )
     assert refused.value.code == "TERMINATION_PENDING"
 
 

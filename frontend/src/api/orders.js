@@ -11,8 +11,9 @@ export const PAGE_SIZE = 20
 export const ACTION_REQUESTS = Object.freeze({
   confirm: () => ['confirm', {}],
   decline: (text) => ['decline', { reason: text }],
-  ship: (text) => ['ship', { note: text }],
-  accept: (text) => ['accept', { note: text }],
+  // 发货与验收的请求体由各自的对话框给出（发货凭证、验收结论与附件）
+  ship: (body) => ['ship', body],
+  accept: (body) => ['accept', body],
   cancel: (text) => ['cancel', { reason: text }],
   request_termination: (text) => ['termination', { reason: text }],
   approve_termination: (text) => ['termination/decision', { approve: true, decision: text }],
@@ -34,6 +35,8 @@ export const ordersApi = {
   },
   /** 订单确认单 / 验收单 → {url, file_name, expires_in}（5 分钟有效的链接）。 */
   document: (siteId, orderNo, kind) => request('GET', `${one(siteId, orderNo)}/documents/${enc(kind)}`),
+  /** 验收附件：登记 → {doc_id, upload}（预签名 POST）。 */
+  startAttachment: (siteId, orderNo, body) => request('POST', `${one(siteId, orderNo)}/attachments`, { body }),
   rate: (siteId, orderNo, { target, stars, comment }) =>
     request('POST', `${one(siteId, orderNo)}/ratings`, { body: { target, stars, comment } }),
 

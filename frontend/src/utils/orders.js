@@ -10,13 +10,9 @@ import { ORDER_STATUS_LABELS, RATING_TARGET_LABELS, TERMINATION_STATUS_LABELS, l
 export const ACTION_BUTTONS = Object.freeze({
   confirm: { label: '确认订单', type: 'primary', confirm: '确认接受该订单吗？确认后将生成订单确认单。' },
   decline: { label: '拒单', type: 'danger', input: { title: '拒单', label: '拒单原因', required: true, danger: true } },
-  ship: {
-    label: '发货',
-    type: 'primary',
-    input: { title: '发货', label: '物流信息', required: false, placeholder: '承运商与运单号，如：顺丰速运 SF1234567890' },
-  },
+  ship: { label: '发货', type: 'primary', dialog: 'ship' },
   cancel: { label: '撤销订单', type: 'danger', input: { title: '撤销订单', label: '撤销原因', required: true, danger: true } },
-  accept: { label: '验收', type: 'success', input: { title: '验收', label: '验收意见', required: false } },
+  accept: { label: '验收', type: 'success', dialog: 'accept' },
   request_termination: {
     label: '申请终止',
     type: 'warning',
