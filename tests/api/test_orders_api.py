@@ -266,7 +266,9 @@ def test_ratings_after_acceptance_once_each_way(api: Api, shop: Shop, projection
     assert (status, body["code"]) == (409, "ALREADY_RATED")
     status, body = act(api, no, "ratings", {"target": "buyer", "stars": 5}, "liaocheng.buyer")
     assert (status, body["code"]) == (403, "NOT_ORDER_PARTY")
-    assert act(api, no, "ratings", {"target": "mall", "stars": 2, "comment": "页面加载太慢"}, "liaocheng.buyer")[0] == 201
+    assert (
+        act(api, no, "ratings", {"target": "mall", "stars": 2, "comment": "页面加载太慢"}, "liaocheng.buyer")[0] == 201
+    )
     assert act(api, no, "ratings", {"target": "buyer", "stars": 4, "comment": "验收爽快"}, "supplier.demo")[0] == 201
     status, body = act(api, no, "ratings", {"target": "supplier", "stars": 6}, "liaocheng.buyer")
     assert status == 400
