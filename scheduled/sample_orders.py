@@ -151,7 +151,7 @@ def seed_demo_orders(start: datetime | None = None) -> int:
 
     start = start or utc_now() - timedelta(days=18)
     orders_store = DynamoOrderStore()
-    if orders_store.list_for_buyer(SITE, BUREAU, None, 1, None)[0]:
+    if orders_store.list_for_buyer(SITE, BUREAU, order_rules.OrderFilter(), 1, None)[0]:
         return 0
     site = DynamoSiteStore().get(SITE)
     if site is None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from chalicelib.domain.clock import china_midnight, to_iso
+from chalicelib.domain.clock import china_days_window, to_iso
 
 
 class AuditEvent(NamedTuple):
@@ -95,9 +95,4 @@ class AuditFilter(NamedTuple):
         return self == AuditFilter()
 
     def window(self) -> tuple[str, str] | None:
-        """The UTC ISO range of sort keys the days cover, or None for all time."""
-        if self.first_day is None and self.last_day is None:
-            return None
-        low = to_iso(china_midnight(self.first_day)) if self.first_day else ""
-        high = to_iso(china_midnight(self.last_day + timedelta(days=1))) if self.last_day else "~"
-        return low, high
+        return china_days_window(self.first_day, self.last_day)

@@ -39,3 +39,13 @@ def china_date(moment: datetime) -> date:
 def china_date_text(iso: str) -> str:
     """A stored UTC timestamp as the China calendar day, e.g. 2024-01-15."""
     return china_date(parse_iso(iso)).isoformat()
+
+
+def china_days_window(first_day: date | None, last_day: date | None) -> tuple[str, str] | None:
+    """The UTC ISO range (for a sort key that starts with a timestamp) covering China days first…last, either
+    end open; None when both are open. A key bound cannot be empty: an open start is "0"."""
+    if first_day is None and last_day is None:
+        return None
+    low = to_iso(china_midnight(first_day)) if first_day else "0"
+    high = to_iso(china_midnight(last_day + timedelta(days=1))) if last_day else "~"
+    return low, high

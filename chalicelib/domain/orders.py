@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
-from chalicelib.domain.clock import china_date, to_iso
+from chalicelib.domain.clock import china_date, china_days_window, to_iso
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move, required_reason
 from chalicelib.domain.listings import Listing, ListingStatus
@@ -116,6 +116,20 @@ class ImportedFacts(NamedTuple):
     supplier_scale: str  # micro | small | medium | large
     supplier_district: str  # the supplier's registered location (GB/T 2260 code)
     batch: str  # the import file's digest: which import brought it
+
+
+class OrderFilter(NamedTuple):
+    """What a list of orders is narrowed to; every field optional. Days are China calendar days."""
+
+    status: OrderStatus | None = None
+    number: str = ""  # part of an order number
+    plan_no: str = ""
+    supplier: str = ""  # a supplier's 统一社会信用代码, or part of its name
+    first_day: date | None = None
+    last_day: date | None = None
+
+    def window(self) -> tuple[str, str] | None:
+        return china_days_window(self.first_day, self.last_day)
 
 
 class Shipment(NamedTuple):

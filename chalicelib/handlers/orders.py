@@ -89,19 +89,101 @@ def place_order(ctx: RequestContext, site_id: str) -> Reply:
 
 @api_route(bp, "/sites/{site_id}/orders", roles=ORDER_READERS)
 def list_orders(ctx: RequestContext, site_id: str) -> dict[str, Any]:
-    """A buyer sees its unit's orders, a supplier its own, the operator and finance the site's."""
+    """A buyer sees its unit's orders, a supplier its own, the operator and finance the site's; searchable by
+    number, plan, supplier and China days."""
     from chalicelib.schemas.orders import OrderQuery
 
     query = ctx.query(OrderQuery)
-    store = stores().orders
-    user = ctx.user
-    if user.role is Role.BUYER:
-        found, cursor = store.list_for_buyer(site_id, user.org_id, query.status, query.limit, query.cursor)
-    elif user.role is Role.SUPPLIER:
-        found, cursor = store.list_for_supplier(site_id, user.org_id, query.status, query.limit, query.cursor)
-    else:
-        found, cursor = store.list_for_site(site_id, query.status, query.limit, query.cursor)
+    found, cursor = _visible_orders(ctx, site_id, _order_filter(query), query.limit, query.cursor)
     return {"items": [order_view(o, ctx) for o in found], "next_cursor": cursor}
+
+
+def _order_filter(query: Any) -> orders.OrderFilter:
+    return orders.OrderFilter(
+        query.status, query.number, query.plan_no, query.supplier.strip(), query.first_day, query.last_day
+    )
+
+
+def _visible_orders(
+    ctx: RequestContext, site_id: str, only: orders.OrderFilter, limit: int, cursor: str | None
+) -> tuple[list[orders.Order], str | None]:
+    store, user = stores().orders, ctx.user
+    if user.role is Role.BUYER:
+        return store.list_for_buyer(site_id, user.org_id, only, limit, cursor)
+    if user.role is Role.SUPPLIER:
+        return store.list_for_supplier(site_id, user.org_id, only, limit, cursor)
+    return store.list_for_site(site_id, only, limit, cursor)
+
+
+EXPORT_MAX_ORDERS = 5000
+
+
+@api_route(bp, "/sites/{site_id}/orders/export", methods=("POST",), roles=ORDER_READERS)
+def export_orders(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """The caller's filtered orders (up to EXPORT_MAX_ORDERS, newest first) as XLSX or CSV, by signed link."""
+    from chalicelib.domain import sheets
+    from chalicelib.domain.clock import china_date
+    from chalicelib.schemas.orders import OrderExportQuery
+    from chalicelib.store.report_files import S3ReportFiles
+
+    query = ctx.query(OrderExportQuery)
+    site = cached_site(site_id)
+    only = _order_filter(query)
+    found, cursor = _visible_orders(ctx, site_id, only, 100, None)
+    while cursor and len(found) < EXPORT_MAX_ORDERS:
+        more, cursor = _visible_orders(ctx, site_id, only, 100, cursor)
+        found.extend(more)
+    sheet = orders_sheet(site.short_name, found[:EXPORT_MAX_ORDERS], ctx.now)
+    content_type, extension = sheets.FORMATS[query.format]
+    key = f"exports/{site_id}/orders/{uuid.uuid4().hex}.{extension}"
+    file_name = f"{site.short_name}订单_{china_date(ctx.now):%Y%m%d}.{extension}"
+    files = S3ReportFiles()
+    files.put(key, sheets.render(sheet, query.format), content_type)
+    truncated = bool(cursor) or len(found) > EXPORT_MAX_ORDERS
+    return {"url": files.link(key, file_name), "file_name": file_name, "rows": len(sheet.rows), "truncated": truncated}
+
+
+def orders_sheet(site_name: str, found: list[orders.Order], now: Any) -> Any:
+    from decimal import Decimal
+
+    from chalicelib.domain.clock import CHINA_TZ, china_date_text
+    from chalicelib.domain.sheets import Sheet
+
+    rows = [
+        (
+            o.order_no,
+            china_date_text(o.created_at),
+            o.buyer_name,
+            o.supplier_name,
+            o.plan_no,
+            f"{o.method.label}·{o.mechanism.label}",
+            "；".join(f"{line.name} × {line.quantity}" for line in o.lines),
+            Decimal(o.total_fen) / 100,
+            o.status.label,
+            china_date_text(o.milestones["accepted"]) if o.milestones.get("accepted") else "",
+            o.payment_voucher,
+        )
+        for o in found
+    ]
+    return Sheet(
+        title=f"{site_name}订单清单",
+        caption=f"共 {len(rows)} 笔；导出时间：{now.astimezone(CHINA_TZ):%Y-%m-%d %H:%M}（北京时间）",
+        header=(
+            "订单编号",
+            "下单日期",
+            "采购单位",
+            "供应商",
+            "采购计划",
+            "采购方式",
+            "商品",
+            "金额（元）",
+            "状态",
+            "验收日期",
+            "支付凭证号",
+        ),
+        widths=(24, 12, 26, 30, 24, 16, 40, 14, 10, 12, 18),
+        rows=rows,
+    )
 
 
 @api_route(bp, "/sites/{site_id}/orders/{order_no}", roles=ORDER_READERS)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from chalicelib.domain.orders import MAX_LINES, OrderStatus
 from chalicelib.domain.ratings import RatingTarget
@@ -65,10 +65,28 @@ class PaymentNoticeBody(StrictBody):
     paid_on: date
 
 
-class OrderQuery(QueryParams):
+class OrderFilterQuery(QueryParams):
     status: OrderStatus | None = None
+    number: str = Field(default="", max_length=20, pattern=r"^[A-Za-z0-9]*$")
+    plan_no: str = Field(default="", max_length=30, pattern=r"^[A-Za-z0-9]*$")
+    supplier: str = Field(default="", max_length=60)
+    first_day: date | None = None
+    last_day: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OrderFilterQuery:
+        if self.first_day and self.last_day and self.first_day > self.last_day:
+            raise ValueError("起始日期不能晚于截止日期")
+        return self
+
+
+class OrderQuery(OrderFilterQuery):
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2048)
+
+
+class OrderExportQuery(OrderFilterQuery):
+    format: Literal["xlsx", "csv"] = "xlsx"
 
 
 class FollowupQuery(QueryParams):

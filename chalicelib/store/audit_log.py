@@ -7,12 +7,8 @@ from typing import Any
 from chalicelib.domain.audit import AuditFilter
 from chalicelib.store import keys
 from chalicelib.store.models import AuditItem
-from chalicelib.store.paging import decode_cursor, encode_cursor
+from chalicelib.store.paging import decode_cursor, encode_cursor, filtered_page
 
-# A filtered read stops after this many pages (of up to 100 events) even when it has found fewer than asked:
-# the cursor then continues where it stopped, so one request never reads a whole site's history.
-MAX_FILTERED_PAGES = 5
-FILTERED_PAGE_SIZE = 100
 NO_FILTER = AuditFilter()
 
 
@@ -27,25 +23,10 @@ class DynamoAuditLog:
             result = AuditItem.gsi1.query(tenant, scan_index_forward=False, limit=limit, last_evaluated_key=start)
             items = [i.data for i in result]
             return items, encode_cursor(result.last_evaluated_key)
-        pages = AuditItem.gsi1.query(
-            tenant,
-            key_condition,
-            filter_condition=_condition(only),
-            scan_index_forward=False,
-            page_size=FILTERED_PAGE_SIZE if _condition(only) is not None else limit,
-            last_evaluated_key=start,
-        ).page_iter
-        found: list[dict[str, Any]] = []
-        for read, page in enumerate(pages, start=1):
-            rows = page.get("Items", [])
-            for index, raw in enumerate(rows):
-                found.append(AuditItem.from_raw_data(raw).data)
-                if len(found) == limit:
-                    more = index < len(rows) - 1 or pages.last_evaluated_key is not None
-                    return found, encode_cursor(_key_of(raw)) if more else None
-            if pages.last_evaluated_key is None or read >= MAX_FILTERED_PAGES:
-                break
-        return found, encode_cursor(pages.last_evaluated_key)
+        rows, cursor = filtered_page(
+            AuditItem.gsi1, tenant, key_condition, _condition(only), limit, start, ("pk", "sk", "gsi1pk", "gsi1sk")
+        )
+        return [AuditItem.from_raw_data(raw).data for raw in rows], cursor
 
     def entity_history(self, tenant: str, entity_type: str, entity_id: str) -> list[dict[str, Any]]:
         return [i.data for i in AuditItem.query(keys.audit_entity(tenant, entity_type, entity_id))]
@@ -62,8 +43,3 @@ def _condition(only: AuditFilter) -> Any:
         if wanted:
             condition = attribute == wanted if condition is None else condition & (attribute == wanted)
     return condition
-
-
-def _key_of(raw: dict[str, Any]) -> dict[str, Any]:
-    """The LastEvaluatedKey of an item read from the site index: its table key and index key."""
-    return {name: raw[name] for name in ("pk", "sk", "gsi1pk", "gsi1sk")}

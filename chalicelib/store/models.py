@@ -148,6 +148,10 @@ class OrderItem(MainItem, discriminator="order"):
     status = UnicodeAttribute()
     version = NumberAttribute()
     data = JSONAttribute()
+    # Copies for the lists' filters (the document is a JSON string DynamoDB cannot look into).
+    plan_no = UnicodeAttribute(null=True)
+    supplier_uscc = UnicodeAttribute(null=True)
+    supplier_name = UnicodeAttribute(null=True)
 
 
 class RatingItem(MainItem, discriminator="rating"):

@@ -15,7 +15,14 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.listings import ListingStatus
-from chalicelib.domain.orders import Order, OrderInputs, OrderStatus, Release, order_from_dict, order_to_dict
+from chalicelib.domain.orders import (
+    Order,
+    OrderFilter,
+    OrderInputs,
+    Release,
+    order_from_dict,
+    order_to_dict,
+)
 from chalicelib.domain.plans import PlanStatus
 from chalicelib.domain.sites import site_from_dict
 from chalicelib.domain.suppliers import SupplierStatus
@@ -33,7 +40,7 @@ from chalicelib.store.models import (
     SupplierItem,
 )
 from chalicelib.store.nonces import remember_nonce
-from chalicelib.store.paging import decode_cursor, encode_cursor
+from chalicelib.store.paging import decode_cursor, filtered_page
 from chalicelib.store.plans import plan_from_item, usage_pk
 from chalicelib.store.sites import site_pk
 from chalicelib.store.suppliers import supplier_from_item, supplier_pk
@@ -75,6 +82,9 @@ def _item(order: Order) -> OrderItem:
         status=order.status.value,
         version=order.version,
         data=stamped("order", order_to_dict(order)),
+        plan_no=order.plan_no,
+        supplier_uscc=order.supplier_uscc,
+        supplier_name=order.supplier_name,
     )
 
 
@@ -218,42 +228,69 @@ class DynamoOrderStore:
     # ------------------------------------------------------------ lists
 
     def list_for_buyer(
-        self, site_id: str, buyer_uscc: str, status: OrderStatus | None, limit: int, cursor: str | None
+        self, site_id: str, buyer_uscc: str, only: OrderFilter, limit: int, cursor: str | None
     ) -> tuple[list[Order], str | None]:
-        return self._list(OrderItem.gsi1, "gsi1pk", buyer_orders_pk(site_id, buyer_uscc), None, status, limit, cursor)
+        return self._list(OrderItem.gsi1, "gsi1", buyer_orders_pk(site_id, buyer_uscc), "", only, limit, cursor)
 
     def list_for_supplier(
-        self, site_id: str, supplier_uscc: str, status: OrderStatus | None, limit: int, cursor: str | None
+        self, site_id: str, supplier_uscc: str, only: OrderFilter, limit: int, cursor: str | None
     ) -> tuple[list[Order], str | None]:
-        prefix = OrderItem.gsi2sk.startswith(f"{site_id}#")
-        return self._list(OrderItem.gsi2, "gsi2pk", supplier_orders_pk(supplier_uscc), prefix, status, limit, cursor)
+        # A supplier's index sorts by site first: one site is a key prefix.
+        partition = supplier_orders_pk(supplier_uscc)
+        return self._list(OrderItem.gsi2, "gsi2", partition, f"{site_id}#", only, limit, cursor)
 
     def list_for_site(
-        self, site_id: str, status: OrderStatus | None, limit: int, cursor: str | None
+        self, site_id: str, only: OrderFilter, limit: int, cursor: str | None
     ) -> tuple[list[Order], str | None]:
-        return self._list(OrderItem.gsi3, "gsi3pk", site_orders_pk(site_id), None, status, limit, cursor)
+        return self._list(OrderItem.gsi3, "gsi3", site_orders_pk(site_id), "", only, limit, cursor)
 
     @staticmethod
     def _list(
         index: Any,
-        key_name: str,
+        name: str,
         partition: str,
-        range_condition: Condition | None,
-        status: OrderStatus | None,
+        prefix: str,
+        only: OrderFilter,
         limit: int,
         cursor: str | None,
     ) -> tuple[list[Order], str | None]:
-        start = decode_cursor(cursor, {key_name: partition})
-        result = index.query(
+        """Newest first; the days narrow the sort key, the rest is a filter (read a bounded number of pages)."""
+        start = decode_cursor(cursor, {f"{name}pk": partition})
+        sort_key = getattr(OrderItem, f"{name}sk")
+        window = only.window()
+        if window:
+            key_condition: Condition | None = sort_key.between(prefix + window[0], prefix + window[1])
+        else:
+            key_condition = sort_key.startswith(prefix) if prefix else None
+        rows, next_cursor = filtered_page(
+            index,
             partition,
-            range_condition,
-            filter_condition=OrderItem.status == status.value if status else None,
-            scan_index_forward=False,
-            limit=limit,
-            last_evaluated_key=start,
+            key_condition,
+            _order_condition(only),
+            limit,
+            start,
+            ("pk", "sk", f"{name}pk", f"{name}sk"),
         )
-        found = [order_from_dict(fields_of("order", i.data)) for i in result if isinstance(i, OrderItem)]
-        return found, encode_cursor(result.last_evaluated_key)
+        found = [OrderItem.from_raw_data(raw) for raw in rows]
+        return [order_from_dict(fields_of("order", i.data)) for i in found if isinstance(i, OrderItem)], next_cursor
+
+
+def _order_condition(only: OrderFilter) -> Condition | None:
+    parts: list[Condition] = []
+    if only.status is not None:
+        parts.append(OrderItem.status == only.status.value)
+    if only.number:
+        parts.append(OrderItem.order_no.contains(only.number.upper()))
+    if only.plan_no:
+        parts.append(OrderItem.plan_no == only.plan_no)
+    if only.supplier:
+        parts.append(
+            (OrderItem.supplier_uscc == only.supplier.upper()) | OrderItem.supplier_name.contains(only.supplier)
+        )
+    condition: Condition | None = None
+    for part in parts:
+        condition = part if condition is None else condition & part
+    return condition
 
 
 class DynamoHistoryStore:

@@ -68,7 +68,7 @@ describe('actions → buttons', () => {
     expect(keys(null, 'buyer')).toEqual([])
   })
 
-  it('asks for a reason where the API needs one and a note where it is optional', () => {
+  it('asks for a reason where the API needs one, and opens the evidence dialogs for shipping and acceptance', () => {
     const byKey = Object.fromEntries(
       orderButtons({ actions: ['confirm', 'decline', 'ship', 'accept', 'cancel', 'request_termination', 'decide_termination'] }, 'x').map((b) => [b.key, b]),
     )
@@ -79,9 +79,9 @@ describe('actions → buttons', () => {
     expect(byKey.request_termination.input).toMatchObject({ label: '终止原因', required: true })
     expect(byKey.reject_termination.input).toMatchObject({ label: '驳回理由', required: true })
     expect(byKey.approve_termination.input.required).toBe(false)
-    expect(byKey.ship.input).toMatchObject({ label: '物流信息', required: false })
-    expect(byKey.ship.input.placeholder).toContain('运单号')
-    expect(byKey.accept.input).toMatchObject({ label: '验收意见', required: false })
+    // 发货与验收有各自的对话框（发货凭证；验收结论、意见与附件）
+    expect(byKey.ship.dialog).toBe('ship')
+    expect(byKey.accept.dialog).toBe('accept')
     expect(Object.values(byKey).map((b) => b.label)).toEqual(['确认订单', '拒单', '发货', '验收', '撤销订单', '申请终止', '同意终止', '驳回终止申请'])
   })
 
@@ -108,12 +108,16 @@ describe('actions → buttons', () => {
     const routes = {}
     for (const p of ['confirm', 'decline', 'ship', 'accept', 'cancel', 'termination', 'termination/decision']) routes[`POST ${base}/${p}`] = record
     mockFetch(routes)
-    for (const key of Object.keys(ACTION_REQUESTS)) await ordersApi.act('liaocheng', 'YC202611220000000001', key, '文字')
+    const bodies = {
+      ship: { carrier: '顺丰速运', waybill_no: 'SF1402675318', delivery_note: '' },
+      accept: { result: 'passed', opinion: '合格', attachments: [] },
+    }
+    for (const key of Object.keys(ACTION_REQUESTS)) await ordersApi.act('liaocheng', 'YC202611220000000001', key, bodies[key] || '文字')
     expect(seen).toEqual([
       [`${base}/confirm`, {}],
       [`${base}/decline`, { reason: '文字' }],
-      [`${base}/ship`, { note: '文字' }],
-      [`${base}/accept`, { note: '文字' }],
+      [`${base}/ship`, bodies.ship],
+      [`${base}/accept`, bodies.accept],
       [`${base}/cancel`, { reason: '文字' }],
       [`${base}/termination`, { reason: '文字' }],
       [`${base}/termination/decision`, { approve: true, decision: '文字' }],
@@ -222,5 +226,23 @@ describe('ordersApi', () => {
     expect(fetch.mock.calls[1][0]).toBe('http://api.test/sites/liaocheng/orders?status=shipped&limit=20&cursor=c1')
     await ordersApi.followups('liaocheng', { status: 'closed' })
     expect(fetch.mock.calls[2][0]).toBe('http://api.test/sites/liaocheng/followups?status=closed')
+  })
+})
+
+describe('orderProgress', () => {
+  it('walks 下单 → 确认 → 发货 → 验收 → 结算 with the times reached', async () => {
+    const { orderProgress } = await import('../src/utils/orders.js')
+    const shipped = orderProgress({
+      status: 'shipped',
+      milestones: { pending_confirmation: '2026-11-22T02:00:00.000Z', confirmed: '2026-11-22T03:00:00.000Z', shipped: '2026-11-23T01:00:00.000Z' },
+    })
+    expect(shipped.steps.map((s) => s.title)).toEqual(['下单', '确认', '发货', '验收', '结算'])
+    expect(shipped.active).toBe(3)
+    expect(shipped.steps[2].time).toBe('2026-11-23 09:00')
+    expect(orderProgress({ status: 'settled', milestones: {} }).active).toBe(5)
+    const declined = orderProgress({ status: 'declined', milestones: { pending_confirmation: '2026-11-22T02:00:00.000Z', declined: '2026-11-22T04:00:00.000Z' } })
+    expect(declined.status).toBe('error')
+    expect(declined.active).toBe(1)
+    expect(declined.steps[1].title).toBe('已拒单')
   })
 })

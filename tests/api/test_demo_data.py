@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from chalicelib.domain.clock import to_iso, utc_now
+from chalicelib.domain.orders import OrderFilter
 from chalicelib.domain.sme import Scale
 from chalicelib.store.audit_log import DynamoAuditLog
 from chalicelib.store.listings import DynamoListingStore
@@ -52,7 +53,7 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     assert {p.status.value for p in plans} == {"pending_acceptance", "accepted", "returned"}
     assert {p.source.value for p in plans} == {"pushed", "self_built"}
     assert counts["history"] == 2 * demo.DEMO_HISTORY_PER_YEAR  # 聊城's old-mall years (历史导入)
-    listed, _ = DynamoOrderStore().list_for_site("liaocheng", None, 100, None)
+    listed, _ = DynamoOrderStore().list_for_site("liaocheng", OrderFilter(), 100, None)
     orders = [o for o in listed if not o.is_imported]
     assert len(orders) == counts["orders"] == 6
     assert {o.status.value for o in orders} == {

@@ -505,3 +505,43 @@ def test_shipping_acceptance_and_poor_ratings_need_their_evidence(api: Api, shop
     assert (status, body["code"]) == (400, "COMMENT_REQUIRED") and "2 星评价须填写评语" in body["message"]
     poor = {"target": "supplier", "stars": 2, "comment": "首次送货包装破损，更换耽误两天"}
     assert act(api, no, "ratings", poor, "liaocheng.buyer")[0] == 201
+
+
+def test_orders_are_searched_and_exported(api: Api, shop: Shop) -> None:
+    import io
+
+    import openpyxl
+    import requests
+
+    from chalicelib.domain.clock import china_date, utc_now
+
+    first = place(api, shop, [(shop.paper, 1)])[1]["order_no"]
+    second = place(api, shop, [(shop.pens, 4)])[1]["order_no"]
+    act(api, second, "confirm", {}, "supplier.demo")
+
+    def numbers(query: str, user: str = "liaocheng.buyer") -> list[str]:
+        status, body = api.call("GET", f"/sites/{SITE}/orders?{query}", as_user=user)
+        assert status == 200, body
+        return [o["order_no"] for o in body["items"]]
+
+    today = china_date(utc_now())
+    assert numbers("") == [second, first]
+    assert numbers(f"number={first[-6:]}") == [first]
+    assert numbers(f"plan_no={shop.plan_no}&status=confirmed") == [second]
+    assert numbers("supplier=鑫诚") == [second, first]
+    assert numbers(f"first_day={today}&last_day={today}") == [second, first]
+    assert numbers(f"last_day={today - timedelta(days=1)}") == []
+    assert numbers("supplier=鑫诚", "liaocheng.center") == [second, first]
+    assert numbers(f"number={first[-6:]}", "supplier.demo") == [first]
+    assert numbers(f"number={first[-6:]}", "supplier.lc02") == []
+    status, body = api.call("GET", f"/sites/{SITE}/orders?number=<b>", as_user="liaocheng.buyer")
+    assert status == 400 and "编号：格式不正确" in body["message"]
+    status, exported = api.call("POST", f"/sites/{SITE}/orders/export?format=xlsx", {}, as_user="liaocheng.buyer")
+    assert status == 200 and exported["rows"] == 2, exported
+    sheet = openpyxl.load_workbook(io.BytesIO(requests.get(exported["url"], timeout=10).content)).active
+    assert sheet["A1"].value == "聊城订单清单"
+    assert [c.value for c in sheet[4]][:3] == ["订单编号", "下单日期", "采购单位"]
+    assert {sheet.cell(row=r, column=1).value for r in (5, 6)} == {first, second}
+    assert sheet.cell(row=5, column=9).value == "已确认" and sheet.cell(row=5, column=8).value == 10.0
+    status, exported = api.call("POST", f"/sites/{SITE}/orders/export?format=csv", {}, as_user="supplier.lc02")
+    assert status == 200 and exported["rows"] == 0  # another supplier sees none of them

@@ -31,6 +31,7 @@ ACTIONS: dict[str, Callable[[MemoryOrderStore, Principal, Order], Order]] = {
     "ship": lambda s, p, o: orders.ship(s, p, o, orders.Shipment("顺丰速运", "SF1234567"), NOW),
     "cancel": lambda s, p, o: orders.cancel(s, p, o, "计划调整", NOW),
     "accept": lambda s, p, o: orders.accept(s, p, o, orders.Acceptance(True, "合格"), NOW),
+    "reject_delivery": lambda s, p, o: orders.accept(s, p, o, orders.Acceptance(False, "外包装破损"), NOW),
     "request_termination": lambda s, p, o: orders.request_termination(s, p, o, "超期未到", NOW),
     "decide_termination": lambda s, p, o: orders.decide_termination(s, p, o, True, "同意", NOW),
 }

@@ -139,7 +139,8 @@ def test_actions_follow_the_status_and_the_party() -> None:
     assert available_actions(make_order(), buyer) == ["cancel"]
     assert available_actions(make_order(), stranger) == []
     assert available_actions(make_order(OrderStatus.CONFIRMED), seller) == ["ship"]
-    assert available_actions(make_order(OrderStatus.SHIPPED), buyer) == ["accept", "request_termination"]
+    shipped = available_actions(make_order(OrderStatus.SHIPPED), buyer)
+    assert shipped == ["accept", "reject_delivery", "request_termination"]
     requested = make_order(OrderStatus.SHIPPED, termination=Termination(TerminationStatus.REQUESTED, "晚到", "t"))
     assert available_actions(requested, buyer) == []
     assert available_actions(requested, operator) == ["decide_termination"]

@@ -24,7 +24,10 @@ export const ordersApi = {
   /** 直购下单：每个供应商一张；idempotencyKey 在一次结算中对同一供应商不变。 */
   place: (siteId, body, idempotencyKey) =>
     request('POST', base(siteId), { body, headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {} }),
-  list: (siteId, { status, cursor, limit = PAGE_SIZE } = {}) => request('GET', base(siteId), { query: { status, limit, cursor } }),
+  list: (siteId, { status, cursor, limit = PAGE_SIZE, ...search } = {}) =>
+    request('GET', base(siteId), { query: { status, limit, cursor, ...search } }),
+  /** 按当前条件导出（XLSX/CSV）→ {url, file_name, rows, truncated}。 */
+  exportList: (siteId, query) => request('POST', `${base(siteId)}/export`, { query, body: {} }),
   detail: (siteId, orderNo) => request('GET', one(siteId, orderNo)),
   /** 执行一项操作（确认、拒单、发货、验收、撤销、申请终止、终止审核），返回更新后的订单。 */
   act: (siteId, orderNo, key, text = '') => {

@@ -137,3 +137,32 @@ export function ratingSummaryItems(summary) {
     }
   })
 }
+
+const PROGRESS = Object.freeze([
+  ['pending_confirmation', '下单'],
+  ['confirmed', '确认'],
+  ['shipped', '发货'],
+  ['accepted', '验收'],
+  ['settled', '结算'],
+])
+const ENDED = Object.freeze({ declined: '已拒单', cancelled: '已撤销', terminated: '已终止' })
+
+/**
+ * 订单进度条：下单 → 确认 → 发货 → 验收 → 结算，各步取到达时间（北京时间）。
+ * 拒单、撤销、终止的订单停在当时的一步并标红，标题写明结果。
+ */
+export function orderProgress(order) {
+  const milestones = (order && order.milestones) || {}
+  const status = order ? order.status : ''
+  const steps = PROGRESS.map(([key, title]) => ({ key, title, time: milestones[key] ? formatDateTime(milestones[key], { seconds: false }) : '' }))
+  const reached = PROGRESS.findIndex(([key]) => key === status)
+  if (reached >= 0) return { steps, active: status === 'settled' ? steps.length : reached + 1, status: 'process' }
+  // 结束于中途：最后一个已到达的步骤之后标为失败
+  let last = -1
+  PROGRESS.forEach(([key], i) => {
+    if (milestones[key]) last = i
+  })
+  const failed = Math.min(last + 1, steps.length - 1)
+  if (ENDED[status]) steps[failed] = { ...steps[failed], title: ENDED[status], time: milestones[status] ? formatDateTime(milestones[status], { seconds: false }) : '' }
+  return { steps, active: failed, status: 'error' }
+}
