@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from chalicelib.domain.clock import utc_now
 from scheduled.demo_market import seed_demo_listings, seed_demo_plans, seed_demo_suppliers
-from scheduled.sample_orders import seed_demo_orders
+from scheduled.sample_orders import seed_demo_orders, seed_other_sites_orders
 
 
 def seed_demo(pool_id: str | None) -> dict[str, int]:
@@ -17,7 +17,7 @@ def seed_demo(pool_id: str | None) -> dict[str, int]:
         "suppliers": seed_demo_suppliers(pool_id, start),
         "listings": seed_demo_listings(start),
         "plans": seed_demo_plans(start + timedelta(days=1)),
-        "orders": seed_demo_orders(start + timedelta(days=2)),
+        "orders": seed_demo_orders(start + timedelta(days=2)) + seed_other_sites_orders(start + timedelta(days=2)),
         "history": seed_demo_history(),
     }
 

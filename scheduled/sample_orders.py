@@ -136,6 +136,9 @@ _DEMO_ORDERS: tuple[tuple[str, str, str, str, int, int, str, int], ...] = (
     ("supplier.lc04", "LC-0105", "晨光 A4 档案盒 55mm", "CG-ADM94", 900, 50, "shipped", 0),
     ("supplier.demo", "LC-0105", "得力 A4 档案盒 75mm", "DL-5683", 1_100, 30, "confirmed", 0),
     ("supplier.lc02", "LC-0102", "齐心 透明胶带 18mm", "QX-JD18", 300, 100, "pending_confirmation", 0),
+    ("supplier.lc04", "LC-0103", "晨光 液体胶 50ml", "CG-AWG97", 250, 40, "declined", 0),
+    ("supplier.demo", "LC-0104", "得力 燕尾夹 32mm", "DL-8554", 600, 30, "cancelled", 0),
+    ("supplier.lc02", "LC-0105", "齐心 A4 档案盒 35mm", "QX-A1235", 700, 40, "terminated", 0),
 )
 
 
@@ -172,30 +175,56 @@ def seed_demo_orders(start: datetime | None = None) -> int:
     return placed
 
 
-def _advance(store: Any, order: order_rules.Order, seller: Principal, reach: str, stars: int, placed: datetime) -> None:
-    """Move a demo order on as a supplier and a buyer would over a few days."""
-    steps = ["confirmed", "shipped", "accepted", "settled"]
+def _advance(
+    store: Any,
+    order: order_rules.Order,
+    seller: Principal,
+    reach: str,
+    stars: int,
+    placed: datetime,
+    buyer: Principal = BUREAU_BUYER,
+) -> None:
+    """Move a demo order on as a supplier and a buyer would over a few days; `reach` is where it ends:
+    a step of the lifecycle, or declined, cancelled or terminated on the way."""
+    if reach == "declined":
+        order_rules.decline(store, seller, order, "该规格暂时缺货，无法按期供货", placed + timedelta(hours=3))
+        return
+    if reach == "cancelled":
+        order_rules.cancel(store, buyer, order, "计划调整，暂不采购", placed + timedelta(hours=1))
+        return
+    steps = ["confirmed", "shipped", "accepted", "settled", "terminated"]
     if reach not in steps:
         return
     order = order_rules.confirm(store, seller, order, placed + timedelta(hours=2))
+    if reach == "terminated":
+        order = order_rules.request_termination(
+            store, buyer, order, "供应商逾期一周仍未发货", placed + timedelta(days=8)
+        )
+        center = _center_of(buyer.tenant)
+        order_rules.decide_termination(
+            store, center, order, True, "经核实供应商逾期未履约，同意终止", placed + timedelta(days=9)
+        )
+        return
     if reach == "confirmed":
         return
     order = order_rules.ship(
-        store, seller, order, order_rules.Shipment("德邦物流", "DPK3021558810"), placed + timedelta(days=1)
+        store,
+        seller,
+        order,
+        order_rules.Shipment("德邦物流", f"DPK30215{order.order_no[-5:]}"),
+        placed + timedelta(days=1),
     )
     if reach == "shipped":
         return
     now = placed + timedelta(days=3)
-    order = order_rules.accept(
-        store, BUREAU_BUYER, order, order_rules.Acceptance(True, "数量、规格与订单一致，验收合格"), now
-    )
+    order = order_rules.accept(store, buyer, order, order_rules.Acceptance(True, "数量、规格与订单一致，验收合格"), now)
     if stars:
         from chalicelib.store.ratings import DynamoRatingStore
 
         comment = "送货及时，包装完好" if stars >= 4 else "到货比约定晚了两天"
         rating_rules.rate(
             DynamoRatingStore(),
-            BUREAU_BUYER,
+            buyer,
             order,
             rating_rules.RatingTarget.SUPPLIER,
             stars,
@@ -205,3 +234,95 @@ def _advance(store: Any, order: order_rules.Order, seller: Principal, reach: str
     if reach == "settled":
         paid = placed + timedelta(days=6)
         order_rules.settle(store, order, order.total_fen, f"ZF{paid:%Y%m%d}{order.order_no[-6:]}", paid)
+
+
+def _center_of(site_id: str) -> Principal:
+    from scheduled.seed import demo_users
+
+    user = next(u for u in demo_users([site_id]) if u.username == f"{site_id}.center")
+    return Principal(
+        f"demo-{site_id}-center",
+        user.username,
+        user.name,
+        Role.CENTER_ADMIN,
+        site_id,
+        user.org_id,
+        user.org_name,
+        user.district,
+    )
+
+
+# The other five sites: one buyer unit each, a self-built 办公用品 plan, orders in every state from the
+# province-wide sellers that list there. (category name, product, model, price 分, quantity, reach, stars)
+_SITE_ORDERS: tuple[tuple[str, str, str, int, int, str, int], ...] = (
+    ("复印纸", "得力 A4 复印纸 70g 500张/包", "DL-7055", 2_450, 40, "settled", 5),
+    ("签字笔", "晨光 中性笔 0.5mm 12支/盒", "CG-K35", 1_680, 20, "accepted", 4),
+    ("档案盒", "齐心 A4 档案盒 55mm", "QX-A1248", 850, 60, "shipped", 0),
+    ("复印纸", "晨光 A4 复印纸 80g 500张/包", "CG-APYVN", 2_980, 30, "confirmed", 0),
+    ("签字笔", "得力 签字笔 0.7mm 12支/盒", "DL-S30", 1_250, 10, "pending_confirmation", 0),
+    ("档案盒", "得力 A4 档案盒 75mm", "DL-5683", 1_100, 20, "declined", 0),
+    ("复印纸", "齐心 A4 复印纸 70g 500张/包", "QX-C4770", 2_300, 15, "cancelled", 0),
+    ("签字笔", "晨光 按动中性笔 0.5mm 12支/盒", "CG-GP1008", 1_480, 25, "terminated", 0),
+)
+
+
+def seed_other_sites_orders(start: datetime) -> int:
+    """Orders in every state in each of the other five sites (re-runs add nothing)."""
+    from chalicelib.store.orders import DynamoOrderStore
+    from chalicelib.store.plans import DynamoPlanStore
+    from chalicelib.store.reference import national_catalog
+    from chalicelib.store.sites import DynamoSiteStore
+    from scheduled.demo_market import DEMO_SITE_SELLERS
+    from scheduled.seed import demo_users
+
+    orders_store, plans_store, catalog = DynamoOrderStore(), DynamoPlanStore(), national_catalog()
+    placed = 0
+    for site_id, sellers in DEMO_SITE_SELLERS.items():
+        site = DynamoSiteStore().get(site_id)
+        if site is None or sellers is None:
+            continue
+        user = next(u for u in demo_users([site_id]) if u.username == f"{site_id}.buyer")
+        buyer = Principal(
+            f"demo-{site_id}-buyer",
+            user.username,
+            user.name,
+            Role.BUYER,
+            site_id,
+            user.org_id,
+            user.org_name,
+            user.district,
+        )
+        if orders_store.list_for_buyer(site_id, buyer.org_id, order_rules.OrderFilter(), 1, None)[0]:
+            continue
+        today = china_date(start)
+        new_plan = plan_rules.NewSelfBuiltPlan(
+            "办公用品采购（第四季度）",
+            today.year,
+            today.month,
+            plan_rules.PlanMethod.ONLINE_SUPERMARKET,
+            "A05040401",
+            6_000_000,
+            today.isoformat(),
+            "示例自建计划",
+        )
+        plan = plan_rules.create_self_built(plans_store, site, buyer, new_plan, catalog, start)
+        leaves = {c.name: c for c in site.leaf_categories()}
+        delivery = order_rules.Delivery(
+            f"{site.city_name}教育局 2 号楼 305 室",
+            user.name,
+            "0631-5230000" if site_id == "weihai" else "0531-8600000",
+            (china_date(utc_now()) + timedelta(days=5)).isoformat(),
+        )
+        for index, (category, product, model, price, quantity, reach, stars) in enumerate(_SITE_ORDERS):
+            if category not in leaves:
+                continue
+            seller = sellers[index % len(sellers)]
+            listing = add_listing(
+                seller, leaves[category].id, product, model, price, quantity * 20, site_id, start - timedelta(days=1)
+            )
+            at = start + timedelta(days=2 * index, hours=1, minutes=13 * index)
+            new = order_rules.NewOrder(plan.plan_no, supplier_code(seller), ((listing, quantity),), delivery, "")
+            order = order_rules.place(orders_store, site_id, buyer, new, at)
+            _advance(orders_store, order, supplier_principal(seller), reach, stars, at, buyer)
+            placed += 1
+    return placed

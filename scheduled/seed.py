@@ -54,6 +54,16 @@ OTHER_BUYERS: dict[str, tuple[str, OrgKind]] = {
     "linyi": ("临沂市教育局", OrgKind.AGENCY),
 }
 
+# The demo accounts' people, distinct in every site (a buyer, the centre's operator, the finance officer).
+SITE_PEOPLE: dict[str, dict[str, str]] = {
+    "liaocheng": {"buyer": "张敏", "center": "赵强", "finance": "刘洋"},
+    "weihai": {"buyer": "于海燕", "center": "丛培军", "finance": "毕晓东"},
+    "jinan": {"buyer": "王雪梅", "center": "李振华", "finance": "高建国"},
+    "zibo": {"buyer": "孙立新", "center": "翟文涛", "finance": "韩秀英"},
+    "rizhao": {"buyer": "厉娜", "center": "秦志刚", "finance": "牟丽华"},
+    "linyi": {"buyer": "庄晓燕", "center": "颜廷伟", "finance": "徐玉兰"},
+}
+
 CENTER_NAMES = {
     "liaocheng": "聊城市公共资源交易中心",
     "weihai": "威海市政府采购中心",
@@ -105,8 +115,8 @@ def demo_users(site_ids: list[str]) -> list[DemoUser]:
             "370000",
         ),
     ]
-    names = {"buyer": "张敏", "center": "赵强", "finance": "刘洋"}
     for site_id in site_ids:
+        names = SITE_PEOPLE.get(site_id, SITE_PEOPLE["liaocheng"])
         if site_id == "liaocheng":
             org_name, district, kind = LIAOCHENG_BUYERS[0]
         else:

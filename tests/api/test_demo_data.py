@@ -55,14 +55,28 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     assert counts["history"] == 2 * demo.DEMO_HISTORY_PER_YEAR  # 聊城's old-mall years (历史导入)
     listed, _ = DynamoOrderStore().list_for_site("liaocheng", OrderFilter(), 100, None)
     orders = [o for o in listed if not o.is_imported]
-    assert len(orders) == counts["orders"] == 6
-    assert {o.status.value for o in orders} == {
+    every_state = {
         "pending_confirmation",
         "confirmed",
         "shipped",
         "accepted",
         "settled",
+        "declined",
+        "cancelled",
+        "terminated",
     }
+    assert len(orders) == 9 and {o.status.value for o in orders} == every_state
+    # Every other site has its own buyer, plan and orders in every state, from sellers listed there.
+    total = len(orders)
+    buyers = {"张敏"}
+    for site_id in ("jinan", "weihai", "zibo", "rizhao", "linyi"):
+        found, _ = DynamoOrderStore().list_for_site(site_id, OrderFilter(), 100, None)
+        assert {o.status.value for o in found} == every_state, site_id
+        assert {o.site_id for o in found} == {site_id} and len({o.buyer_name for o in found}) == 1
+        buyers.add(found[0].delivery.contact)
+        total += len(found)
+    assert counts["orders"] == total == 9 + 5 * 8
+    assert len(buyers) == 6  # distinct people in each site
     [settled] = [o for o in orders if o.status.value == "settled"]
     history = DynamoAuditLog().entity_history("liaocheng", "order", settled.order_no)
     assert [e["action"] for e in history] == [
@@ -75,6 +89,8 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     ]
     assert history[-1]["at"] < to_iso(utc_now())
     plan = DynamoPlanStore().get("liaocheng", orders[0].plan_no)
-    assert plan is not None and plan.committed_fen == sum(o.total_fen for o in orders)
+    # Declined, cancelled and terminated orders gave their budget back.
+    live = [o for o in orders if not o.status.releases_budget]
+    assert plan is not None and plan.committed_fen == sum(o.total_fen for o in live)
     # Seeding twice adds nothing (a restart of `make run` must not undo anyone's changes).
     assert demo.seed_demo(None) == {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0, "history": 0}
