@@ -31,6 +31,7 @@ MAX_TOKENS = 40
 
 
 class SortOrder(StrEnum):
+    RELEVANCE = "relevance"  # searches: the meant category by sales, then the page ranked by how well it matches
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
     SALES = "sales"
@@ -223,14 +224,32 @@ def category_plan(
 class SearchPlan(NamedTuple):
     plan: QueryPlan
     matched_category: MallCategory | None
+    understood: tuple[str, ...] = ()  # the synonyms applied, "a4纸→复印纸"
+    words: tuple[str, ...] = ()  # every word as meant, for ranking a page
 
 
-def search_plan(site: SiteConfig, query: str, sort: SortOrder) -> SearchPlan | None:
-    """None when the query has no searchable word."""
-    words = [w for w in search_words(query) if len(w) > 1 or w.isdigit()]
+class SearchFilters(NamedTuple):
+    scale: str | None = None
+    district: str | None = None
+    min_price_fen: int | None = None
+    max_price_fen: int | None = None
+
+
+def search_plan(
+    site: SiteConfig, query: str, sort: SortOrder, filters: SearchFilters | None = None
+) -> SearchPlan | None:
+    """None when the query has no searchable word. Synonyms first (A4纸 → 复印纸), then: a word naming a mall
+    category reads that category's partition (by sales for relevance), the other words filter; otherwise the
+    partition of the longest word's token is read and every word filters."""
+    from chalicelib.domain.search_terms import meant, synonyms_for
+
+    filters = filters or SearchFilters()
+    leaves = sorted(site.leaf_categories(), key=lambda c: -len(c.name))
+    known = {normalize(c.name) for c in leaves}
+    text, understood = meant(query, synonyms_for(site.synonyms), known)
+    words = [w for w in search_words(text) if len(w) > 1 or w.isdigit()]
     if not words:
         return None
-    leaves = sorted(site.leaf_categories(), key=lambda c: -len(c.name))
     matched: MallCategory | None = None
     rest: list[str] = []
     for word in words:
@@ -243,8 +262,36 @@ def search_plan(site: SiteConfig, query: str, sort: SortOrder) -> SearchPlan | N
             rest.append(word)
     ascending = sort is not SortOrder.PRICE_DESC
     if matched is not None:
-        pk = category_pk(site.id, matched.id, "S" if sort is SortOrder.SALES else "P")
+        by_sales = sort in (SortOrder.SALES, SortOrder.RELEVANCE)
+        pk = category_pk(site.id, matched.id, "S" if by_sales else "P")
     else:
         pk = keyword_pk(site.id, query_token(max(rest, key=len)))
-    plan = QueryPlan(pk=pk, sk_from=None, sk_to=None, ascending=ascending, scale=None, district=None, words=tuple(rest))
-    return SearchPlan(plan, matched)
+    price_sorted = pk.endswith("#P") or matched is None
+    plan = QueryPlan(
+        pk=pk,
+        sk_from=price_key(filters.min_price_fen, "") if price_sorted and filters.min_price_fen is not None else None,
+        sk_to=price_key(filters.max_price_fen, "~") if price_sorted and filters.max_price_fen is not None else None,
+        ascending=ascending,
+        scale=filters.scale,
+        district=filters.district,
+        words=tuple(rest),
+        min_price_fen=None if price_sorted else filters.min_price_fen,
+        max_price_fen=None if price_sorted else filters.max_price_fen,
+    )
+    # Ranking also weighs what was typed (a4 in "A4纸" puts A4 paper before A3 within 复印纸).
+    typed = [w for w in search_words(query) if len(w) > 1 and w not in words]
+    return SearchPlan(plan, matched, tuple(understood), tuple(words + typed))
+
+
+def relevance(card: dict[str, Any], words: tuple[str, ...]) -> int:
+    """How well a card matches the meant words: in its name counts most, then brand or model, then anywhere."""
+    name, brand = normalize(str(card.get("name", ""))), normalize(f"{card.get('brand', '')} {card.get('model', '')}")
+    score = 0
+    for word in words:
+        score += 3 if word in name else 2 if word in brand else 0
+    return score
+
+
+def ranked(cards: list[dict[str, Any]], words: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A page by relevance; ties keep the partition's order (sales in the category, or price)."""
+    return sorted(cards, key=lambda c: -relevance(c, words))

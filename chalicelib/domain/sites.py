@@ -215,6 +215,8 @@ class SiteConfig(NamedTuple):
     # 分散采购品目: catalog codes outside the centralized catalog, the budget
     # categories a buyer may choose for a self-built plan (seed 003).
     decentralized_categories: tuple[str, ...] = ()
+    # 同义词与品牌别名 the site adds to the province's (domain.search_terms): word → what it means here.
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def district(self, code: str) -> District | None:
         return next((d for d in self.districts if d.code == code), None)
@@ -281,6 +283,10 @@ def site_from_dict(raw: Mapping[str, Any]) -> SiteConfig:
         version=int(raw.get("version", 0)),
         updated_at=str(raw.get("updated_at", "")),
         decentralized_categories=tuple(str(c) for c in raw.get("decentralized_categories", ())),
+        synonyms=tuple(
+            (str(word), tuple(str(m) for m in ([meant] if isinstance(meant, str) else meant)))
+            for word, meant in dict(raw.get("synonyms") or {}).items()
+        ),
     )
 
 
@@ -304,6 +310,7 @@ def site_to_dict(site: SiteConfig) -> dict[str, Any]:
         "version": site.version,
         "updated_at": site.updated_at,
         "decentralized_categories": list(site.decentralized_categories),
+        "synonyms": {word: list(meant) for word, meant in site.synonyms},
     }
 
 

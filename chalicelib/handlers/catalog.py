@@ -33,12 +33,7 @@ def category_page(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     query = ctx.query(CatalogQuery)
     site = cached_site(site_id)
     _category(site, query.category)
-    if query.district is not None and site.district(query.district) is None:
-        raise InvalidInput(
-            f"区划 {query.district} 不属于{site.short_name}站点",
-            code="VALIDATION_FAILED",
-            details=[{"field": "district", "message": "不属于本站点"}],
-        )
+    _check_district(site, query.district)
     plan = category_plan(
         site,
         query.category,
@@ -55,20 +50,50 @@ def category_page(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 
 @api_route(bp, "/sites/{site_id}/catalog/search")
 def search(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """Search by what the buyer means (synonyms, brand aliases), filtered like a category page, ranked by
+    relevance; with a result count. At most three Queries: two for the page, one for the count."""
+    from chalicelib.domain.catalog_index import SearchFilters, SortOrder, ranked
     from chalicelib.schemas.listings import SearchQuery
 
     query = ctx.query(SearchQuery)
     site = cached_site(site_id)
-    planned = search_plan(site, query.q, query.sort)
+    _check_district(site, query.district)
+    filters = SearchFilters(
+        query.scale.value if query.scale else None, query.district, query.min_price_fen, query.max_price_fen
+    )
+    planned = search_plan(site, query.q, query.sort, filters)
     if planned is None:
-        return {"items": [], "next_cursor": None, "matched_category": None, "hint": "请输入至少两个字的关键词"}
+        return {
+            "items": [],
+            "next_cursor": None,
+            "matched_category": None,
+            "total": 0,
+            "total_exact": True,
+            "hint": "请输入至少两个字的关键词",
+        }
     items, cursor = catalog.read_page(planned.plan, query.limit, query.cursor)
+    if query.sort is SortOrder.RELEVANCE:
+        items = ranked(items, planned.words)
+    total, exact = catalog.count(planned.plan) if not query.cursor else (None, None)
     matched = planned.matched_category
     return {
         "items": items,
         "next_cursor": cursor,
         "matched_category": {"id": matched.id, "name": matched.name} if matched else None,
+        "understood": [{"said": pair.split("→")[0], "meant": pair.split("→")[1]} for pair in planned.understood],
+        # The count is read with the first page only (later pages keep it).
+        "total": total,
+        "total_exact": exact,
     }
+
+
+def _check_district(site: Any, district: str | None) -> None:
+    if district is not None and site.district(district) is None:
+        raise InvalidInput(
+            f"区划 {district} 不属于{site.short_name}站点",
+            code="VALIDATION_FAILED",
+            details=[{"field": "district", "message": "不属于本站点"}],
+        )
 
 
 @api_route(bp, "/sites/{site_id}/catalog/brands")

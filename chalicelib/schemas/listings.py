@@ -80,7 +80,11 @@ class CatalogQuery(QueryParams):
 
 class SearchQuery(QueryParams):
     q: str = Field(min_length=1, max_length=60)
-    sort: SortOrder = SortOrder.PRICE_ASC
+    sort: SortOrder = SortOrder.RELEVANCE
+    min_price_fen: int | None = Field(default=None, ge=0, le=MAX_PRICE_FEN)
+    max_price_fen: int | None = Field(default=None, ge=0, le=MAX_PRICE_FEN)
+    scale: Scale | None = None
+    district: str | None = Field(default=None, min_length=6, max_length=12)
     limit: int = Field(default=20, ge=1, le=60)
     cursor: str | None = Field(default=None, max_length=2048)
 

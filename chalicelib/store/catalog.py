@@ -166,6 +166,23 @@ def read_page(plan: QueryPlan, limit: int, cursor: str | None) -> tuple[list[dic
     return cards, encode_cursor(last_key)
 
 
+COUNT_WINDOW = 1000
+
+
+def count(plan: QueryPlan) -> tuple[int, bool]:
+    """How many entries match, from one Query of keys only over the first COUNT_WINDOW entries of the
+    partition: (count, exact). Beyond the window the count is a lower bound (the page says 1000+)."""
+    query = CatalogEntryItem.query(
+        plan.pk,
+        range_key_condition=_range(plan),
+        filter_condition=_filters(plan),
+        attributes_to_get=["pk", "sk"],
+        page_size=COUNT_WINDOW,
+    )
+    page: dict[str, Any] = next(iter(query.page_iter), {})
+    return len(page.get("Items", [])), page.get("LastEvaluatedKey") is None
+
+
 def brands(site_id: str, category_id: str) -> list[dict[str, Any]]:
     """Brands with active listings in a category and its children: one Query."""
     items: Iterable[BrandRegistryItem] = BrandRegistryItem.query(keys.brand_registry(site_id, category_id))

@@ -156,5 +156,34 @@ def test_catalog_reads_are_queries_never_scans(catalog_api: Api) -> None:
         )
         get(catalog_api, "/sites/liaocheng/catalog/search", q="联想 台式计算机")
     assert calls and set(calls) <= {"Query", "GetItem", "BatchGetItem"}, calls
-    # A cold site cache costs one GetItem; each page is then one Query.
-    assert calls.count("GetItem") == 1 and calls.count("Query") == 3, calls
+    # A cold site cache costs one GetItem; each page is then one Query, and a search's first page one more for
+    # its result count.
+    assert calls.count("GetItem") == 1 and calls.count("Query") == 4, calls
+
+
+def test_search_finds_what_the_buyer_means(catalog_api: Api) -> None:
+    """A4纸 is 复印纸 (not 档案盒 sorted by price), 碳粉 the site's toner category, dell 戴尔; a count comes with
+    the first page; the category page's filters work in search mode; at most three Queries."""
+    with count_dynamodb_calls() as calls:
+        paper = get(catalog_api, "/sites/liaocheng/catalog/search", q="A4纸", limit=10)
+    assert len(calls) <= 3, list(calls)
+    assert paper["matched_category"]["name"] == "复印纸"
+    assert paper["understood"] == [{"said": "a4纸", "meant": "复印纸"}]
+    assert paper["items"] and {c["category_name"] for c in paper["items"]} == {"复印纸"}
+    assert "a4" in paper["items"][0]["name"].lower()  # what was typed still ranks first
+    everything = get(catalog_api, "/sites/liaocheng/catalog/search", q="A4纸", limit=60)
+    assert paper["total"] == len(everything["items"]) and paper["total_exact"] is True
+    toner = get(catalog_api, "/sites/liaocheng/catalog/search", q="碳粉")
+    assert toner["matched_category"]["name"] == "鼓粉盒" and toner["understood"][0]["meant"] == "鼓粉盒"
+    local = get(catalog_api, "/sites/liaocheng/catalog/search", q="考试用纸")  # the site's own synonym
+    assert local["matched_category"]["name"] == "试卷纸"
+    # Filters in search mode: price range and supplier scale.
+    prices = sorted(c["price_fen"] for c in everything["items"])
+    ceiling = prices[len(prices) // 2]
+    cheap = get(catalog_api, "/sites/liaocheng/catalog/search", q="A4纸", max_price_fen=ceiling, limit=60)
+    assert cheap["items"] and all(c["price_fen"] <= ceiling for c in cheap["items"])
+    assert cheap["total"] == len(cheap["items"]) < paper["total"]
+    micro = get(catalog_api, "/sites/liaocheng/catalog/search", q="A4纸", scale="micro", limit=60)
+    assert all(c["supplier"]["scale"] == "micro" for c in micro["items"])
+    status, body = catalog_api.call("GET", "/sites/liaocheng/catalog/search?q=a4&district=370102")
+    assert status == 400 and "不属于聊城站点" in body["message"]

@@ -135,6 +135,16 @@ def test_detail_pages_follow_the_url_back_and_forward(
     page.go_forward()
     expect(number).to_have_text(second_order)
 
+    # A search by what the buyer calls it: 封箱带 is the site's synonym of 胶带, where these products are listed.
+    page.goto(f"{mall.web}/#/catalog")
+    page.get_by_test_id("catalog-search-input").fill("封箱带")
+    page.get_by_test_id("catalog-search-button").click()
+    expect(page.get_by_test_id("search-understood")).to_contain_text("已按“胶带”搜索“封箱带”")
+    expect(page.get_by_test_id("matched-category")).to_contain_text("胶带")
+    expect(page.get_by_test_id("search-total")).to_contain_text("件")
+    expect(page.locator(".el-main")).to_contain_text(FIRST)
+    page.screenshot(path=str(artifacts / "search-synonym-1440.png"), full_page=True)
+
     page.goto(f"{mall.web}/#/cart")
     cart = page.locator(".el-main")
     expect(cart).to_contain_text(FIRST)
