@@ -66,7 +66,12 @@ def test_login_returns_a_verified_token_and_the_user(api: Api) -> None:
 def test_login_failures_do_not_tell_which_part_was_wrong(api: Api, username: str, password: str) -> None:
     status, body = api.call("POST", "/auth/login", {"username": username, "password": password})
     assert status == 401
-    assert body == {"code": "LOGIN_FAILED", "message": "用户名或密码错误", "details": None}
+    # The same answer for a wrong password and an unknown name (both count towards that name's lock).
+    assert body == {
+        "code": "LOGIN_FAILED",
+        "message": "用户名或密码错误，再失败 4 次账号将锁定 15 分钟",
+        "details": {"attempts_left": 4},
+    }
 
 
 def test_every_protected_route_is_declared() -> None:
