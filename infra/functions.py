@@ -136,6 +136,7 @@ def _other_statement(need: Need, resources: Mapping[str, Any]) -> tuple[list[str
             "cognito-idp:AdminAddUserToGroup",
             "cognito-idp:AdminCreateUser",
             "cognito-idp:AdminDeleteUser",
+            "cognito-idp:AdminGetUser",  # password reset: find the account
             "cognito-idp:AdminSetUserPassword",
         ]
         return actions, [_arn(need.resource)]
