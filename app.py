@@ -9,6 +9,7 @@ from typing import Any
 from chalice.app import Chalice, ConvertToMiddleware, Response
 
 from chalicelib.handlers import (
+    accounts,
     auth,
     catalog,
     competitions,
@@ -36,6 +37,7 @@ app.register_middleware(
 # chalicelib/lambdas.py's registry and packaged by infra/functions.py, not by Chalice.
 for blueprint in (
     auth.bp,
+    accounts.bp,
     sites.bp,
     orgs.bp,
     suppliers.bp,

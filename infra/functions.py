@@ -136,8 +136,11 @@ def _other_statement(need: Need, resources: Mapping[str, Any]) -> tuple[list[str
             "cognito-idp:AdminAddUserToGroup",
             "cognito-idp:AdminCreateUser",
             "cognito-idp:AdminDeleteUser",
+            "cognito-idp:AdminDisableUser",  # the centre disables and re-enables its units' accounts
+            "cognito-idp:AdminEnableUser",
             "cognito-idp:AdminGetUser",  # password reset: find the account
             "cognito-idp:AdminSetUserPassword",
+            "cognito-idp:ListUsersInGroup",  # the centre's list of its units' accounts
         ]
         return actions, [_arn(need.resource)]
     if kind == "AWS::Cognito::UserPoolClient" and need.access == "name":

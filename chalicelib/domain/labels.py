@@ -206,6 +206,10 @@ FIELD_LABELS: dict[str, str] = {
     "username": "用户名",
     "password": "密码",
     "old_password": "原密码",
+    "org_uscc": "采购单位统一社会信用代码",
+    "unread": "仅未读",
+    "approve": "是否同意",
+    "enabled": "启用",
     "new_password": "新密码",
     "alias": "别名",
     # 供应商

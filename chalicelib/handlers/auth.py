@@ -61,7 +61,19 @@ def _checked_login(username: str, password: str, now: datetime) -> tuple[str, in
         ) from failed
     if attempts.failures or attempts.locked_until:
         guard.clear(username)
+    _refuse_disabled(username)
     return token, expires_in
+
+
+def _refuse_disabled(username: str) -> None:
+    """A disabled account cannot sign in (Cognito refuses it in AWS; the local emulation does not, so the
+    API asks: one AdminGetUser per sign-in)."""
+    from chalicelib.domain.errors import Forbidden
+    from chalicelib.store.accounts import CognitoAccounts
+
+    account = CognitoAccounts().find(username)
+    if account is not None and not account.enabled:
+        raise Forbidden("账号已停用，请联系采购中心", code="ACCOUNT_DISABLED")
 
 
 def _account_event(principal_or_name: Principal | str, tenant: str, action: str, summary: str, now: datetime) -> None:

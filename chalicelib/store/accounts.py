@@ -81,6 +81,38 @@ class Account:
     email: str
     phone: str
     enabled: bool
+    org_id: str = ""
+    org_name: str = ""
+    district: str = ""
+    created_at: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "username": self.username,
+            "name": self.name,
+            "org_id": self.org_id,
+            "org_name": self.org_name,
+            "district": self.district,
+            "enabled": self.enabled,
+            "state_label": "正常" if self.enabled else "已停用",
+            "created_at": self.created_at,
+        }
+
+
+def _account(username: str, attributes: list[dict[str, str]], enabled: bool, created: object = None) -> Account:
+    attrs = {a["Name"]: a["Value"] for a in attributes}
+    return Account(
+        username=username,
+        name=attrs.get("name", ""),
+        tenant=attrs.get("custom:tenant", PROVINCE_SCOPE),
+        email=attrs.get("email", ""),
+        phone=attrs.get("phone_number", ""),
+        enabled=enabled,
+        org_id=attrs.get("custom:org_id", ""),
+        org_name=attrs.get("custom:org_name", ""),
+        district=attrs.get("custom:district", ""),
+        created_at=created.isoformat() if hasattr(created, "isoformat") else "",
+    )
 
 
 class CognitoAccounts:
@@ -90,15 +122,70 @@ class CognitoAccounts:
             user = idp.admin_get_user(UserPoolId=get_settings().user_pool_id, Username=username)
         except (idp.exceptions.UserNotFoundException, idp.exceptions.InvalidParameterException):
             return None
-        attrs = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
-        return Account(
-            username=str(user["Username"]),
-            name=attrs.get("name", ""),
-            tenant=attrs.get("custom:tenant", PROVINCE_SCOPE),
-            email=attrs.get("email", ""),
-            phone=attrs.get("phone_number", ""),
-            enabled=bool(user.get("Enabled", True)),
+        return _account(
+            str(user["Username"]),
+            user.get("UserAttributes", []),
+            bool(user.get("Enabled", True)),
+            user.get("UserCreateDate"),
         )
+
+    def buyers_of_site(self, site_id: str) -> list[Account]:
+        """The buyer accounts of a site's units (the pool's buyer group, read page by page)."""
+        idp = client("cognito-idp")
+        found: list[Account] = []
+        token: str | None = None
+        while True:
+            request = {"UserPoolId": get_settings().user_pool_id, "GroupName": "buyer", "Limit": 60}
+            page = idp.list_users_in_group(**request, **({"NextToken": token} if token else {}))
+            for user in page.get("Users", []):
+                account = _account(
+                    str(user["Username"]),
+                    user.get("Attributes", []),
+                    bool(user.get("Enabled", True)),
+                    user.get("UserCreateDate"),
+                )
+                if account.tenant == site_id:
+                    found.append(account)
+            token = page.get("NextToken")
+            if not token:
+                return sorted(found, key=lambda a: (a.org_name, a.username))
+
+    def create_buyer(
+        self, username: str, password: str, name: str, site_id: str, org_id: str, org_name: str, district: str
+    ) -> None:
+        from chalicelib.domain.errors import Conflict
+
+        idp = client("cognito-idp")
+        pool = get_settings().user_pool_id
+        try:
+            idp.admin_create_user(
+                UserPoolId=pool,
+                Username=username,
+                MessageAction="SUPPRESS",
+                UserAttributes=[
+                    {"Name": "name", "Value": name},
+                    {"Name": "custom:tenant", "Value": site_id},
+                    {"Name": "custom:org_id", "Value": org_id},
+                    {"Name": "custom:org_name", "Value": org_name},
+                    {"Name": "custom:district", "Value": district},
+                ],
+            )
+        except idp.exceptions.UsernameExistsException as exc:
+            raise Conflict(f"用户名 {username} 已被使用", code="USERNAME_TAKEN") from exc
+        try:
+            self.set_password(username, password, field="password")
+            idp.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="buyer")
+        except Exception:
+            idp.admin_delete_user(UserPoolId=pool, Username=username)
+            raise
+
+    def set_enabled(self, username: str, enabled: bool) -> None:
+        idp = client("cognito-idp")
+        pool = get_settings().user_pool_id
+        if enabled:
+            idp.admin_enable_user(UserPoolId=pool, Username=username)
+        else:
+            idp.admin_disable_user(UserPoolId=pool, Username=username)
 
     def set_password(self, username: str, password: str, field: str = "new_password") -> None:
         idp = client("cognito-idp")

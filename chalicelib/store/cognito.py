@@ -23,6 +23,8 @@ def password_login(username: str, password: str) -> tuple[str, int]:
         # A username Cognito cannot even hold (spaces, control characters) is just a wrong login.
         cognito.exceptions.InvalidParameterException,
     ) as exc:
+        if "disabled" in str(exc).lower():
+            raise Forbidden("账号已停用，请联系采购中心", code="ACCOUNT_DISABLED") from exc
         raise Unauthenticated("用户名或密码错误", code="LOGIN_FAILED") from exc
     except cognito.exceptions.TooManyRequestsException as exc:
         raise TooManyRequests("登录请求过于频繁，请稍后再试") from exc

@@ -130,3 +130,46 @@ def test_a_reset_code_expires_and_allows_five_tries(api: Api, caplog: pytest.Log
     status, refused = api.call("POST", "/auth/password-reset/confirm", {**body, "code": code})
     assert (status, refused["code"]) == (400, "RESET_CODE_INVALID")  # tries used up
     assert login(api, DEMO_PASSWORD)[0] == 200
+
+
+def test_the_centre_opens_disables_and_enables_its_units_accounts(api: Api) -> None:
+    status, units = api.call("GET", "/sites/liaocheng/orgs", as_user="liaocheng.center")
+    unit = next(o for o in units["items"] if o["name"] != "聊城市教育和体育局")
+    body = {"username": "chiping.clerk", "name": "王晓丽", "org_uscc": unit["uscc"], "password": "Chiping2026ok"}
+    status, refused = api.call(
+        "POST", "/sites/liaocheng/accounts", {**body, "password": "weak"}, as_user="liaocheng.center"
+    )
+    assert (status, refused["code"]) == (400, "WEAK_PASSWORD")
+    status, refused = api.call(
+        "POST", "/sites/liaocheng/accounts", {**body, "org_uscc": "91370000MA00000000"}, as_user="liaocheng.center"
+    )
+    assert status in (400, 404)
+    assert api.call("POST", "/sites/liaocheng/accounts", body, as_user="liaocheng.finance")[0] == 403
+    assert api.call("POST", "/sites/weihai/accounts", body, as_user="liaocheng.center")[0] == 403
+    status, opened = api.call("POST", "/sites/liaocheng/accounts", body, as_user="liaocheng.center")
+    assert status == 201 and opened["org_name"] == unit["name"]
+    assert (
+        api.call("POST", "/sites/liaocheng/accounts", body, as_user="liaocheng.center")[1]["code"] == "USERNAME_TAKEN"
+    )
+    status, me = api.call("POST", "/auth/login", {"username": "chiping.clerk", "password": "Chiping2026ok"})
+    assert status == 200 and me["user"]["org_id"] == unit["uscc"] and me["user"]["role"] == "buyer"
+    status, listed = api.call("GET", "/sites/liaocheng/accounts", as_user="liaocheng.center")
+    mine = next(a for a in listed["items"] if a["username"] == "chiping.clerk")
+    assert mine["state_label"] == "正常" and all(a["username"] != "weihai.buyer" for a in listed["items"])
+    # Disabled: the login is refused; enabled again: it works.
+    path = "/sites/liaocheng/accounts/chiping.clerk"
+    assert api.call("POST", f"{path}/disable", {"reason": ""}, as_user="liaocheng.center")[0] == 400
+    status, off = api.call("POST", f"{path}/disable", {"reason": "人员调离"}, as_user="liaocheng.center")
+    assert status == 200 and off["state_label"] == "已停用"
+    status, body_ = api.call("POST", "/auth/login", {"username": "chiping.clerk", "password": "Chiping2026ok"})
+    assert (status, body_["code"]) == (403, "ACCOUNT_DISABLED") and "已停用" in body_["message"]
+    assert (
+        api.call("POST", "/sites/weihai/accounts/chiping.clerk/disable", {"reason": "误操作"}, as_user="weihai.center")[
+            0
+        ]
+        == 404
+    )
+    assert api.call("POST", f"{path}/enable", {"reason": "返岗"}, as_user="liaocheng.center")[0] == 200
+    assert api.call("POST", "/auth/login", {"username": "chiping.clerk", "password": "Chiping2026ok"})[0] == 200
+    status, log = api.call("GET", "/sites/liaocheng/audit?entity_type=user", as_user="liaocheng.center")
+    assert [e["action_label"] for e in log["items"]][:3] == ["启用账号", "停用账号", "开通账号"]

@@ -138,6 +138,7 @@ PLAUSIBLE_PATH = {
     "job_id": "20250101000000abcdef",
     "day": "2025-03-15",
     "notice_id": "0" * 24,
+    "username": "liaocheng.buyer2",
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [

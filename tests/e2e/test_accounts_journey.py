@@ -93,3 +93,33 @@ def test_lockout_then_reset(page: Page, mall: Mall, artifacts: Path, playwright:
     page.get_by_placeholder("请输入密码").fill(NEW_PASSWORD)
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("site-title")).to_be_visible(timeout=15000)
+
+
+def test_the_centre_opens_an_account_and_disables_it(page: Page, mall: Mall, artifacts: Path) -> None:
+    from tests.e2e.test_supplier_journey import logout
+    from tests.e2e.test_web_shell import login
+
+    login(page, mall, "liaocheng.center")
+    page.goto(f"{mall.web}/#/orgs")
+    panel = page.get_by_test_id("accounts-panel")
+    expect(panel.get_by_test_id("accounts-table")).to_contain_text("liaocheng.buyer")
+    panel.get_by_test_id("account-open").click()
+    dialog = page.get_by_test_id("account-dialog")
+    dialog.get_by_test_id("account-org").click()
+    page.get_by_role("option", name="聊城市茌平区第三中学").click()
+    dialog.get_by_test_id("account-name").fill("王晓丽")
+    dialog.get_by_test_id("account-username").fill("chiping.clerk")
+    dialog.get_by_test_id("account-password").fill("Chiping2026ok")
+    dialog.get_by_test_id("account-confirm").click()
+    expect(panel.get_by_test_id("accounts-table")).to_contain_text("chiping.clerk")
+    page.screenshot(path=str(artifacts / "accounts-centre-1440.png"), full_page=True)
+    panel.get_by_test_id("account-disable-chiping.clerk").click()
+    reason = page.get_by_test_id("reason-dialog")
+    reason.get_by_test_id("reason-input").fill("人员调离")
+    reason.get_by_test_id("reason-confirm").click()
+    expect(panel.get_by_test_id("account-enable-chiping.clerk")).to_be_visible()
+    logout(page)
+    page.get_by_placeholder("请输入用户名").fill("chiping.clerk")
+    page.get_by_placeholder("请输入密码").fill("Chiping2026ok")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_contain_text("账号已停用")

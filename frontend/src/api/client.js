@@ -116,6 +116,12 @@ export const api = {
     request('DELETE', `/sites/${encodeURIComponent(siteId)}/changes/${encodeURIComponent(changeId)}`),
   audit: (siteId, { limit = 20, cursor, ...filters } = {}) =>
     request('GET', `/sites/${encodeURIComponent(siteId)}/audit`, { query: { limit, cursor, ...filters } }),
+  accounts: (siteId) => request('GET', `/sites/${encodeURIComponent(siteId)}/accounts`),
+  openAccount: (siteId, body) => request('POST', `/sites/${encodeURIComponent(siteId)}/accounts`, { body }),
+  setAccountEnabled: (siteId, username, enabled, reason) =>
+    request('POST', `/sites/${encodeURIComponent(siteId)}/accounts/${encodeURIComponent(username)}/${enabled ? 'enable' : 'disable'}`, {
+      body: { reason },
+    }),
   workbench: (siteId) => request('GET', `/sites/${encodeURIComponent(siteId)}/workbench`),
   auditOptions: (siteId) => request('GET', `/sites/${encodeURIComponent(siteId)}/audit/options`),
   exportAudit: (siteId, filters = {}) =>
