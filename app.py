@@ -11,6 +11,7 @@ from chalice.app import Chalice, ConvertToMiddleware, Response
 from chalicelib.handlers import (
     accounts,
     auth,
+    bulletins,
     catalog,
     competitions,
     listings,
@@ -50,6 +51,7 @@ for blueprint in (
     open_data.bp,
     notifications.bp,
     workbench.bp,
+    bulletins.bp,
 ):
     app.register_blueprint(blueprint)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from chalicelib.store.audit_log import DynamoAuditLog
+    from chalicelib.store.bulletins import DynamoBulletinStore
     from chalicelib.store.competitions import (
         DynamoCompetitionStore,
         KmsSealer,
@@ -100,6 +101,12 @@ class Stores:
         from chalicelib.store.audit_log import DynamoAuditLog
 
         return DynamoAuditLog()
+
+    @cached_property
+    def bulletins(self) -> DynamoBulletinStore:
+        from chalicelib.store.bulletins import DynamoBulletinStore
+
+        return DynamoBulletinStore()
 
     @cached_property
     def inbox(self) -> DynamoInbox:

@@ -200,7 +200,7 @@ def _advance(
         order = order_rules.request_termination(
             store, buyer, order, "供应商逾期一周仍未发货", placed + timedelta(days=8)
         )
-        center = _center_of(buyer.tenant)
+        center = center_of(buyer.tenant)
         order_rules.decide_termination(
             store, center, order, True, "经核实供应商逾期未履约，同意终止", placed + timedelta(days=9)
         )
@@ -236,7 +236,7 @@ def _advance(
         order_rules.settle(store, order, order.total_fen, f"ZF{paid:%Y%m%d}{order.order_no[-6:]}", paid)
 
 
-def _center_of(site_id: str) -> Principal:
+def center_of(site_id: str) -> Principal:
     from scheduled.seed import demo_users
 
     user = next(u for u in demo_users([site_id]) if u.username == f"{site_id}.center")

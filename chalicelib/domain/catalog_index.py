@@ -7,6 +7,7 @@ way of reading the catalog has its own partition, kept by the projection:
     {site}#C#{category}#S            sort key {inverted sales}#{id} by sales
     {site}#C#{category}#B#{brand}#P  sort key {price}#{id}          one brand, by price
     {site}#K#{token}                 sort key {price}#{id}          keyword tokens of name, brand, model
+    {site}#ALL#S                     sort key {inverted sales}#{id} the whole site by sales (the front page)
 
 Supplier scale and delivery district are filters on those partitions; a price
 range is a key condition. A search whose words name a mall category reads that
@@ -93,6 +94,10 @@ def brand_pk(site_id: str, category_id: str, brand: str) -> str:
     return f"{site_id}#C#{category_id}#B#{normalize(brand)}#P"
 
 
+def site_sales_pk(site_id: str) -> str:
+    return f"{site_id}#ALL#S"
+
+
 def keyword_pk(site_id: str, token: str) -> str:
     return f"{site_id}#K#{token}"
 
@@ -173,6 +178,7 @@ def entries(listing: Listing, site: SiteConfig, supplier_active: bool) -> list[E
         found.append(Entry(category_pk(site.id, category.id, "P"), price_key(draft.price_fen, listing.id)))
         found.append(Entry(category_pk(site.id, category.id, "S"), sales_key(listing.sales, listing.id)))
         found.append(Entry(brand_pk(site.id, category.id, draft.brand), price_key(draft.price_fen, listing.id)))
+    found.append(Entry(site_sales_pk(site.id), sales_key(listing.sales, listing.id)))
     for token in sorted(index_tokens(draft.name, draft.brand, draft.model)):
         found.append(Entry(keyword_pk(site.id, token), price_key(draft.price_fen, listing.id)))
     return found

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.audit import AuditFilter
+from chalicelib.domain.bulletins import BulletinKind, BulletinStatus
 from chalicelib.domain.clock import CHINA_TZ, parse_iso
 from chalicelib.domain.competitions import Kind as CompetitionKind
 from chalicelib.domain.competitions import Status as CompetitionStatus
@@ -46,7 +47,8 @@ ENTITY_LABELS: dict[str, str] = {
     "competition": "竞价/反拍项目",
     "report": "统计报表",
     "history_import": "历史数据导入",
-    "notice": "公告",
+    "notice": "站内信",
+    "bulletin": "公告",
     "system": "系统",
 }
 
@@ -141,6 +143,10 @@ ACTION_LABELS: dict[str, str] = {
     "report.compiled": "报表编制完成",
     "report.failed": "报表编制失败",
     "history.imported": "导入历史成交数据",
+    # 首页公告、培训资料、常见问题
+    "bulletin.published": "发布公告",
+    "bulletin.updated": "修改公告",
+    "bulletin.withdrawn": "撤回公告",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -387,6 +393,11 @@ FIELD_LABELS: dict[str, str] = {
     "skipped": "跳过",
     "first": "最早成交日期",
     "last": "最晚成交日期",
+    # 公告
+    "body": "正文",
+    "pinned": "置顶",
+    "link": "链接",
+    "include_withdrawn": "含已撤回",
 }
 
 # The values of these fields are codes of a fixed set: shown by their label.
@@ -406,7 +417,10 @@ _STATUS_BY_ENTITY: dict[str, type[StrEnum]] = {
     "supplier": SupplierStatus,
     "competition": CompetitionStatus,
     "site_change": ChangeStatus,
+    "bulletin": BulletinStatus,
 }
+# `kind` means a different set per object.
+_KIND_BY_ENTITY: dict[str, type[StrEnum]] = {"bulletin": BulletinKind}
 _ENUM_LABEL_OVERRIDES: dict[str, type[StrEnum]] = {
     "termination": TerminationStatus,
     "mechanism": Mechanism,
@@ -470,7 +484,10 @@ def value_text(entity_type: str, field: str, value: Any) -> str:
 def _code_text(entity_type: str, field: str, value: str) -> str:
     if field == "methods":
         return _enum_label(PurchaseMethod, value)
-    enum = (_STATUS_BY_ENTITY.get(entity_type) if field == "status" else None) or _ENUMS.get(field)
+    enum = (_STATUS_BY_ENTITY.get(entity_type) if field == "status" else None) or (
+        _KIND_BY_ENTITY.get(entity_type) if field == "kind" else None
+    )
+    enum = enum or _ENUMS.get(field)
     enum = enum or _ENUM_LABEL_OVERRIDES.get(field)
     if enum is not None:
         return _enum_label(enum, value)

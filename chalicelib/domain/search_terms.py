@@ -78,3 +78,24 @@ def meant(query: str, table: dict[str, tuple[str, ...]], known: set[str]) -> tup
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def suggestions(
+    query: str, category_names: Iterable[str], table: dict[str, tuple[str, ...]], most: int = 8
+) -> list[dict[str, str]]:
+    """What the search box offers while a buyer types: the site's category names that hold the text, then the
+    aliases that start with it, with what they mean (碳 → 碳粉：硒鼓). Reads nothing: names and tables only."""
+    typed = normalize(query).strip()
+    if not typed:
+        return []
+    names = list(dict.fromkeys(category_names))
+    found: list[dict[str, str]] = [{"text": n, "kind": "category", "meant": n} for n in names if typed in normalize(n)]
+    known = {normalize(n) for n in names}
+    for alias in sorted(table):
+        if alias.startswith(typed) and len(found) < most:
+            options = table[alias]
+            choice = next((m for m in options if m in known), options[0])
+            shown = next((n for n in names if normalize(n) == choice), choice)
+            if not any(f["text"] == alias for f in found):
+                found.append({"text": alias, "kind": "synonym", "meant": shown})
+    return found[:most]

@@ -87,6 +87,33 @@ def search(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     }
 
 
+FEATURED_COUNT = 8
+SME_SCALES = ("micro", "small")
+
+
+@api_route(bp, "/sites/{site_id}/catalog/featured")
+def featured(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """The front page's shelves: the site's best sellers, and those of its small and micro suppliers
+    (政府采购促进中小企业发展: the mall shows them first). Two Queries of the site-wide sales partition."""
+    cached_site(site_id)
+    return {
+        "hot": catalog.best_sellers(site_id, FEATURED_COUNT),
+        "sme": catalog.best_sellers(site_id, FEATURED_COUNT, SME_SCALES),
+    }
+
+
+@api_route(bp, "/sites/{site_id}/catalog/suggest")
+def suggest(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """What the search box offers as the buyer types: category names and aliases; no table read."""
+    from chalicelib.domain.search_terms import suggestions, synonyms_for
+    from chalicelib.schemas.listings import SuggestQuery
+
+    query = ctx.query(SuggestQuery)
+    site = cached_site(site_id)
+    names = [c.name for c in site.leaf_categories()]
+    return {"items": suggestions(query.q, names, synonyms_for(site.synonyms))}
+
+
 def _check_district(site: Any, district: str | None) -> None:
     if district is not None and site.district(district) is None:
         raise InvalidInput(

@@ -89,6 +89,10 @@ class SearchQuery(QueryParams):
     cursor: str | None = Field(default=None, max_length=2048)
 
 
+class SuggestQuery(QueryParams):
+    q: str = Field(min_length=1, max_length=30)
+
+
 class BrandsQuery(QueryParams):
     category: str = Field(min_length=1, max_length=20)
 

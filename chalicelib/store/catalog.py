@@ -166,6 +166,24 @@ def read_page(plan: QueryPlan, limit: int, cursor: str | None) -> tuple[list[dic
     return cards, encode_cursor(last_key)
 
 
+def best_sellers(site_id: str, limit: int, scales: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The site's best-selling cards (optionally of suppliers of these scales): one Query of the site-wide
+    sales partition, at most MAX_CALLS_PER_PAGE pages when filtered."""
+    from chalicelib.domain.catalog_index import site_sales_pk
+
+    query = CatalogEntryItem.query(
+        site_sales_pk(site_id),
+        filter_condition=CatalogEntryItem.scale.is_in(*scales) if scales else None,
+        page_size=FILTERED_PAGE_SIZE if scales else limit,
+    )
+    raw: list[dict[str, Any]] = []
+    for calls, page in enumerate(query.page_iter, start=1):
+        raw.extend(page.get("Items", []))
+        if len(raw) >= limit or page.get("LastEvaluatedKey") is None or calls >= MAX_CALLS_PER_PAGE:
+            break
+    return [CatalogEntryItem.from_raw_data(item).card for item in raw[:limit]]
+
+
 COUNT_WINDOW = 1000
 
 

@@ -186,5 +186,9 @@ def brand_registry(site: str, category_id: str) -> str:
     return f"{site}#CB#{category_id}"
 
 
+def bulletins(site: str) -> str:
+    return f"{site}#BULLETINS"
+
+
 def audit_entity(tenant: str, entity_type: str, entity_id: str) -> str:
     return f"{tenant}#{entity_type}#{entity_id}"

@@ -233,6 +233,13 @@ class NoticeItem(MainItem, discriminator="notice"):
     data = JSONAttribute()
 
 
+class BulletinItem(MainItem, discriminator="bulletin"):
+    """A notice, training material or FAQ entry of a site's front page (domain.bulletins); sk orders by time."""
+
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
 class LoginGuardItem(MainItem, discriminator="login_guard"):
     """A username's recent failed sign-ins and lock (domain.accounts); gone by TTL when they no longer count."""
 

@@ -187,3 +187,18 @@ def test_search_finds_what_the_buyer_means(catalog_api: Api) -> None:
     assert all(c["supplier"]["scale"] == "micro" for c in micro["items"])
     status, body = catalog_api.call("GET", "/sites/liaocheng/catalog/search?q=a4&district=370102")
     assert status == 400 and "不属于聊城站点" in body["message"]
+
+
+def test_front_page_shelves_and_suggestions_without_signing_in(catalog_api: Api) -> None:
+    api = catalog_api
+    status, shelves = api.call("GET", "/sites/liaocheng/catalog/featured")
+    assert status == 200, shelves
+    hot = shelves["hot"]
+    assert hot and [c["sales"] for c in hot] == sorted((c["sales"] for c in hot), reverse=True)
+    assert all(c["supplier"]["scale"] in ("micro", "small") for c in shelves["sme"])
+    status, offered = api.call("GET", "/sites/liaocheng/catalog/suggest?q=a4")
+    assert status == 200
+    assert {"text": "a4纸", "kind": "synonym", "meant": "复印纸"} in offered["items"]
+    status, offered = api.call("GET", "/sites/liaocheng/catalog/suggest?q=复印")
+    assert offered["items"][0] == {"text": "复印纸", "kind": "category", "meant": "复印纸"}
+    assert api.call("GET", "/sites/liaocheng/catalog/suggest?q=")[0] == 400
