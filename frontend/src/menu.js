@@ -18,12 +18,16 @@ export const MENU_ITEMS = Object.freeze([
   { path: '/listing-review', title: '商品审核', icon: 'DocumentChecked', roles: ADMIN_ROLES },
   { path: '/plans', title: '采购计划', icon: 'Notebook', roles: PLAN_ROLES },
   { path: '/followups', title: '差评回访', icon: 'ChatDotRound', roles: ADMIN_ROLES },
+  { path: '/bulletins', title: '公告管理', icon: 'Promotion', roles: ADMIN_ROLES },
   { path: '/site-config', title: '站点配置', icon: 'Setting', roles: SUPERVISE_ROLES },
   { path: '/orgs', title: '采购单位', icon: 'OfficeBuilding', roles: SUPERVISE_ROLES },
   { path: '/reports', title: '统计报表', icon: 'DataAnalysis', roles: SUPERVISE_ROLES },
   { path: '/audit', title: '审计日志', icon: 'Tickets', roles: SUPERVISE_ROLES },
   { path: '/profile', title: '个人信息', icon: 'User', roles: null },
 ])
+
+// 不登录也能看的页面（阳光采购：浏览、比价、公告）
+export const ANONYMOUS_PATHS = Object.freeze(['/', '/catalog'])
 
 export function canAccess(roles, role) {
   return !roles || roles.includes(role)

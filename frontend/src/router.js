@@ -9,10 +9,10 @@ export const routes = [
     path: '/',
     component: () => import('./layouts/MainLayout.vue'),
     children: [
-      { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: '首页' } },
-      { path: 'catalog', name: 'catalog', component: () => import('./views/CatalogView.vue'), meta: { title: '网上超市' } },
-      { path: 'catalog/:id', name: 'catalog-detail', component: () => import('./views/ProductDetailView.vue'), meta: { title: '商品详情', menu: '/catalog', parent: { path: '/catalog', title: '网上超市' } } },
-      { path: 'compare', name: 'compare', component: () => import('./views/CompareView.vue'), meta: { title: '商品对比', menu: '/catalog', parent: { path: '/catalog', title: '网上超市' } } },
+      { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: '首页', anonymous: true } },
+      { path: 'catalog', name: 'catalog', component: () => import('./views/CatalogView.vue'), meta: { title: '网上超市', anonymous: true } },
+      { path: 'catalog/:id', name: 'catalog-detail', component: () => import('./views/ProductDetailView.vue'), meta: { title: '商品详情', anonymous: true, menu: '/catalog', parent: { path: '/catalog', title: '网上超市' } } },
+      { path: 'compare', name: 'compare', component: () => import('./views/CompareView.vue'), meta: { title: '商品对比', anonymous: true, menu: '/catalog', parent: { path: '/catalog', title: '网上超市' } } },
       { path: 'cart', name: 'cart', component: () => import('./views/CartView.vue'), meta: { title: '购物车', roles: BUYER_ROLES } },
       { path: 'checkout', name: 'checkout', component: () => import('./views/CheckoutView.vue'), meta: { title: '结算下单', roles: BUYER_ROLES, menu: '/cart', parent: { path: '/cart', title: '购物车' } } },
       { path: 'orders', name: 'orders', component: () => import('./views/OrdersView.vue'), meta: { title: '订单管理', roles: ORDER_ROLES } },
@@ -20,6 +20,7 @@ export const routes = [
       { path: 'competitions', name: 'competitions', component: () => import('./views/CompetitionsView.vue'), meta: { title: '竞价与反拍', roles: ORDER_ROLES } },
       { path: 'competitions/new', name: 'competition-launch', component: () => import('./views/CompetitionLaunchView.vue'), meta: { title: '发起竞价/反拍', roles: BUYER_ROLES, menu: '/competitions', parent: { path: '/competitions', title: '竞价与反拍' } } },
       { path: 'competitions/:id', name: 'competition-detail', component: () => import('./views/CompetitionDetailView.vue'), meta: { title: '项目详情', roles: ORDER_ROLES, menu: '/competitions', parent: { path: '/competitions', title: '竞价与反拍' } } },
+      { path: 'bulletins', name: 'bulletins', component: () => import('./views/BulletinsView.vue'), meta: { title: '公告管理', roles: ADMIN_ROLES } },
       { path: 'followups', name: 'followups', component: () => import('./views/FollowupsView.vue'), meta: { title: '差评回访', roles: ADMIN_ROLES } },
       { path: 'my-listings', name: 'my-listings', component: () => import('./views/MyListingsView.vue'), meta: { title: '我的商品', roles: SUPPLIER_ROLES } },
       { path: 'supplier-profile', name: 'supplier-profile', component: () => import('./views/SupplierProfileView.vue'), meta: { title: '企业资料', roles: SUPPLIER_ROLES } },
@@ -43,6 +44,8 @@ export function guard(to) {
     return (to.name === 'login' || to.name === 'register') && isLoggedIn() ? { path: '/' } : true
   }
   if (!isLoggedIn()) {
+    // 阳光采购：首页、网上超市、商品详情与对比不登录也能看
+    if (to.matched.length && to.matched[to.matched.length - 1].meta.anonymous) return true
     return to.fullPath && to.fullPath !== '/' ? { path: '/login', query: { redirect: to.fullPath } } : { path: '/login' }
   }
   const roles = to.matched.reduce((acc, r) => r.meta.roles || acc, null)

@@ -54,7 +54,7 @@ describe('menus and guards by role', () => {
   it('shows each role its menu', () => {
     expect(titles('buyer')).toEqual(['首页', '网上超市', '购物车', '订单管理', '竞价与反拍', '采购计划', '个人信息'])
     expect(titles('supplier')).toEqual(['首页', '网上超市', '订单管理', '竞价与反拍', '我的商品', '企业资料', '个人信息'])
-    const admin = ['首页', '网上超市', '订单管理', '竞价与反拍', '供应商审核', '商品审核', '采购计划', '差评回访', '站点配置', '采购单位', '统计报表', '审计日志', '个人信息']
+    const admin = ['首页', '网上超市', '订单管理', '竞价与反拍', '供应商审核', '商品审核', '采购计划', '差评回访', '公告管理', '站点配置', '采购单位', '统计报表', '审计日志', '个人信息']
     expect(titles('center_admin')).toEqual(admin)
     expect(titles('province_admin')).toEqual(admin)
     expect(titles('finance')).toEqual(['首页', '网上超市', '订单管理', '竞价与反拍', '供应商审核', '采购计划', '站点配置', '采购单位', '统计报表', '审计日志', '个人信息'])
@@ -75,7 +75,11 @@ describe('menus and guards by role', () => {
   it('lets guests open the supplier registration and keeps roles on their pages', () => {
     const to = (path, roles) => ({ path, fullPath: path, meta: {}, matched: [{ meta: {} }, { meta: { roles } }] })
     expect(guard({ name: 'register', meta: { public: true }, matched: [] })).toBe(true)
-    expect(guard(to('/catalog', undefined))).toEqual({ path: '/login', query: { redirect: '/catalog' } })
+    // 阳光采购：首页与网上超市不登录也能看，其余页面仍须登录
+    const open = (path) => ({ path, fullPath: path, meta: {}, matched: [{ meta: {} }, { meta: { anonymous: true } }] })
+    expect(guard(open('/catalog'))).toBe(true)
+    expect(guard(open('/'))).toBe(true)
+    expect(guard(to('/orders', undefined))).toEqual({ path: '/login', query: { redirect: '/orders' } })
     saveLogin({ token: 't', expires_in: 3600, user: BUYER }, 'liaocheng')
     expect(guard(to('/plans', ['buyer', 'center_admin', 'finance', 'province_admin']))).toBe(true)
     expect(guard(to('/my-listings', ['supplier']))).toEqual({ path: '/' })

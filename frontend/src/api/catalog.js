@@ -13,5 +13,9 @@ export const catalogApi = {
   search: (siteId, params = {}) => request('GET', `${base(siteId)}/search`, { query: { limit: PAGE_SIZE, ...params } }),
   brands: (siteId, category) => request('GET', `${base(siteId)}/brands`, { query: { category } }),
   compare: (siteId, ids) => request('GET', `${base(siteId)}/compare`, { query: { ids: ids.join(',') } }),
+  /** 首页货架：{hot, sme}（公开） */
+  featured: (siteId) => request('GET', `${base(siteId)}/featured`, { auth: false }),
+  /** 搜索框联想：{items: [{text, kind, meant}]} */
+  suggest: (siteId, q) => request('GET', `${base(siteId)}/suggest`, { query: { q }, auth: false }),
   detail: (siteId, id) => request('GET', `/sites/${enc(siteId)}/listings/${enc(id)}`),
 }
