@@ -15,6 +15,7 @@ from chalicelib.handlers import (
     catalog,
     competitions,
     listings,
+    media,
     notifications,
     open_data,
     orders,
@@ -52,6 +53,7 @@ for blueprint in (
     notifications.bp,
     workbench.bp,
     bulletins.bp,
+    media.bp,
 ):
     app.register_blueprint(blueprint)
 

@@ -75,6 +75,16 @@ class Settings:
         return _required("UPLOADS_BUCKET")
 
     @property
+    def media_bucket(self) -> str:
+        """Processed product images under media/, served by the web distribution at /media/."""
+        return _required("MEDIA_BUCKET")
+
+    @property
+    def media_base_url(self) -> str:
+        """Where browsers fetch media/ keys: the distribution's /media in AWS, the local web server's locally."""
+        return _optional("MEDIA_BASE_URL", "/media").rstrip("/")
+
+    @property
     def web_bucket(self) -> str:
         return _required("WEB_BUCKET")
 

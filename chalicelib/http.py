@@ -115,7 +115,21 @@ class RequestContext(NamedTuple):
 
 
 def error_body(error: DomainError) -> dict[str, Any]:
-    return {"code": error.code, "message": error.message, "details": error.details}
+    return {"code": error.code, "message": error.message, "details": _labelled(error.details)}
+
+
+def _labelled(details: Any) -> Any:
+    """Field problems name their field in Chinese too (`label`), whichever rule found them."""
+    if not isinstance(details, list):
+        return details
+    from chalicelib.domain.labels import field_label
+
+    return [
+        {**d, "label": field_label(d["field"])}
+        if isinstance(d, dict) and isinstance(d.get("field"), str) and "label" not in d
+        else d
+        for d in details
+    ]
 
 
 def error_response(error: DomainError, headers: Mapping[str, str] | None = None) -> Response:

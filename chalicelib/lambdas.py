@@ -43,6 +43,7 @@ API_NEEDS = (
     "ReportsBucket:read:orders/*",  # the signed links to order documents
     "UploadsBucket:read:*",  # uploaded documents: checked, and served by signed links
     "UploadsBucket:put:*",  # the presigned POST a supplier uploads with
+    "UploadsBucket:delete:listing-images/*",  # an upload that is not the image it claims is not kept
     "DeadlineStateMachine:start",
     "CompetitionStateMachine:start",  # a competition's timer, and a new generation after a review
     "CompetitionStateMachine:stop",  # cancelling stops the timer (best effort)
@@ -179,6 +180,7 @@ DECLARING_MODULES = (
     "chalicelib.handlers.open_data",
     "chalicelib.handlers.analytics",
     "chalicelib.handlers.notifications",
+    "chalicelib.handlers.media",
 )
 
 

@@ -33,6 +33,7 @@ ARTIFACT_URI = "s3://yuncai-deploy-artifacts/yuncai/deployment.zip"
 LAYERS = {
     "AnalyticsLayer": ("analytics-layer.zip", ROOT / "infra" / "layers" / "analytics.txt"),
     "ReportsLayer": ("reports-layer.zip", ROOT / "infra" / "layers" / "reports.txt"),
+    "MediaLayer": ("media-layer.zip", ROOT / "infra" / "layers" / "media.txt"),
 }
 LAYER_URI = "s3://yuncai-deploy-artifacts/yuncai/{}"
 

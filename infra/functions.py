@@ -30,7 +30,10 @@ STREAM_DEAD_LETTERS = "StreamDeadLetterQueue"
 # Variables every function has: pynamodb's models name their tables at import
 # (names are not permissions: a function without a grant cannot use the table).
 IMPORT_TIME_NEEDS = ("MainTable:name", "AuditTable:name", "IdempotencyTable:name", "CatalogTable:name")
-API_ENVIRONMENT = {"CORS_ALLOW_ORIGIN": {"Fn::Sub": "https://${WebDistribution.DomainName}"}}
+API_ENVIRONMENT = {
+    "CORS_ALLOW_ORIGIN": {"Fn::Sub": "https://${WebDistribution.DomainName}"},
+    "MEDIA_BASE_URL": {"Fn::Sub": "https://${WebDistribution.DomainName}/media"},
+}
 QUEUE_MAX_RECEIVES = 5
 
 

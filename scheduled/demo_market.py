@@ -154,6 +154,7 @@ def _demo_listing(
     import uuid as _uuid
 
     from chalicelib.domain import listings as rules
+    from scheduled.demo_pictures import picture_keys
 
     seed = f"{site.id}|{demo.username}|{product.brand}|{product.model}|{category.name}"
     base = product.price_fen
@@ -174,7 +175,7 @@ def _demo_listing(
         reference_source="京东自营 2026-11",
         stock=_spread(seed + "s", 20, 2000),
         delivery_districts=districts,
-        images=(),
+        images=picture_keys(site.id, supplier.uscc, seed, product, category.name),
         certificates=certificates,
     )
     rules.check_draft(site, draft, china_date(now))

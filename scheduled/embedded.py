@@ -100,7 +100,28 @@ class WebHandler(SimpleHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
+        if self.path.startswith("/media/"):
+            self._media(self.path.split("?")[0].lstrip("/"))
+            return
         super().do_GET()
+
+    def _media(self, key: str) -> None:
+        """/media/… from the media bucket of the emulation (the distribution's media origin in AWS)."""
+        import boto3
+
+        s3 = boto3.client("s3")
+        try:
+            found = s3.get_object(Bucket=os.environ["MEDIA_BUCKET"], Key=key)
+        except s3.exceptions.NoSuchKey:
+            self.send_error(404)
+            return
+        body = found["Body"].read()
+        self.send_response(200)
+        self.send_header("Content-Type", found.get("ContentType", "application/octet-stream"))
+        self.send_header("Cache-Control", "public, max-age=86400")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -182,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     set_environment()
     for key, value in stage_environment().items():
         os.environ.setdefault(key, value)
+    # Product images are served by the local web server at /media/, as the distribution does in AWS.
+    os.environ.setdefault("MEDIA_BASE_URL", f"http://127.0.0.1:{options.web_port}/media")
     configure_logging()
     moto_server, endpoint = start_moto()
     # The command-line tools (python -m scheduled import-history, backfill) find this run's emulation here.
@@ -196,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     from scheduled import journal, snapshot
 
     tables = [os.environ[k] for k in ("MAIN_TABLE", "AUDIT_TABLE", "IDEMPOTENCY_TABLE", "CATALOG_TABLE", "STATS_TABLE")]
-    buckets = [os.environ[k] for k in ("REPORTS_BUCKET", "UPLOADS_BUCKET", "WEB_BUCKET")]
+    buckets = [os.environ[k] for k in ("REPORTS_BUCKET", "UPLOADS_BUCKET", "MEDIA_BUCKET", "WEB_BUCKET")]
     pool_id = outputs["USER_POOL_ID"]
     journal_path = journal_file(options.state_dir)
     restored = {"items": 0, "objects": 0}

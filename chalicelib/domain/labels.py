@@ -393,6 +393,11 @@ FIELD_LABELS: dict[str, str] = {
     "skipped": "跳过",
     "first": "最早成交日期",
     "last": "最晚成交日期",
+    # 商品
+    "lead_days": "交货期（天）",
+    "warranty": "质保期",
+    "after_sales": "售后服务",
+    "description": "商品介绍",
     # 公告
     "body": "正文",
     "pinned": "置顶",

@@ -84,6 +84,19 @@ class ListingDraft(NamedTuple):
     delivery_districts: tuple[str, ...]
     images: tuple[str, ...]
     certificates: tuple[Certificate, ...]
+    unit: str = "件"  # 计量单位
+    lead_days: int = 3  # 交货期：下单后几日内送达
+    warranty: str = ""  # 质保期，如"整机 3 年"
+    after_sales: str = ""  # 售后服务条款
+    description: str = ""  # 商品介绍
+
+
+# 计量单位 a listing is sold by (the form offers these; the plan and the order count in them).
+UNITS = (
+    "件", "个", "支", "盒", "包", "箱", "台", "套", "把", "张", "本", "卷", "瓶", "桶", "袋", "组", "副", "只",
+    "块", "条", "双", "令", "米", "千克", "升", "次", "项", "人·次", "平方米", "月", "年",
+)  # fmt: skip
+MAX_LEAD_DAYS = 90
 
 
 class SupplierRef(NamedTuple):
@@ -163,7 +176,25 @@ def draft_problems(site: SiteConfig, draft: ListingDraft, today: date) -> list[d
         found.append({"field": "specs", "message": "规格参数名称重复"})
     if any(not image.startswith(f"listing-images/{site.id}/") for image in draft.images):
         found.append({"field": "images", "message": "图片须先通过上传接口上传"})
+    if draft.unit not in UNITS:
+        found.append({"field": "unit", "message": f"计量单位须为{'、'.join(UNITS[:8])}等常用单位"})
+    if not 1 <= draft.lead_days <= MAX_LEAD_DAYS:
+        found.append({"field": "lead_days", "message": f"交货期须为 1 至 {MAX_LEAD_DAYS} 天"})
+    found.extend(_missing_specs(site, draft))
     return found
+
+
+def _missing_specs(site: SiteConfig, draft: ListingDraft) -> list[dict[str, str]]:
+    from chalicelib.domain.spec_templates import required_specs
+
+    category = next((c for c in site.categories if c.id == draft.category_id), None)
+    if category is None:
+        return []
+    stated = {normalize(s.name) for s in draft.specs if s.value.strip()}
+    missing = [p.name for p in required_specs(category.catalog_code) if normalize(p.name) not in stated]
+    if not missing:
+        return []
+    return [{"field": "specs", "message": f"{category.name}须填写规格参数：{'、'.join(missing)}"}]
 
 
 def check_draft(site: SiteConfig, draft: ListingDraft, today: date) -> MallCategory:
@@ -491,6 +522,11 @@ def draft_to_dict(draft: ListingDraft) -> dict[str, Any]:
         "certificates": [
             {"kind": c.kind.value, "number": c.number, "expires_on": c.expires_on} for c in draft.certificates
         ],
+        "unit": draft.unit,
+        "lead_days": draft.lead_days,
+        "warranty": draft.warranty,
+        "after_sales": draft.after_sales,
+        "description": draft.description,
     }
 
 
@@ -510,6 +546,11 @@ def draft_from_dict(raw: dict[str, Any]) -> ListingDraft:
         certificates=tuple(
             Certificate(CertificateKind(c["kind"]), c["number"], c["expires_on"]) for c in raw.get("certificates", [])
         ),
+        unit=raw.get("unit", "件"),
+        lead_days=int(raw.get("lead_days", 3)),
+        warranty=raw.get("warranty", ""),
+        after_sales=raw.get("after_sales", ""),
+        description=raw.get("description", ""),
     )
 
 

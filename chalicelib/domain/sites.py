@@ -441,6 +441,8 @@ def with_methods(site: SiteConfig, methods: tuple[PurchaseMethod, ...], at: date
 
 def public_view(site: SiteConfig, catalog: NationalCatalog) -> dict[str, Any]:
     """What anyone may read about a site: no internal ids beyond what the UI needs."""
+    from chalicelib.domain.spec_templates import required_specs
+
     categories = []
     leaf_ids = {c.id for c in site.leaf_categories()}
     for c in sorted(site.categories, key=lambda c: (c.sort, c.id)):
@@ -453,6 +455,8 @@ def public_view(site: SiteConfig, catalog: NationalCatalog) -> dict[str, Any]:
                 "is_leaf": c.id in leaf_ids,
                 "catalog_code": c.catalog_code,
                 "catalog_name": entry.name if entry else "",
+                # What a listing of it must state (the listing form asks for these)
+                "spec_params": [p._asdict() for p in required_specs(c.catalog_code)] if c.id in leaf_ids else [],
             }
         )
     return {

@@ -10,6 +10,7 @@ from chalice.app import Blueprint
 from chalicelib.domain import labels, listings
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.listings import Certificate, CertificateKind, Listing, ListingDraft, Spec
+from chalicelib.domain.media import MAX_IMAGE_BYTES, upload_key
 from chalicelib.domain.principals import Principal, Role
 from chalicelib.domain.site_admin import load_site
 from chalicelib.domain.sites import SiteConfig
@@ -17,6 +18,7 @@ from chalicelib.domain.suppliers import Supplier
 from chalicelib.handlers.suppliers import principal_supplier
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import metrics
+from chalicelib.store.media import image_urls
 from chalicelib.store.reference import national_catalog
 from chalicelib.store.uploads import presigned_post
 from chalicelib.wiring import stores
@@ -25,7 +27,6 @@ bp = Blueprint(__name__)
 
 SUPPLIER = frozenset({Role.SUPPLIER})
 OPERATORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 
 def listing_view(
@@ -40,6 +41,7 @@ def listing_view(
     view["status_label"] = listing.status.label
     rating = {"count": supplier.rating.votes, "average": supplier.rating.average} if supplier else None
     view["supplier"] = {**view["supplier"], "rating": rating}
+    view["image_urls"] = [image_urls(key) for key in listing.draft.images]
     if caller is not None:
         view["actions"] = listings.listing_actions(listing, caller)
     return view
@@ -67,7 +69,20 @@ def _draft(body: Any) -> ListingDraft:
         certificates=tuple(
             Certificate(CertificateKind(c.kind), c.number, c.expires_on.isoformat()) for c in body.certificates
         ),
+        unit=body.unit,
+        lead_days=body.lead_days,
+        warranty=body.warranty,
+        after_sales=body.after_sales,
+        description=body.description,
     )
+
+
+def _images_ready(site_id: str, uscc: str, draft: ListingDraft) -> None:
+    from chalicelib.domain.media import require_ready
+    from chalicelib.store.media import DynamoImageStore
+
+    if draft.images:
+        require_ready(DynamoImageStore(), site_id, uscc, draft.images)
 
 
 # ---------------------------------------------------------------- supplier
@@ -83,7 +98,9 @@ def create_listing(ctx: RequestContext, site_id: str) -> Reply:
     def create() -> dict[str, Any]:
         site = load_site(stores().sites, site_id)
         supplier = principal_supplier(ctx.user)
-        listing = listings.create(stores().listings, site, supplier, ctx.user, _draft(body), ctx.now)
+        draft = _draft(body)
+        _images_ready(site_id, supplier.uscc, draft)
+        listing = listings.create(stores().listings, site, supplier, ctx.user, draft, ctx.now)
         metrics.add_metric(name="ListingCreated", unit="Count", value=1)
         return listing_view(listing, site, supplier, ctx.user)
 
@@ -118,11 +135,13 @@ def start_image_upload(ctx: RequestContext, site_id: str) -> Reply:
     body = ctx.body(ImageUploadBody)
     load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
-    key = f"listing-images/{site_id}/{supplier.uscc}/{uuid.uuid4().hex}"
+    image_id = uuid.uuid4().hex
+    key = upload_key(site_id, supplier.uscc, image_id)
     upload = presigned_post(
         key, body.content_type, MAX_IMAGE_BYTES, {"file-name": body.file_name, "uscc": supplier.uscc}
     )
-    return Reply({"key": key, "upload": upload, "max_bytes": MAX_IMAGE_BYTES}, status=201)
+    # Then POST /sites/{site}/listing-images/{image_id}/confirm: the mall checks what arrived.
+    return Reply({"key": key, "image_id": image_id, "upload": upload, "max_bytes": MAX_IMAGE_BYTES}, status=201)
 
 
 @api_route(bp, "/sites/{site_id}/listings/{listing_id}", methods=("PUT",), roles=SUPPLIER)
@@ -132,7 +151,9 @@ def edit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
     body = ctx.body(ListingBody)
     site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
-    listing = listings.edit(stores().listings, site, supplier, ctx.user, _listing_id(listing_id), _draft(body), ctx.now)
+    draft = _draft(body)
+    _images_ready(site_id, supplier.uscc, draft)
+    listing = listings.edit(stores().listings, site, supplier, ctx.user, _listing_id(listing_id), draft, ctx.now)
     return listing_view(listing, site, supplier, ctx.user)
 
 

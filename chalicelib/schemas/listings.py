@@ -37,6 +37,11 @@ class ListingBody(StrictBody):
     delivery_districts: list[str] = Field(min_length=1, max_length=50)
     images: list[str] = Field(default_factory=list, max_length=8)
     certificates: list[CertificateBody] = Field(default_factory=list, max_length=10)
+    unit: str = Field(default="件", min_length=1, max_length=6)
+    lead_days: int = Field(default=3, ge=1, le=90)
+    warranty: str = Field(default="", max_length=60)
+    after_sales: str = Field(default="", max_length=500)
+    description: str = Field(default="", max_length=2000)
 
 
 class PriceBody(StrictBody):

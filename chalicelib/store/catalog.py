@@ -162,8 +162,17 @@ def read_page(plan: QueryPlan, limit: int, cursor: str | None) -> tuple[list[dic
     if len(raw) > limit:
         raw = raw[:limit]
         last_key = {"pk": raw[-1]["pk"], "sk": raw[-1]["sk"]}
-    cards = [CatalogEntryItem.from_raw_data(item).card for item in raw]
+    cards = [shown(CatalogEntryItem.from_raw_data(item).card) for item in raw]
     return cards, encode_cursor(last_key)
+
+
+def shown(card: dict[str, Any]) -> dict[str, Any]:
+    """A card as a page shows it: its image (an upload key in the index) as the thumbnail's address."""
+    from chalicelib.domain.media import thumb_key
+    from chalicelib.store.media import media_url
+
+    key = card.get("image")
+    return {**card, "image": media_url(thumb_key(key)) if key else None}
 
 
 def best_sellers(site_id: str, limit: int, scales: tuple[str, ...] = ()) -> list[dict[str, Any]]:
@@ -181,7 +190,7 @@ def best_sellers(site_id: str, limit: int, scales: tuple[str, ...] = ()) -> list
         raw.extend(page.get("Items", []))
         if len(raw) >= limit or page.get("LastEvaluatedKey") is None or calls >= MAX_CALLS_PER_PAGE:
             break
-    return [CatalogEntryItem.from_raw_data(item).card for item in raw[:limit]]
+    return [shown(CatalogEntryItem.from_raw_data(item).card) for item in raw[:limit]]
 
 
 COUNT_WINDOW = 1000

@@ -233,6 +233,13 @@ class NoticeItem(MainItem, discriminator="notice"):
     data = JSONAttribute()
 
 
+class ListingImageItem(MainItem, discriminator="listing_image"):
+    """An uploaded product image (domain.media): pending until the image consumer has processed it."""
+
+    status = UnicodeAttribute()
+    data = JSONAttribute()
+
+
 class BulletinItem(MainItem, discriminator="bulletin"):
     """A notice, training material or FAQ entry of a site's front page (domain.bulletins); sk orders by time."""
 

@@ -48,6 +48,16 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     in_liaocheng = Counter(x.category_name for x in listings if x.site_id == "liaocheng")
     assert all(in_liaocheng[name] > 0 for name in SEED_000_LEADERS), in_liaocheng
     assert all(x.draft.price_fen <= x.draft.reference_price_fen for x in listings)
+    # Every demo product has its drawn picture, processed like an upload: a main picture and a thumbnail.
+    pictured = [x for x in listings if x.draft.images]
+    assert len(pictured) == counts["listings"]
+    from chalicelib.domain.media import main_key, thumb_key
+    from tests.api.test_listing_images import media_object
+
+    first = pictured[0].draft.images[0]
+    assert media_object(main_key(first))[:3] == b"\xff\xd8\xff" and media_object(thumb_key(first))
+    # Each site's front page has the centre's notices, training material and FAQ.
+    assert counts["bulletins"] == 6 * 11
     plans, _ = DynamoPlanStore().list_for_site("liaocheng", None, 100, None)
     assert {p.district for p in plans} >= {"371500", "371522", "371581", "371526", "371503", "371521"}
     assert {p.status.value for p in plans} == {"pending_acceptance", "accepted", "returned"}
@@ -93,4 +103,5 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     live = [o for o in orders if not o.status.releases_budget]
     assert plan is not None and plan.committed_fen == sum(o.total_fen for o in live)
     # Seeding twice adds nothing (a restart of `make run` must not undo anyone's changes).
-    assert demo.seed_demo(None) == {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0, "history": 0}
+    again = {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0, "history": 0, "bulletins": 0}
+    assert demo.seed_demo(None) == again

@@ -180,7 +180,7 @@ def test_withdraw_delist_and_resubmit(api: Api, listed: dict[str, Any], projecti
     status, edited = api.call(
         "PUT",
         f"/sites/liaocheng/listings/{lid}",
-        {**PEN, "specs": [{"name": "笔尖", "value": "0.38mm 针管"}]},
+        {**PEN, "specs": [{"name": "笔尖", "value": "0.38mm 针管"}, {"name": "颜色", "value": "黑色"}]},
         as_user="supplier.demo",
     )
     assert status == 200 and edited["status"] == "pending"
@@ -223,3 +223,46 @@ def test_suppliers_list_their_own_listings_per_site(api: Api, listed: dict[str, 
         "PUT", f"/sites/liaocheng/listings/{listed['id']}/stock", {"stock": 5}, as_user="supplier.lc02"
     )
     assert (status, body["code"]) == (404, "LISTING_NOT_FOUND")
+
+
+def test_a_listing_states_what_its_category_requires(api: Api, suppliers_seeded: int) -> None:
+    """台式计算机 must state its processor, memory and disk; the unit and lead time are checked; nothing is written."""
+    desktop = {
+        **PEN,
+        "category_id": "LC-0302",
+        "name": "联想 启天 M437 台式计算机",
+        "brand": "联想",
+        "model": "启天M437",
+        "specs": [{"name": "处理器", "value": "i5-12500"}],
+        "price_fen": 459_900,
+        "reference_price_fen": 499_900,
+        "certificates": [],
+        "unit": "台",
+        "lead_days": 5,
+        "warranty": "整机 3 年",
+        "after_sales": "三年上门服务，4 小时响应",
+        "description": "商用台式机，适合日常办公。",
+    }
+    before = _snapshot()
+    status, body = _publish(api, **desktop)
+    assert status == 400 and body["code"] == "VALIDATION_FAILED"
+    assert "台式计算机须填写规格参数：内存、硬盘" in body["message"]
+    assert body["details"][0]["label"] == "规格参数"
+    for bad, field in (({"unit": "吨吨"}, "unit"), ({"lead_days": 0}, "lead_days"), ({"lead_days": 91}, "lead_days")):
+        status, body = _publish(api, **{**desktop, **bad})
+        assert status == 400 and any(d["field"] == field for d in body["details"]), body
+    assert _snapshot() == before
+    full = {
+        **desktop,
+        "specs": [
+            {"name": "处理器", "value": "i5-12500"},
+            {"name": "内存", "value": "16GB"},
+            {"name": "硬盘", "value": "512GB SSD"},
+        ],
+    }
+    status, listing = _publish(api, **full)
+    assert status == 201, listing
+    assert (listing["unit"], listing["lead_days"], listing["warranty"]) == ("台", 5, "整机 3 年")
+    status, config = api.call("GET", "/sites/liaocheng/config")
+    desktop_category = next(c for c in config["categories"] if c["id"] == "LC-0302")
+    assert [p["name"] for p in desktop_category["spec_params"]] == ["处理器", "内存", "硬盘"]
