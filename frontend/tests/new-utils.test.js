@@ -34,7 +34,9 @@ import {
   emptyListingForm,
   listingBody,
   listingToForm,
+  requiredSpecsProblem,
   specsProblem,
+  withRequiredSpecs,
 } from '../src/utils/listingForm.js'
 import { SUPPLIER_FIELD_ALIASES, emptySupplierForm, profileBody, registerBody, supplierToForm } from '../src/utils/supplierForm.js'
 import { limitExceededLines, planBody } from '../src/utils/planForm.js'
@@ -256,10 +258,24 @@ describe('listing form', () => {
       delivery_districts: ['371500'],
       images: [],
       certificates: [{ kind: 'environmental', number: 'CEC1', expires_on: '2027-06-30' }],
+      unit: '件',
+      lead_days: 3,
+      warranty: '',
+      after_sales: '',
+      description: '',
     })
     const back = listingToForm({ ...listingBody(form), id: 'x' })
     expect(back.price).toBe('16.80')
     expect(back.reference_price).toBe('19.90')
+  })
+
+  it('adds the parameters a category requires and names the missing ones', () => {
+    const params = [{ name: '处理器', hint: '' }, { name: '内存', hint: '' }]
+    const rows = withRequiredSpecs([{ name: '颜色', value: '黑色' }, { name: '', value: '' }], params)
+    expect(rows).toEqual([{ name: '颜色', value: '黑色' }, { name: '处理器', value: '' }, { name: '内存', value: '' }])
+    rows[1].value = 'i5'
+    expect(requiredSpecsProblem(rows, params, '台式计算机')).toBe('台式计算机须填写规格参数：内存')
+    expect(requiredSpecsProblem(rows, [], '签字笔')).toBe('')
   })
 
   it('validates spec and certificate rows', () => {

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from chalicelib.domain.uscc import make_uscc
@@ -109,6 +111,20 @@ def test_supplier_to_buyer(page: Page, mall: Mall, artifacts: Path, tmp_path: Pa
     page.get_by_test_id("listing-reference-source").fill("京东自营 2026-11-20")
     page.get_by_test_id("listing-stock").locator("input").fill("500")
     page.get_by_test_id("listing-districts-all").click()
+    page.get_by_test_id("listing-warranty").fill("质保 1 年")
+    page.get_by_test_id("listing-description").fill("牛皮纸材质，A4 文件适用，10 只装。")
+    # Images: a file that is not one is refused by the mall (whatever its name says); a photo becomes the main one.
+    fake = tmp_path / "档案盒.png"
+    fake.write_bytes(b"%PDF-1.4 this is not a picture")
+    page.get_by_test_id("image-file").set_input_files(str(fake))
+    expect(page.get_by_text("上传的文件不是图片").first).to_be_visible(timeout=15000)
+    expect(page.get_by_test_id("image-tile")).to_have_count(0)
+    photo = tmp_path / "档案盒实拍.png"
+    Image.new("RGB", (900, 700), (160, 110, 60)).save(photo)
+    page.get_by_test_id("image-file").set_input_files(str(photo))
+    ready = page.locator("[data-testid=image-tile][data-status=ready]")
+    expect(ready).to_have_count(1, timeout=60000)  # processed by the image consumer behind the stream
+    expect(ready.locator("img")).to_have_attribute("src", re.compile(r"/media/thumbs/liaocheng/.+\.jpg$"))
     page.screenshot(path=str(artifacts / "journey-3-listing.png"), full_page=True)
     page.get_by_test_id("listing-submit").click()
     expect(page.get_by_test_id("my-listings-table")).to_contain_text("待审核", timeout=15000)
@@ -119,6 +135,7 @@ def test_supplier_to_buyer(page: Page, mall: Mall, artifacts: Path, tmp_path: Pa
     page.locator(".el-menu .el-menu-item", has_text="商品审核").click()
     row = page.get_by_test_id("listing-review-table").locator("tr", has_text="文达 WD-60")
     row.get_by_test_id("listing-open").click()
+    expect(page.get_by_test_id("listing-review-images").locator("img")).to_be_visible()
     page.get_by_test_id("listing-approve").click()
     page.get_by_role("button", name="确定").click()
     expect(page.get_by_text("审核通过").first).to_be_visible()
@@ -134,4 +151,7 @@ def test_supplier_to_buyer(page: Page, mall: Mall, artifacts: Path, tmp_path: Pa
     expect(card).to_be_visible(timeout=15000)
     expect(page.get_by_test_id("matched-category")).to_contain_text("档案盒")
     expect(card).to_contain_text("冠县文达办公用品有限公司")
+    thumb = card.locator("img")
+    expect(thumb).to_have_attribute("src", re.compile(r"/media/thumbs/"))
+    assert thumb.evaluate("img => img.complete && img.naturalWidth") == 320  # the thumbnail, served
     page.screenshot(path=str(artifacts / "journey-4-buyer-search.png"), full_page=True)

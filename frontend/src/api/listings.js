@@ -15,6 +15,12 @@ export const listingsApi = {
   withdraw: (siteId, id) => request('POST', `${base(siteId)}/${enc(id)}/withdraw`, { body: {} }),
   resubmit: (siteId, id) => request('POST', `${base(siteId)}/${enc(id)}/resubmit`, { body: {} }),
 
+  // 商品图片：登记 → 预签名 POST 上传 → 确认（检查文件内容）→ 后台处理出主图与缩略图
+  startImage: (siteId, body) => request('POST', `${base(siteId)}/images`, { body }),
+  confirmImage: (siteId, imageId) =>
+    request('POST', `/sites/${enc(siteId)}/listing-images/${enc(imageId)}/confirm`, { body: {} }),
+  image: (siteId, imageId) => request('GET', `/sites/${enc(siteId)}/listing-images/${enc(imageId)}`),
+
   // 采购中心 / 省级
   reviewQueue: (siteId, { status, cursor } = {}) =>
     request('GET', `${base(siteId)}/review`, { query: { status, cursor } }),

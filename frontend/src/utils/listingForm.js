@@ -13,12 +13,23 @@ export const LISTING_FIELDS = [
   'stock',
   'delivery_districts',
   'certificates',
+  'images',
+  'unit',
+  'lead_days',
+  'warranty',
+  'after_sales',
+  'description',
 ]
+
+// 计量单位（与服务端 domain/listings.py 的 UNITS 一致）
+export const UNITS = Object.freeze([
+  '件', '个', '支', '盒', '包', '箱', '台', '套', '把', '张', '本', '卷', '瓶', '桶', '袋', '组', '副', '只',
+  '块', '条', '双', '令', '米', '千克', '升', '次', '项', '人·次', '平方米', '月', '年',
+])
 
 export const LISTING_FIELD_ALIASES = Object.freeze({
   price_fen: 'price',
   reference_price_fen: 'reference_price',
-  images: '',
 })
 
 export const LISTING_ERROR_FIELDS = Object.freeze({
@@ -26,6 +37,7 @@ export const LISTING_ERROR_FIELDS = Object.freeze({
   CERTIFICATE_EXPIRED: 'certificates',
   DUPLICATE_LISTING: 'model',
   UNKNOWN_CATEGORY: 'category_id',
+  IMAGE_NOT_READY: 'images',
 })
 
 export function emptyListingForm() {
@@ -42,6 +54,11 @@ export function emptyListingForm() {
     delivery_districts: [],
     certificates: [],
     images: [],
+    unit: '件',
+    lead_days: 3,
+    warranty: '',
+    after_sales: '',
+    description: '',
   }
 }
 
@@ -60,6 +77,11 @@ export function listingToForm(l) {
     delivery_districts: [...(l.delivery_districts || [])],
     certificates: (l.certificates || []).map((c) => ({ kind: c.kind, number: c.number, expires_on: c.expires_on })),
     images: [...(l.images || [])],
+    unit: l.unit || '件',
+    lead_days: Number.isInteger(l.lead_days) ? l.lead_days : 3,
+    warranty: l.warranty || '',
+    after_sales: l.after_sales || '',
+    description: l.description || '',
   }
 }
 
@@ -80,7 +102,28 @@ export function listingBody(form) {
     delivery_districts: [...form.delivery_districts],
     images: [...(form.images || [])],
     certificates: form.certificates.map((c) => ({ kind: c.kind, number: c.number.trim(), expires_on: c.expires_on })),
+    unit: form.unit,
+    lead_days: form.lead_days,
+    warranty: form.warranty.trim(),
+    after_sales: form.after_sales.trim(),
+    description: form.description.trim(),
   }
+}
+
+/** 品目要求的参数（站点配置 categories[].spec_params）补进参数行：已有的不动，缺的加空行。 */
+export function withRequiredSpecs(specs, params) {
+  const rows = (specs || []).filter((s) => (s.name || '').trim() || (s.value || '').trim())
+  const have = new Set(rows.map((s) => s.name.trim()))
+  const added = (params || []).filter((p) => !have.has(p.name)).map((p) => ({ name: p.name, value: '' }))
+  const all = [...rows, ...added]
+  return all.length ? all : [{ name: '', value: '' }]
+}
+
+/** 必填参数缺值时的提示。 */
+export function requiredSpecsProblem(specs, params, categoryName = '该品目') {
+  const filled = new Set((specs || []).filter((s) => (s.value || '').trim()).map((s) => (s.name || '').trim()))
+  const missing = (params || []).map((p) => p.name).filter((n) => !filled.has(n))
+  return missing.length ? `${categoryName}须填写规格参数：${missing.join('、')}` : ''
 }
 
 /** 解析元金额；返回 {fen} 或 {error}。 */
@@ -122,7 +165,8 @@ export function certificatesProblem(certs, today = todayInShanghai()) {
   return ''
 }
 
-export function listingRules(form) {
+/** requiredFor(categoryId) → {name, params}：该品目的必填参数（可不传）。 */
+export function listingRules(form, requiredFor = () => ({ name: '', params: [] })) {
   const fromProblem = (fn) => ({
     validator: (_r, v, cb) => {
       const p = fn(v)
@@ -135,7 +179,12 @@ export function listingRules(form) {
     name: [{ required: true, message: '请输入商品名称', trigger: 'blur' }],
     brand: [{ required: true, message: '请输入品牌', trigger: 'blur' }],
     model: [{ required: true, message: '请输入型号', trigger: 'blur' }],
-    specs: [fromProblem(specsProblem)],
+    specs: [
+      fromProblem((v) => {
+        const req = requiredFor(form.category_id) || { params: [] }
+        return specsProblem(v) || requiredSpecsProblem(v, req.params, req.name)
+      }),
+    ],
     price: [
       { required: true, message: '请输入价格', trigger: 'blur' },
       {
@@ -163,6 +212,8 @@ export function listingRules(form) {
     stock: [{ required: true, type: 'integer', message: '请输入库存', trigger: 'blur' }],
     delivery_districts: [{ required: true, type: 'array', min: 1, message: '请至少选择一个配送区划', trigger: 'change' }],
     certificates: [fromProblem((v) => certificatesProblem(v))],
+    unit: [{ required: true, message: '请选择计量单位', trigger: 'change' }],
+    lead_days: [{ required: true, type: 'integer', min: 1, max: 90, message: '交货期须为 1 至 90 天', trigger: 'blur' }],
   }
 }
 
