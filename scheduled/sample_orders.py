@@ -83,8 +83,16 @@ def add_listing(
     return str(listing.id)
 
 
-def add_plan(number: int, budget_fen: int, catalog_code: str = "A05040101", accept: bool = True) -> str:
-    """A one-line plan pushed for 聊城市教育和体育局 and (by default) accepted by it; returns its number."""
+def add_plan(
+    number: int,
+    budget_fen: int,
+    catalog_code: str = "A05040000",
+    accept: bool = True,
+    quantity: int = 1,
+    unit: str = "批",
+) -> str:
+    """A one-line plan pushed for 聊城市教育和体育局 and (by default) accepted by it; returns its number. Its line is
+    the whole 二级品目 by default (办公用品, 1 批): any office supplies, in no counted quantity."""
     from chalicelib.store.plans import DynamoPlanStore
     from chalicelib.store.reference import national_catalog
     from chalicelib.store.sites import DynamoSiteStore
@@ -109,7 +117,9 @@ def add_plan(number: int, budget_fen: int, catalog_code: str = "A05040101", acce
         planned_date=today.isoformat(),
         deadline_date=f"{today.year}-12-31",
         funds={"general_budget": budget_fen},
-        line=plan_rules.PlanLine(catalog_code, "", item.name if item else "办公用品", 1, "批", budget_fen, budget_fen),
+        line=plan_rules.PlanLine(
+            catalog_code, "", item.name if item else "办公用品", quantity, unit, budget_fen // quantity, budget_fen
+        ),
     )
     store = DynamoPlanStore()
     plan_rules.receive_pushed(store, site, new, catalog, now)

@@ -393,6 +393,8 @@ FIELD_LABELS: dict[str, str] = {
     "skipped": "跳过",
     "first": "最早成交日期",
     "last": "最晚成交日期",
+    # 结算
+    "groups": "结算分组",
     # 商品
     "lead_days": "交货期（天）",
     "warranty": "质保期",

@@ -197,6 +197,8 @@ class Order(NamedTuple):
     imported: ImportedFacts | None = None
     shipment: Shipment = Shipment()
     acceptances: tuple[Acceptance, ...] = ()  # every inspection, the last one decides
+    # Units counted against the plan's line (a plan listing 10 便携式计算机 pays for 10); 0 when it lists none.
+    counted_quantity: int = 0
 
     @property
     def is_goods(self) -> bool:
@@ -231,6 +233,7 @@ class Release(NamedTuple):
     level2_code: str
     amount_fen: int
     stock: tuple[tuple[str, int], ...]  # (listing id, quantity) to put back; empty once shipped
+    quantity: int = 0  # units given back to the plan's line
 
 
 class OrderStore(Protocol):
@@ -241,9 +244,16 @@ class OrderStore(Protocol):
         buyer's spending this year in the plan's 二级品目 (one read)."""
 
     def place(
-        self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent, reserved_fen: int = 0
+        self,
+        order: Order,
+        annual_cap_fen: int,
+        plan_budget_fen: int,
+        audit: AuditEvent,
+        reserved_fen: int = 0,
+        plan_quantity: int | None = None,
     ) -> None:
         """The order and everything it takes, in one transaction; Conflict names what ran out.
+        `plan_quantity`: the plan line's quantity, which the order's counted units must stay within.
         `reserved_fen` of the plan was held by a competition and goes back as the order takes its amount."""
 
     def get(self, site_id: str, order_no: str) -> Order | None: ...
@@ -292,6 +302,15 @@ def _lines(site: SiteConfig, new: NewOrder, inputs: OrderInputs, plan: Plan, dis
         elif level2_of(listing.catalog_code) != plan.level2_code:
             problems.append(
                 _problem(where, f"“{name}”（{listing.catalog_code}）不属于采购计划的品目（{plan.level2_code}）")
+            )
+        elif plan.line is not None and not covers(plan.line.catalog_code, listing.catalog_code):
+            line = plan.line
+            problems.append(
+                _problem(
+                    where,
+                    f"“{name}”（{listing.category_name}）不是采购计划所列的品目"
+                    f"（{line.catalog_name} {line.catalog_code}）",
+                )
             )
         elif listing.draft.stock < quantity:
             problems.append(_problem(where, f"“{name}”库存不足：现有 {listing.draft.stock}，需要 {quantity}"))
@@ -373,6 +392,31 @@ def _check_money(site: SiteConfig, plan: Plan, total: int, spent: int) -> None:
         )
 
 
+def covers(plan_code: str, catalog_code: str) -> bool:
+    """Whether a plan line's catalog code pays for a listing's: the same code, or one below a group code."""
+    if plan_code == catalog_code:
+        return True
+    stem = plan_code.rstrip("0")
+    return plan_code.endswith("00") and len(stem) >= 3 and catalog_code.startswith(stem)
+
+
+def _check_quantity(plan: Plan, lines: tuple[OrderLine, ...]) -> int:
+    """Units the order counts against the plan's line (0 when the plan lists none), within what is left."""
+    if plan.line is None or not plan.counts_units:
+        return 0
+    wanted = sum(line.quantity for line in lines)
+    left = plan.quantity_left or 0
+    if wanted > left:
+        unit = plan.line.unit
+        raise RuleViolation(
+            f"超出采购计划所列数量：计划 {plan.line.quantity} {unit}，已下单 {plan.ordered_quantity} {unit}，"
+            f"本订单 {wanted} {unit}",
+            code="PLAN_QUANTITY_EXCEEDED",
+            details={"planned": plan.line.quantity, "ordered": plan.ordered_quantity, "requested": wanted},
+        )
+    return wanted
+
+
 def new_order_no(now: datetime) -> str:
     """YC + yyyymmdd + 10 digits: 20 characters, unique by a random part (writes check absence)."""
     return f"YC{china_date(now):%Y%m%d}{uuid.uuid4().int % 10**10:010d}"
@@ -439,6 +483,7 @@ def commit(
     order number derived from the competition (so that a second run finds it placed) and the system as actor."""
     total = sum(line.amount_fen for line in priced.lines)
     _check_money(site, plan._replace(committed_fen=plan.committed_fen - reserved_fen), total, spent_fen)
+    counted = _check_quantity(plan, priced.lines)
     order = Order(
         order_no=order_no or new_order_no(now),
         site_id=site.id,
@@ -467,6 +512,7 @@ def commit(
         mechanism=priced.mechanism,
         source=priced.source,
         budget_fen=reserved_fen if reserved_fen > total else 0,
+        counted_quantity=counted,
     )
     audit = _event(
         order,
@@ -478,7 +524,14 @@ def commit(
         order_to_dict(order),
         request_id,
     )
-    store.place(order, site.limits.annual_category_cap_fen, plan.budget_fen, audit, reserved_fen)
+    store.place(
+        order,
+        site.limits.annual_category_cap_fen,
+        plan.budget_fen,
+        audit,
+        reserved_fen,
+        plan_quantity=plan.line.quantity if plan.line else None,
+    )
     return order
 
 
@@ -613,7 +666,9 @@ def check_can(order: Order, principal: Principal, action: str) -> None:
 
 def _release(order: Order, restock: bool) -> Release:
     stock = tuple((line.listing_id, line.quantity) for line in order.lines if line.tracks_stock) if restock else ()
-    return Release(order.plan_no, order.buyer_uscc, order.year, order.level2_code, order.total_fen, stock)
+    return Release(
+        order.plan_no, order.buyer_uscc, order.year, order.level2_code, order.total_fen, stock, order.counted_quantity
+    )
 
 
 def _touched(order: Order, now: datetime, **changes: Any) -> Order:
@@ -896,6 +951,7 @@ def order_to_dict(order: Order) -> dict[str, Any]:
         "mechanism": order.mechanism.value,
         "source": {"kind": order.source.kind.value, "refs": list(order.source.refs)},
         "budget_fen": order.budget_fen,
+        "counted_quantity": order.counted_quantity,
         **({"imported": order.imported._asdict()} if order.imported else {}),
         "shipment": order.shipment._asdict(),
         "acceptances": [
@@ -948,6 +1004,7 @@ def order_from_dict(raw: dict[str, Any]) -> Order:
         source=_source(raw),
         milestones=dict(raw.get("milestones") or {}),
         budget_fen=int(raw.get("budget_fen", 0)),
+        counted_quantity=int(raw.get("counted_quantity", 0)),
         imported=ImportedFacts(**raw["imported"]) if raw.get("imported") else None,
         shipment=Shipment(**raw.get("shipment") or {}),
         acceptances=tuple(

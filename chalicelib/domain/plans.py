@@ -75,6 +75,10 @@ FUND_SOURCES: dict[str, str] = {
 }
 
 
+# Units that name a lump rather than a count: a line of "1 批" pays for the item, not for one unit of it.
+LUMP_UNITS = frozenset({"批", "项", "宗", "年", "月", "期"})
+
+
 class PlanLine(NamedTuple):
     """The one detail line a filed plan carries (一个计划只能有一条明细)."""
 
@@ -113,10 +117,21 @@ class Plan(NamedTuple):
     created_at: str
     updated_at: str
     version: int
+    ordered_quantity: int = 0  # of the line's quantity, what orders have taken (like committed_fen)
 
     @property
     def balance_fen(self) -> int:
         return self.budget_fen - self.committed_fen
+
+    @property
+    def counts_units(self) -> bool:
+        """Whether the plan's line counts units an order can be held to (10 台), not a lump (1 批, 1 项)."""
+        return self.line is not None and self.line.unit not in LUMP_UNITS
+
+    @property
+    def quantity_left(self) -> int | None:
+        """What the plan's line still pays for, in its unit; None when it lists no countable quantity."""
+        return max(self.line.quantity - self.ordered_quantity, 0) if self.line and self.counts_units else None
 
 
 class CapUsage(NamedTuple):

@@ -51,6 +51,41 @@ def _order(ctx: RequestContext, site_id: str, order_no: str) -> orders.Order:
 # ---------------------------------------------------------------- placing and listing
 
 
+@api_route(bp, "/sites/{site_id}/checkout", methods=("POST",), roles=BUYER)
+def checkout_forecast(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """Before placing: each group's plan (the buyer's or the one the mall proposes), the plans that fit, and
+    what would certainly refuse it. Writes nothing; three reads whatever the cart's size."""
+    from chalicelib.domain import checkout
+    from chalicelib.domain.clock import china_date
+    from chalicelib.domain.errors import NotFound
+    from chalicelib.schemas.orders import CheckoutBody
+
+    body = ctx.body(CheckoutBody)
+    groups = [
+        checkout.Group(g.supplier_uscc, tuple((x.listing_id, x.quantity) for x in g.lines), g.plan_no)
+        for g in body.groups
+    ]
+    inputs = stores().orders.checkout_inputs(
+        site_id,
+        ctx.user.org_id,
+        ctx.user.district,
+        china_date(ctx.now).year,
+        [lid for g in groups for lid, _ in g.lines],
+        [g.supplier_uscc for g in groups],
+    )
+    if inputs is None:
+        raise NotFound(f"站点 {site_id} 不存在", code="SITE_NOT_FOUND")
+    results = checkout.forecast(inputs, groups)
+    return {
+        "groups": [checkout.forecast_view(r) for r in results],
+        "blocked": any(r.blocked for r in results),
+        "limits": {
+            "per_order_cap_fen": inputs.site.limits.per_order_cap_fen,
+            "annual_category_cap_fen": inputs.site.limits.annual_category_cap_fen,
+        },
+    }
+
+
 @api_route(bp, "/sites/{site_id}/orders", methods=("POST",), roles=BUYER)
 def place_order(ctx: RequestContext, site_id: str) -> Reply:
     """直购下单: one order for one supplier's listings, paid from one accepted plan."""

@@ -43,6 +43,9 @@ def plan_view(plan: plans.Plan, site: SiteConfig) -> dict[str, Any]:
         district_name=district.name if district else "",
         budget_category_name=category.name if category else None,
         level2_name=level2.name if level2 else "",
+        balance_fen=plan.balance_fen,
+        ordered_quantity=plan.ordered_quantity,
+        quantity_left=plan.quantity_left,
     )
     return view
 

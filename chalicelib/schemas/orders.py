@@ -32,6 +32,18 @@ class NewOrderBody(StrictBody):
     note: str = Field(default="", max_length=500)
 
 
+class CheckoutGroupBody(StrictBody):
+    supplier_uscc: str = Field(min_length=18, max_length=18)
+    plan_no: str | None = Field(default=None, pattern=r"^(\d{20}|ZJ\d{18})$")
+    lines: list[OrderLineBody] = Field(min_length=1, max_length=MAX_LINES)
+
+
+class CheckoutBody(StrictBody):
+    """A cart's groups (one per supplier) to be matched to plans and checked before any is placed."""
+
+    groups: list[CheckoutGroupBody] = Field(min_length=1, max_length=10)
+
+
 class ReasonBody(StrictBody):
     reason: str = Field(min_length=1, max_length=500)
 

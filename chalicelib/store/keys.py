@@ -34,6 +34,8 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     shandong#COMP_DUE                    competitions_due (GSI3): running competitions by their next deadline
     {scope}#REPORTJOB#{job_id}           report_job: JOB (a requested report compilation; scope: a site or shandong)
     {scope}#REPORTJOBS                   report_jobs (GSI1): a scope's requested compilations by time
+    {site}#BULLETINS                     bulletins: the front page's notices, training material and FAQ
+    {site}#IMG#{uscc}                    listing_images: a supplier's uploaded product images in a site
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -184,6 +186,10 @@ def report_jobs(scope: str) -> str:
 
 def brand_registry(site: str, category_id: str) -> str:
     return f"{site}#CB#{category_id}"
+
+
+def listing_images(site: str, uscc: str) -> str:
+    return f"{site}#IMG#{uscc}"
 
 
 def bulletins(site: str) -> str:

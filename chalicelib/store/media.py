@@ -12,6 +12,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib.config import get_settings
 from chalicelib.domain.media import SNIFF_BYTES, ImageStatus, ListingImage, main_key, thumb_key
+from chalicelib.store import keys
 from chalicelib.store.aws import client
 from chalicelib.store.models import ListingImageItem
 
@@ -20,7 +21,7 @@ MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 def _pk(site_id: str, uscc: str) -> str:
-    return f"{site_id}#IMG#{uscc}"
+    return keys.listing_images(site_id, uscc)
 
 
 def _item(image: ListingImage) -> ListingImageItem:

@@ -135,6 +135,7 @@ class PlanItem(MainItem, discriminator="plan"):
     # Orders commit against the budget (ADD, conditional), so the amounts live outside the JSON document.
     budget_fen = NumberAttribute(default=0)
     committed_fen = NumberAttribute(default=0)
+    ordered_quantity = NumberAttribute(null=True)  # of the plan's line, what orders have taken
 
 
 class CapUsageItem(MainItem, discriminator="cap_usage"):

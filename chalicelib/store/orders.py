@@ -88,6 +88,9 @@ def _item(order: Order) -> OrderItem:
     )
 
 
+CHECKOUT_PLANS = 100  # the newest accepted plans a checkout offers
+
+
 class DynamoOrderStore:
     """Implements domain.orders.OrderStore."""
 
@@ -123,8 +126,51 @@ class DynamoOrderStore:
                 listings[listing.id] = listing
         return OrderInputs(site, plan, supplier, listings, spent)
 
+    def checkout_inputs(
+        self, site_id: str, buyer_uscc: str, district: str, year: int, listing_ids: list[str], usccs: list[str]
+    ) -> Any:
+        """What a checkout forecast reads: the site (one GetItem), the buyer's accepted plans (one Query of its
+        plans, at most CHECKOUT_PLANS), then the listings, suppliers and this year's spending (one BatchGet)."""
+        from chalicelib.domain.checkout import Inputs
+
+        try:
+            site = site_from_dict(SiteConfigItem.get(site_pk(site_id), "CONFIG").data)
+        except SiteConfigItem.DoesNotExist:
+            return None
+        plans = [
+            plan_from_item(i)
+            for i in PlanItem.gsi1.query(
+                keys.buyer_plans(site_id, buyer_uscc),
+                filter_condition=PlanItem.status == PlanStatus.ACCEPTED.value,
+                scan_index_forward=False,
+                limit=CHECKOUT_PLANS,
+            )
+            if isinstance(i, PlanItem)
+        ]
+        level2s = sorted({p.level2_code for p in plans})
+        wanted = [(listing_pk(site_id, lid), "LISTING") for lid in dict.fromkeys(listing_ids)]
+        wanted += [(supplier_pk(uscc), "PROFILE") for uscc in dict.fromkeys(usccs)]
+        wanted += [(usage_pk(site_id, buyer_uscc, year, code), "CAP") for code in level2s]
+        listings, suppliers, spent = {}, {}, {}
+        for item in MainItem.batch_get(wanted):
+            if isinstance(item, ListingItem):
+                listing = listing_from_item(item)
+                listings[listing.id] = listing
+            elif isinstance(item, SupplierItem):
+                supplier = supplier_from_item(item)
+                suppliers[supplier.uscc] = supplier
+            elif isinstance(item, CapUsageItem):
+                spent[item.pk.rsplit("#", 1)[-1]] = int(item.spent_fen or 0)
+        return Inputs(site, district, tuple(plans), listings, suppliers, spent)
+
     def place(
-        self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent, reserved_fen: int = 0
+        self,
+        order: Order,
+        annual_cap_fen: int,
+        plan_budget_fen: int,
+        audit: AuditEvent,
+        reserved_fen: int = 0,
+        plan_quantity: int | None = None,
     ) -> None:
         total = order.total_fen
         taken = total - reserved_fen  # an award's order takes the plan's amount in place of its reservation
@@ -132,11 +178,20 @@ class DynamoOrderStore:
         write.put(_item(order), OrderItem.pk.does_not_exist(), Conflict("订单号冲突，请重试", code="ORDER_NO_CONFLICT"))
         # Condition expressions cannot do arithmetic: the budget is fixed once a plan is accepted, so the
         # highest committed amount that still leaves room for this order is a constant.
+        actions = [PlanItem.committed_fen.add(taken), PlanItem.version.add(1)]
+        condition = (PlanItem.status == PlanStatus.ACCEPTED.value) & (PlanItem.committed_fen <= plan_budget_fen - taken)
+        if plan_quantity is not None and order.counted_quantity:
+            # Likewise the line's quantity: two orders at once never pay for more units than the plan lists.
+            counted = order.counted_quantity
+            actions.append(PlanItem.ordered_quantity.add(counted))
+            condition = condition & (
+                PlanItem.ordered_quantity.does_not_exist() | (PlanItem.ordered_quantity <= plan_quantity - counted)
+            )
         write.update(
             PlanItem(pk=keys.plan(order.site_id, order.plan_no), sk="PLAN"),
-            [PlanItem.committed_fen.add(taken), PlanItem.version.add(1)],
-            (PlanItem.status == PlanStatus.ACCEPTED.value) & (PlanItem.committed_fen <= plan_budget_fen - taken),
-            Conflict("采购计划可用余额不足（刚被其他订单占用），请刷新后重试", code="PLAN_BALANCE_INSUFFICIENT"),
+            actions,
+            condition,
+            Conflict("采购计划余额或数量不足（刚被其他订单占用），请刷新后重试", code="PLAN_BALANCE_INSUFFICIENT"),
         )
         write.update(
             CapUsageItem(pk=usage_pk(order.site_id, order.buyer_uscc, order.year, order.level2_code), sk="CAP"),
@@ -204,9 +259,12 @@ class DynamoOrderStore:
     @staticmethod
     def _release(write: AuditedWrite, site_id: str, release: Release) -> None:
         """Give back what the order took. The counters only go down by what this order added."""
+        actions = [PlanItem.committed_fen.add(-release.amount_fen), PlanItem.version.add(1)]
+        if release.quantity:
+            actions.append(PlanItem.ordered_quantity.add(-release.quantity))
         write.update(
             PlanItem(pk=keys.plan(site_id, release.plan_no), sk="PLAN"),
-            [PlanItem.committed_fen.add(-release.amount_fen), PlanItem.version.add(1)],
+            actions,
             PlanItem.committed_fen >= release.amount_fen,
             Conflict("采购计划数据异常，请联系运维", code="PLAN_RELEASE_FAILED"),
         )

@@ -43,7 +43,9 @@ def _item(plan: Plan) -> PlanItem:
 def plan_from_item(item: PlanItem) -> Plan:
     """The document, with what orders have committed taken as it stands."""
     return plan_from_dict(fields_of("plan", item.data))._replace(
-        committed_fen=int(item.committed_fen), version=int(item.version)
+        committed_fen=int(item.committed_fen),
+        version=int(item.version),
+        ordered_quantity=int(item.ordered_quantity or 0),
     )
 
 

@@ -26,7 +26,13 @@ class MemoryOrderStore:
         return self.inputs_
 
     def place(
-        self, order: Order, annual_cap_fen: int, plan_budget_fen: int, audit: AuditEvent, reserved_fen: int = 0
+        self,
+        order: Order,
+        annual_cap_fen: int,
+        plan_budget_fen: int,
+        audit: AuditEvent,
+        reserved_fen: int = 0,
+        plan_quantity: int | None = None,
     ) -> None:
         self.orders[(order.site_id, order.order_no)] = order
         self.audit.append(audit)

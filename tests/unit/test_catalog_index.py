@@ -21,7 +21,7 @@ def listing(status: ListingStatus = ListingStatus.ACTIVE) -> Listing:
         "联想 启天 M437 台式计算机 i5-12500",
         "联想",
         "启天 M437",
-        (Spec("内存", "16GB"),),
+        (Spec("处理器", "i5-12500"), Spec("内存", "16GB"), Spec("硬盘", "512GB SSD")),
         489900,
         520000,
         "京东自营",
