@@ -169,12 +169,31 @@ describe('ProductDetailView (加入购物车)', () => {
 })
 
 describe('CheckoutView', () => {
-  it('places one order per supplier, keeps the failed group, and retries it with the same Idempotency-Key', async () => {
+  // The server's forecast: each group's plan (proposed or chosen), the plans that fit, and what would refuse it.
+  const PLAN_B = { ...PLAN, plan_no: '37150020010120260002', name: '办公用品采购（二）', balance_fen: 300000 }
+  const planRow = (p, fits = true, reason = '') => ({
+    plan_no: p.plan_no, name: p.name, level2_code: 'A05040000', balance_fen: p.balance_fen,
+    quantity_left: null, unit: '', fits, reason,
+  })
+  const forecastFor = (groups) => ({
+    groups: groups.map((g) => {
+      const own = g.supplier_uscc === XINCHENG.uscc ? PLAN : PLAN_B
+      const chosen = g.plan_no || own.plan_no
+      return {
+        supplier_uscc: g.supplier_uscc, total_fen: 0, quantity: 1, level2_code: 'A05040000',
+        plan_no: chosen, proposed: !g.plan_no, blocked: false, problems: [],
+        plans: [planRow(PLAN), planRow(PLAN_B)],
+      }
+    }),
+    blocked: false,
+  })
+
+  it('places one order per supplier, each on its own plan, keeps the failed group, and retries it with the same Idempotency-Key', async () => {
     addListingToCart(listing('a', 2500, XINCHENG), 10)
     addListingToCart(listing('b', 1810, WENDA), 3)
     let wendaFails = true
     const fetch = mockFetch({
-      'GET /sites/liaocheng/plans': [200, { items: [PLAN], next_cursor: null }],
+      'POST /sites/liaocheng/checkout': (_url, init) => [200, forecastFor(JSON.parse(init.body).groups)],
       'POST /sites/liaocheng/orders': (_url, init) => {
         const body = JSON.parse(init.body)
         if (body.supplier_uscc === WENDA.uscc && wendaFails) {
@@ -185,11 +204,11 @@ describe('CheckoutView', () => {
       },
     })
     const { wrapper } = await mountView(CheckoutView, { routes: ROUTES, at: '/checkout' })
-    expect(fetch.mock.calls[0][0]).toContain('/sites/liaocheng/plans?status=accepted')
-    // the one matching plan is chosen; its 二级品目 and balance are shown
-    expect(wrapper.vm.form.plan_no).toBe(PLAN.plan_no)
-    expect(wrapper.find('[data-testid="checkout-plan-facts"]').text()).toContain('A05040000 办公用品')
-    expect(wrapper.find('[data-testid="checkout-plan-facts"]').text()).toContain('¥5,000.00')
+    await flushPromises()
+    const asked = JSON.parse(posts(fetch, '/sites/liaocheng/checkout')[0][1].body)
+    expect(asked.groups.map((g) => g.supplier_uscc)).toEqual([XINCHENG.uscc, WENDA.uscc])
+    expect(asked.groups[0].plan_no).toBeUndefined() // nothing chosen yet: the mall proposes
+    expect(wrapper.text()).toContain('系统推荐')
     expect(wrapper.vm.form.contact).toBe('张敏')
     Object.assign(wrapper.vm.form, { address: '聊城市东昌府区东昌西路 98 号', phone: '0635-8241234', note: '请工作日送货' })
     await flushPromises()
@@ -207,6 +226,7 @@ describe('CheckoutView', () => {
       note: '请工作日送货',
     })
     expect(bodyB.supplier_uscc).toBe(WENDA.uscc)
+    expect(bodyB.plan_no).toBe(PLAN_B.plan_no) // a plan of its own
     const keyA = first[0][1].headers['Idempotency-Key']
     const keyB = first[1][1].headers['Idempotency-Key']
     expect(keyA).toBeTruthy()
@@ -219,6 +239,7 @@ describe('CheckoutView', () => {
 
     // a retried click: the failed supplier's order goes again with the same key
     wendaFails = false
+    await flushPromises()
     await wrapper.find('[data-testid="checkout-submit"]').trigger('click')
     await vi.waitFor(() => expect(cart.lines).toHaveLength(0))
     const retry = posts(fetch, '/sites/liaocheng/orders').slice(2)
@@ -231,17 +252,28 @@ describe('CheckoutView', () => {
     wrapper.unmount()
   })
 
-  it('warns when a product is outside the chosen plan\'s 二级品目 and does not submit an incomplete form', async () => {
+  it('shows why a group will be refused and does not submit while one is', async () => {
     addListingToCart({ ...listing('d', 500000, XINCHENG), category_id: 'LC-0302' }, 1) // 台式计算机 A02010105
-    const fetch = mockFetch({ 'GET /sites/liaocheng/plans': [200, { items: [PLAN], next_cursor: null }] })
+    const refusal = '没有可用于该订单的采购计划（品目不符：“商品d”不属于计划的二级品目 A05040000）'
+    const fetch = mockFetch({
+      'POST /sites/liaocheng/checkout': [200, {
+        groups: [{
+          supplier_uscc: XINCHENG.uscc, total_fen: 500000, quantity: 1, level2_code: 'A02010000', plan_no: null,
+          proposed: true, blocked: true, problems: [{ code: 'NO_FITTING_PLAN', message: refusal }],
+          plans: [planRow(PLAN, false, '品目不符')],
+        }],
+        blocked: true,
+      }],
+    })
     const { wrapper } = await mountView(CheckoutView, { routes: ROUTES, at: '/checkout' })
-    expect(wrapper.vm.form.plan_no).toBe('') // no plan of that 二级品目
-    wrapper.vm.form.plan_no = PLAN.plan_no
     await flushPromises()
-    expect(wrapper.find('[data-testid="checkout-mismatch"]').text()).toContain('不属于所选计划的二级品目 A05040000')
+    expect(wrapper.find('[data-testid="checkout-problem"]').text()).toContain(refusal)
+    expect(wrapper.find('[data-testid="checkout-blocked"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="checkout-submit"]').attributes('disabled')).toBeDefined()
+    Object.assign(wrapper.vm.form, { address: '聊城市东昌府区东昌西路 98 号', phone: '0635-8241234' })
     await wrapper.find('[data-testid="checkout-submit"]').trigger('click')
     await flushPromises()
-    expect(posts(fetch, '/orders')).toHaveLength(0) // the address is missing
+    expect(posts(fetch, '/orders')).toHaveLength(0)
     wrapper.unmount()
   })
 })

@@ -74,7 +74,7 @@ def test_a_pushed_plan_and_a_reviewed_listing(api: Api, suppliers_seeded: int, p
         "name": "得力 A4 复印纸 80g",
         "brand": "得力",
         "model": "DL-8055",
-        "specs": [{"name": "克重", "value": "80g"}],
+        "specs": [{"name": "规格", "value": "A4 80g"}, {"name": "包装", "value": "500张/包 5包/箱"}],
         "price_fen": 2_900,
         "reference_price_fen": 3_200,
         "reference_source": "京东自营 2026-11",

@@ -21,6 +21,8 @@ export const ACTION_REQUESTS = Object.freeze({
 })
 
 export const ordersApi = {
+  /** 结算预检：{groups: [{supplier_uscc, plan_no?, lines}]} → 每组的计划（所选或推荐）、可用计划与拦截原因；不写入 */
+  checkout: (siteId, groups) => request('POST', `/sites/${enc(siteId)}/checkout`, { body: { groups } }),
   /** 直购下单：每个供应商一张；idempotencyKey 在一次结算中对同一供应商不变。 */
   place: (siteId, body, idempotencyKey) =>
     request('POST', base(siteId), { body, headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {} }),

@@ -74,10 +74,12 @@ export function placeErrorText(err) {
  * place(body, idempotencyKey) 返回订单；返回 [{supplier, ok, order?, error?, code?}]，与 groups 同序。
  */
 export async function placeOrders(groups, { planNo, form, attempt, place }) {
+  // planNo：全部分组共用的计划号，或按分组给出计划号的函数（每个供应商一张订单、各用各的计划）
+  const planOf = typeof planNo === 'function' ? planNo : () => planNo
   const results = []
   for (const group of groups) {
     try {
-      const order = await place(orderBody(group, planNo, form), attempt.keyFor(group.supplier.uscc))
+      const order = await place(orderBody(group, planOf(group), form), attempt.keyFor(group.supplier.uscc))
       results.push({ supplier: group.supplier, ok: true, order })
     } catch (err) {
       results.push({ supplier: group.supplier, ok: false, error: placeErrorText(err), code: err?.code || '' })
@@ -138,4 +140,13 @@ export function planOptions(plans, cartLevel2s) {
 /** 购物车商品涉及的二级品目（去重）。 */
 export function cartLevel2s(lines) {
   return [...new Set(lines.map((l) => level2Of(l.catalog_code)).filter(Boolean))]
+}
+
+/** 结算预检的请求体：每个供应商分组、所选计划（未选则由系统推荐）。 */
+export function forecastGroups(groups, choices) {
+  return groups.map((g) => ({
+    supplier_uscc: g.supplier.uscc,
+    ...(choices[g.supplier.uscc] ? { plan_no: choices[g.supplier.uscc] } : {}),
+    lines: g.lines.map((l) => ({ listing_id: l.id, quantity: l.quantity })),
+  }))
 }
