@@ -70,6 +70,11 @@ class OrgStore(Protocol):
 
     def list(self, site_id: str, district: str | None) -> list[BuyerOrg]: ...
 
+    def get(self, site_id: str, uscc: str) -> BuyerOrg | None: ...
+
+    def save(self, org: BuyerOrg, audit: AuditEvent) -> None:
+        """Replace a unit that exists (its contact); Conflict when it is gone."""
+
 
 def register_org(
     store: OrgStore, site: SiteConfig, actor: Principal, new: NewOrg, now: datetime, request_id: str = ""
@@ -116,3 +121,46 @@ def list_orgs(store: OrgStore, site: SiteConfig, district: str | None) -> list[B
     if district is not None and site.district(district) is None:
         raise NotFound(f"区划 {district} 不属于{site.short_name}站点", code="DISTRICT_NOT_FOUND")
     return store.list(site.id, district)
+
+
+def update_contact(
+    store: OrgStore,
+    site: SiteConfig,
+    actor: Principal,
+    uscc: str,
+    contact_name: str,
+    contact_phone: str,
+    now: datetime,
+    request_id: str = "",
+) -> BuyerOrg:
+    """The operator keeps a unit's contact current (the person orders and notices reach)."""
+    org = store.get(site.id, uscc)
+    if org is None:
+        raise NotFound("采购单位不存在", code="ORG_NOT_FOUND")
+    name, phone = contact_name.strip(), contact_phone.strip()
+    problems = []
+    if not 2 <= len(name) <= 30:
+        problems.append({"field": "contact_name", "message": "联系人为 2–30 个字"})
+    if not PHONE_PATTERN.match(phone):
+        problems.append({"field": "contact_phone", "message": "联系电话应为手机号或带区号的固定电话"})
+    if problems:
+        raise InvalidInput(
+            "联系人信息有误：" + "；".join(p["message"] for p in problems), code="VALIDATION_FAILED", details=problems
+        )
+    updated = org._replace(contact_name=name, contact_phone=phone)
+    if updated == org:
+        return org
+    audit = new_event(
+        tenant=site.id,
+        entity_type=ENTITY_ORG,
+        entity_id=org.uscc,
+        action="buyer_org.updated",
+        summary=f"修改采购单位 {org.name} 的联系人",
+        actor=actor.as_actor(),
+        at=now,
+        before={"contact_name": org.contact_name, "contact_phone": org.contact_phone},
+        after={"contact_name": name, "contact_phone": phone},
+        request_id=request_id,
+    )
+    store.save(updated, audit)
+    return updated

@@ -50,3 +50,15 @@ def list_orgs(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     site = site_admin.load_site(stores().sites, site_id)
     found = orgs.list_orgs(stores().orgs, site, query.district)
     return {"items": [o.to_dict(site) for o in found]}
+
+
+@api_route(bp, "/sites/{site_id}/orgs/{uscc}/contact", methods=("PUT",), roles=ORG_EDITORS)
+def update_org_contact(ctx: RequestContext, site_id: str, uscc: str) -> dict[str, Any]:
+    from chalicelib.schemas.orgs import OrgContactBody
+
+    body = ctx.body(OrgContactBody)
+    site = site_admin.load_site(stores().sites, site_id)
+    org = orgs.update_contact(
+        stores().orgs, site, ctx.user, uscc, body.contact_name, body.contact_phone, ctx.now, ctx.request_id
+    )
+    return org.to_dict(site)

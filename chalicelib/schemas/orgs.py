@@ -17,3 +17,8 @@ class NewOrgBody(StrictBody):
 
 class OrgQuery(QueryParams):
     district: str | None = Field(default=None, min_length=6, max_length=12)
+
+
+class OrgContactBody(StrictBody):
+    contact_name: str = Field(min_length=1, max_length=30)
+    contact_phone: str = Field(min_length=7, max_length=20)

@@ -67,3 +67,15 @@ class DynamoOrgStore:
             items = BuyerOrgItem.gsi1.query(keys.orgs_in_district(site_id, district))
         orgs = [_org(i) for i in items if isinstance(i, BuyerOrgItem)]
         return sorted(orgs, key=lambda o: (o.district, o.name))
+
+    def get(self, site_id: str, uscc: str) -> BuyerOrg | None:
+        try:
+            item = BuyerOrgItem.get(_pk(site_id), uscc)
+        except BuyerOrgItem.DoesNotExist:
+            return None
+        return _org(item) if isinstance(item, BuyerOrgItem) else None
+
+    def save(self, org: BuyerOrg, audit: AuditEvent) -> None:
+        write = AuditedWrite(audit)
+        write.put(_item(org), BuyerOrgItem.pk.exists(), Conflict("采购单位已不存在，请刷新", code="ORG_NOT_FOUND"))
+        write.commit()

@@ -66,7 +66,7 @@ def test_a_failed_create_is_not_remembered_by_its_key(api: Api) -> None:
     bad = {**NEW_ORG, "district": "370102"}  # 济南's 历下区, not a 聊城 district
     status, body = api.call("POST", "/sites/liaocheng/orgs", bad, as_user="liaocheng.center", headers=headers)
     assert (status, body["code"]) == (400, "VALIDATION_FAILED")
-    assert body["details"] == [{"field": "district", "message": "区划 370102 不属于聊城站点"}]
+    assert body["details"] == [{"field": "district", "message": "区划 370102 不属于聊城站点", "label": "所属区划"}]
     status, _ = api.call("POST", "/sites/liaocheng/orgs", NEW_ORG, as_user="liaocheng.center", headers=headers)
     assert status == 201
 
@@ -100,3 +100,23 @@ def test_listing_by_an_unknown_district(api: Api) -> None:
     assert (status, body["code"]) == (404, "DISTRICT_NOT_FOUND")
     status, body = api.call("GET", "/sites/liaocheng/orgs", as_user="liaocheng.center")
     assert status == 200 and len(body["items"]) == 11  # seed 000's ten largest buyers plus the bureau
+
+
+def test_the_centre_keeps_a_units_contact_current(api: Api) -> None:
+    assert api.call("POST", "/sites/liaocheng/orgs", NEW_ORG, as_user="liaocheng.center")[0] == 201
+    path = f"/sites/liaocheng/orgs/{NEW_ORG['uscc']}/contact"
+    change = {"contact_name": "王建国", "contact_phone": "13906351111"}
+    status, body = api.call("PUT", path, change, as_user="liaocheng.center")
+    assert status == 200 and (body["contact_name"], body["contact_phone"]) == ("王建国", "13906351111")
+    status, audit = api.call("GET", f"/sites/liaocheng/audit?entity_id={NEW_ORG['uscc']}", as_user="liaocheng.center")
+    updated = next(e for e in audit["items"] if e["action"] == "buyer_org.updated")
+    assert updated["action_label"] == "修改采购单位"
+    assert {c["label"] for c in updated["changes"]} == {"联系人", "联系电话"}
+    main = _count(get_tables().main)
+    bad = api.call("PUT", path, {"contact_name": "王建国", "contact_phone": "12345"}, as_user="liaocheng.center")
+    assert bad[0] == 400 and bad[1]["details"][0]["label"] == "联系电话"
+    assert api.call("PUT", path, change, as_user="liaocheng.finance")[0] == 403
+    assert api.call("PUT", path.replace("liaocheng", "weihai", 1), change, as_user="liaocheng.center")[0] == 403
+    missing = f"/sites/liaocheng/orgs/{make_uscc('12', '371524', 'MB0D7759X')}/contact"
+    assert api.call("PUT", missing, change, as_user="liaocheng.center")[1]["code"] == "ORG_NOT_FOUND"
+    assert _count(get_tables().main) == main

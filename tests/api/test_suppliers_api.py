@@ -99,7 +99,7 @@ def test_bad_codes_weak_passwords_and_duplicates(api: Api) -> None:
     before = _counts()
     status, body = _register(api, uscc=USCC[:-1] + ("0" if USCC[-1] != "0" else "1"))
     assert (status, body["code"]) == (400, "VALIDATION_FAILED")
-    assert body["details"] == [{"field": "uscc", "message": "统一社会信用代码校验位错误"}]
+    assert body["details"] == [{"field": "uscc", "message": "统一社会信用代码校验位错误", "label": "统一社会信用代码"}]
     status, body = _register(api, password="alllowercase12")
     assert (status, body["code"]) == (400, "WEAK_PASSWORD")
     assert _counts() == before

@@ -128,6 +128,8 @@ export const api = {
     request('POST', `/sites/${encodeURIComponent(siteId)}/audit/export`, { query: filters, body: {} }),
   orgs: (siteId, district) =>
     request('GET', `/sites/${encodeURIComponent(siteId)}/orgs`, { query: { district } }),
+  updateOrgContact: (siteId, uscc, body) =>
+    request('PUT', `/sites/${encodeURIComponent(siteId)}/orgs/${encodeURIComponent(uscc)}/contact`, { body }),
   createOrg: (siteId, org, idempotencyKey) =>
     request('POST', `/sites/${encodeURIComponent(siteId)}/orgs`, {
       body: org,
