@@ -172,6 +172,15 @@ class SiteSuspension(NamedTuple):
     at: str
 
 
+class PendingChange(NamedTuple):
+    """What an active supplier asked to change, until its home city's centre (or the province) decides:
+    a new profile (contact, address, representative…), and documents it renewed (ids in `documents`)."""
+
+    profile: SupplierProfile | None
+    documents: tuple[str, ...]
+    requested_at: str
+
+
 class Supplier(NamedTuple):
     uscc: str
     username: str
@@ -185,6 +194,7 @@ class Supplier(NamedTuple):
     updated_at: str
     version: int
     site_suspensions: tuple[SiteSuspension, ...] = ()
+    pending_change: PendingChange | None = None
 
     @property
     def is_active(self) -> bool:
@@ -422,14 +432,66 @@ def update_profile(
     store: SupplierStore, principal: Principal, profile: SupplierProfile, official: dict[str, str], now: datetime
 ) -> Supplier:
     supplier = require_own(principal, store.get(principal.org_id))
-    _require_status(
-        supplier, {SupplierStatus.PENDING, SupplierStatus.REJECTED}, "修改企业信息（入驻后如需变更请联系采购中心）"
-    )
+    if supplier.status in (SupplierStatus.ACTIVE, SupplierStatus.SUSPENDED):
+        return request_change(store, principal, supplier, profile, official, now)
+    _require_status(supplier, {SupplierStatus.PENDING, SupplierStatus.REJECTED}, "修改企业信息")
     check_profile(profile, official)
     updated = supplier._replace(profile=profile, updated_at=to_iso(now), version=supplier.version + 1)
     before, after = profile_to_dict(supplier.profile), profile_to_dict(updated.profile)
     audit = _event(supplier, "supplier.profile_updated", "修改企业信息", principal.as_actor(), now, before, after)
     store.save(updated, supplier.version, audit, _in_concerned_sites(store, updated, audit))
+    return updated
+
+
+UNDER_REVIEW = {SupplierStatus.ACTIVE, SupplierStatus.SUSPENDED}  # changes of a registered supplier are reviewed
+
+
+def request_change(
+    store: SupplierStore,
+    principal: Principal,
+    supplier: Supplier,
+    profile: SupplierProfile,
+    official: dict[str, str],
+    now: datetime,
+) -> Supplier:
+    """A registered supplier's new details go to review; it keeps trading on the ones approved before."""
+    check_profile(profile, official)
+    pending = supplier.pending_change
+    if profile == (pending.profile if pending and pending.profile else supplier.profile):
+        return supplier  # nothing new to review
+    change = PendingChange(profile, pending.documents if pending else (), to_iso(now))
+    updated = supplier._replace(pending_change=change, updated_at=to_iso(now), version=supplier.version + 1)
+    before, after = profile_to_dict(supplier.profile), profile_to_dict(profile)
+    audit = _event(
+        supplier, "supplier.change_requested", "提交企业信息变更，待审核", principal.as_actor(), now, before, after
+    )
+    store.save(updated, supplier.version, audit, _in_concerned_sites(store, updated, audit))
+    return updated
+
+
+def review_change(
+    store: SupplierStore, reviewer: Principal, uscc: str, approve: bool, reason: str, now: datetime
+) -> Supplier:
+    """Approve: the new details and renewed documents stand. Reject: they are dropped, with the reason."""
+    supplier = _load(store, uscc)
+    change = supplier.pending_change
+    if change is None:
+        raise Conflict("该供应商没有待审核的资料变更", code="NO_PENDING_CHANGE")
+    renewed = [d for d in supplier.documents if d.doc_id in change.documents]
+    names = "、".join(f"{d.kind.label}（{d.file_name}）" for d in renewed)
+    before, after = profile_to_dict(supplier.profile), profile_to_dict(change.profile or supplier.profile)
+    if approve:
+        updated = supplier._replace(profile=change.profile or supplier.profile, pending_change=None)
+        action, summary = "supplier.change_approved", "资料变更审核通过" + (f"；更新证照：{names}" if names else "")
+    else:
+        _require_reason(reason, "驳回资料变更")
+        kept = tuple(d for d in supplier.documents if d.doc_id not in change.documents)
+        updated = supplier._replace(documents=kept, pending_change=None)
+        action, summary = "supplier.change_rejected", f"驳回资料变更：{reason}"
+        after = before
+    updated = updated._replace(updated_at=to_iso(now), version=supplier.version + 1)
+    audit = _event(supplier, action, summary, reviewer.as_actor(), now, before, after, reason=reason)
+    store.save(updated, supplier.version, audit, _in_concerned_sites(store, updated, audit, reviewer.tenant))
     return updated
 
 
@@ -465,6 +527,15 @@ def add_document(store: SupplierStore, principal: Principal, document: Document,
     updated = supplier._replace(
         documents=(*supplier.documents, document), updated_at=to_iso(now), version=supplier.version + 1
     )
+    if supplier.status in UNDER_REVIEW:
+        # A registered supplier's renewed licence or certificate counts once its centre has seen it.
+        pending = supplier.pending_change
+        change = PendingChange(
+            pending.profile if pending else None,
+            (*(pending.documents if pending else ()), document.doc_id),
+            to_iso(now),
+        )
+        updated = updated._replace(pending_change=change)
     audit = _event(
         supplier,
         "supplier.document_added",
@@ -785,7 +856,25 @@ def supplier_to_dict(supplier: Supplier) -> dict[str, Any]:
         "updated_at": supplier.updated_at,
         "version": supplier.version,
         "site_suspensions": [s._asdict() for s in supplier.site_suspensions],
+        "pending_change": _change_to_dict(supplier.pending_change),
     }
+
+
+def _change_to_dict(change: PendingChange | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {
+        "profile": profile_to_dict(change.profile) if change.profile else None,
+        "documents": list(change.documents),
+        "requested_at": change.requested_at,
+    }
+
+
+def _change_from_dict(raw: dict[str, Any] | None) -> PendingChange | None:
+    if not raw:
+        return None
+    profile = profile_from_dict(raw["profile"]) if raw.get("profile") else None
+    return PendingChange(profile, tuple(raw.get("documents", ())), raw.get("requested_at", ""))
 
 
 def supplier_from_dict(raw: dict[str, Any]) -> Supplier:
@@ -802,6 +891,7 @@ def supplier_from_dict(raw: dict[str, Any]) -> Supplier:
         updated_at=raw["updated_at"],
         version=int(raw["version"]),
         site_suspensions=tuple(SiteSuspension(**x) for x in raw.get("site_suspensions", [])),
+        pending_change=_change_from_dict(raw.get("pending_change")),
     )
 
 
@@ -817,4 +907,16 @@ def public_view(supplier: Supplier, district_names: dict[str, str]) -> dict[str,
         for d in view["documents"]
     ]
     view["rating"] = {"count": supplier.rating.votes, "average": supplier.rating.average}
+    change = supplier.pending_change
+    under_review = set(change.documents) if change else set()
+    for d in view["documents"]:
+        d["under_review"] = d["doc_id"] in under_review
+    if change is not None:
+        # What would change, field by field, in words (the reviewer's and the supplier's view alike).
+        from chalicelib.domain.labels import changes
+
+        proposed = profile_to_dict(change.profile) if change.profile else profile_to_dict(supplier.profile)
+        view["pending_change"]["rows"] = changes(
+            {"entity_type": ENTITY_SUPPLIER, "before": profile_to_dict(supplier.profile), "after": proposed}
+        )
     return view

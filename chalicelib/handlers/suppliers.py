@@ -180,6 +180,27 @@ def list_suppliers(ctx: RequestContext) -> dict[str, Any]:
     return {"items": [_view(s) for s in found], "next_cursor": cursor}
 
 
+@api_route(bp, "/suppliers/changes", roles=REVIEWERS)
+def pending_changes(ctx: RequestContext) -> dict[str, Any]:
+    """Registered suppliers' changes (details, renewed documents) awaiting review."""
+    from chalicelib.schemas.suppliers import ChangesQuery
+
+    query = ctx.query(ChangesQuery)
+    found, cursor = stores().suppliers.with_changes(query.limit, query.cursor)
+    return {"items": [_view(s) for s in found], "next_cursor": cursor}
+
+
+@api_route(bp, "/suppliers/{uscc}/changes/decision", methods=("POST",), roles=REVIEWERS)
+def decide_change(ctx: RequestContext, uscc: str) -> dict[str, Any]:
+    from chalicelib.schemas.suppliers import ReviewBody
+
+    body = ctx.body(ReviewBody)
+    decided = suppliers.review_change(
+        stores().suppliers, ctx.user, _uscc(uscc), body.decision == "approve", body.reason, ctx.now
+    )
+    return _view(decided)
+
+
 @api_route(bp, "/suppliers/{uscc}", roles=READERS)
 def supplier_detail(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     supplier = stores().suppliers.get(_uscc(uscc))

@@ -67,3 +67,8 @@ class SupplierQuery(QueryParams):
     status: SupplierStatus = SupplierStatus.PENDING
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2048)
+
+
+class ChangesQuery(QueryParams):
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)

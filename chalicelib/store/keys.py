@@ -10,6 +10,7 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     shandong#SUPPLIER#{uscc}             supplier: PROFILE
     shandong#SUPPLIERS#{status}          suppliers_by_status (GSI1): review queues
     shandong#SUSPENSION_DUE              suspensions_due (GSI2): suspensions that end on a date
+    shandong#SUPPLIER_CHANGES            supplier_changes (GSI3): registered suppliers' changes awaiting review
     shandong#SUPPLIER#{uscc}#LISTINGS    supplier_listings (GSI1): a supplier's listings in every site
     {site}#LISTING#{listing_id}          listing: LISTING
     {site}#LISTING_KEY#{unique_key}      listing_unique: one listing per supplier+category+brand+model
@@ -82,6 +83,10 @@ def supplier(uscc: str) -> str:
 
 def suppliers_by_status(status: str) -> str:
     return f"{PROVINCE}#SUPPLIERS#{status}"
+
+
+def supplier_changes() -> str:
+    return f"{PROVINCE}#SUPPLIER_CHANGES"
 
 
 def suspensions_due() -> str:

@@ -35,6 +35,9 @@ def _item(supplier: Supplier) -> SupplierItem:
         # Only suspensions with an end date (province-wide or in a site) sit on the due index, at the earliest.
         gsi2pk=keys.suspensions_due() if due else None,
         gsi2sk=keys.sorted_by(due, supplier.uscc) if due else None,
+        # Only while a change awaits review: the review queue of changes.
+        gsi3pk=keys.supplier_changes() if supplier.pending_change else None,
+        gsi3sk=keys.sorted_by(supplier.pending_change.requested_at, supplier.uscc) if supplier.pending_change else None,
         uscc=supplier.uscc,
         status=supplier.status.value,
         version=supplier.version,
@@ -83,6 +86,13 @@ class DynamoSupplierStore:
             Conflict(f"统一社会信用代码 {supplier.uscc} 的供应商已注册", code="SUPPLIER_EXISTS"),
         )
         write.commit()
+
+    def with_changes(self, limit: int, cursor: str | None) -> tuple[list[Supplier], str | None]:
+        """Registered suppliers whose changes await review, oldest request first."""
+        start = decode_cursor(cursor, {"gsi3pk": keys.supplier_changes()})
+        result = SupplierItem.gsi3.query(keys.supplier_changes(), limit=limit, last_evaluated_key=start)
+        found = [supplier_from_item(i) for i in result if isinstance(i, SupplierItem)]
+        return found, encode_cursor(result.last_evaluated_key)
 
     def save(
         self, supplier: Supplier, expected_version: int, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()

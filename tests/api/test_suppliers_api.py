@@ -232,3 +232,53 @@ def test_industries_list_the_thresholds_in_api_units(api: Api) -> None:
     wholesale = next(i for i in body["items"] if i["code"] == "wholesale")
     assert wholesale["thresholds"]["medium"] == {"employees": 20, "revenue_fen": 5_000_000_000}
     assert wholesale["criteria"].startswith("从业人员 200 人以下")
+
+
+def test_an_active_supplier_changes_its_details_and_renews_documents_under_review(api: Api) -> None:
+    _register(api)
+    _upload_licence(api, "guanxian.office")
+    api.call("POST", f"/suppliers/{USCC}/review", {"decision": "approve"}, as_user="liaocheng.center")
+    profile = {k: v for k, v in REGISTRATION.items() if k not in ("username", "password", "uscc")}
+    new_contact = {**profile["contact"], "phone": "13963588888"}  # type: ignore[dict-item]
+    status, asked = api.call("PUT", "/suppliers/me", {**profile, "contact": new_contact}, as_user="guanxian.office")
+    assert status == 200, asked
+    # Still trading on the approved details; the change waits for the centre.
+    assert asked["status"] == "active" and asked["contact"]["phone"] == REGISTRATION["contact"]["phone"]  # type: ignore[index]
+    rows = asked["pending_change"]["rows"]
+    assert [(r["label"], r["after"]) for r in rows] == [("联系人信息·电话", "13963588888")]
+    renewed = _upload_licence(api, "guanxian.office")  # a renewed licence joins the change
+    status, queue = api.call("GET", "/suppliers/changes", as_user="liaocheng.center")
+    [waiting] = [s for s in queue["items"] if s["uscc"] == USCC]
+    assert renewed in waiting["pending_change"]["documents"]
+    assert next(d for d in waiting["documents"] if d["doc_id"] == renewed)["under_review"]
+    refused = api.call(
+        "POST", f"/suppliers/{USCC}/changes/decision", {"decision": "reject"}, as_user="liaocheng.center"
+    )
+    assert refused[0] == 400 and refused[1]["code"] == "REASON_REQUIRED"
+    assert (
+        api.call("POST", f"/suppliers/{USCC}/changes/decision", {"decision": "approve"}, as_user="liaocheng.finance")[0]
+        == 403
+    )
+    status, approved = api.call(
+        "POST", f"/suppliers/{USCC}/changes/decision", {"decision": "approve"}, as_user="liaocheng.center"
+    )
+    assert status == 200 and approved["contact"]["phone"] == "13963588888" and approved["pending_change"] is None
+    assert not any(d["under_review"] for d in approved["documents"])
+    assert USCC not in [
+        s["uscc"] for s in api.call("GET", "/suppliers/changes", as_user="liaocheng.center")[1]["items"]
+    ]
+    # A second change, rejected: the renewed document goes, the details stay as approved.
+    other = _upload_licence(api, "guanxian.office")
+    status, rejected = api.call(
+        "POST",
+        f"/suppliers/{USCC}/changes/decision",
+        {"decision": "reject", "reason": "营业执照副本不清晰"},
+        as_user="liaocheng.center",
+    )
+    assert status == 200 and other not in [d["doc_id"] for d in rejected["documents"]]
+    assert rejected["contact"]["phone"] == "13963588888"
+    status, log = api.call("GET", f"/sites/liaocheng/audit?entity_id={USCC}", as_user="liaocheng.center")
+    actions = [e["action"] for e in log["items"]]
+    assert {"supplier.change_requested", "supplier.change_approved", "supplier.change_rejected"} <= set(actions)
+    none = api.call("POST", f"/suppliers/{USCC}/changes/decision", {"decision": "approve"}, as_user="liaocheng.center")
+    assert none[0] == 409 and none[1]["code"] == "NO_PENDING_CHANGE"

@@ -29,6 +29,10 @@ export const suppliersApi = {
     request('POST', `/suppliers/${enc(uscc)}/suspend`, { body: until ? { reason, until } : { reason } }),
   expel: (uscc, reason, until) =>
     request('POST', `/suppliers/${enc(uscc)}/expel`, { body: until ? { reason, until } : { reason } }),
+  // 已入驻供应商的资料变更与证照更新（待审核）
+  changes: ({ cursor } = {}) => request('GET', '/suppliers/changes', { query: { cursor } }),
+  decideChange: (uscc, decision, reason = '') =>
+    request('POST', `/suppliers/${enc(uscc)}/changes/decision`, { body: { decision, reason } }),
   reinstate: (uscc, reason) => request('POST', `/suppliers/${enc(uscc)}/reinstate`, { body: { reason } }),
 }
 
