@@ -398,6 +398,7 @@ FIELD_LABELS: dict[str, str] = {
     "last": "最晚成交日期",
     # 结算
     "groups": "结算分组",
+    "page": "页码",
     # 商品
     "lead_days": "交货期（天）",
     "warranty": "质保期",

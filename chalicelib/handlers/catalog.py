@@ -69,21 +69,48 @@ def search(ctx: RequestContext, site_id: str) -> dict[str, Any]:
             "matched_category": None,
             "total": 0,
             "total_exact": True,
+            "page": 1,
+            "pages": 0,
+            "categories": [],
             "hint": "请输入至少两个字的关键词",
         }
-    items, cursor = catalog.read_page(planned.plan, query.limit, query.cursor)
+    if query.page is not None and query.cursor:
+        raise InvalidInput(
+            "页码与分页游标不能同时使用",
+            code="VALIDATION_FAILED",
+            details=[{"field": "page", "message": "与分页游标冲突"}],
+        )
+    found = None
+    start = query.cursor
+    if query.page is not None or not query.cursor:
+        # The first page, or a page by number: one keys-only Query of the first 1000 matches gives the count, where
+        # each page starts and the counts per category; the page itself is at most two more.
+        found = catalog.window(planned.plan)
+        if query.page is not None:
+            start = catalog.page_cursor(found, query.page, query.limit)
+    items, cursor = catalog.read_page(planned.plan, query.limit, start)
     if query.sort is SortOrder.RELEVANCE:
         items = ranked(items, planned.words)
-    total, exact = catalog.count(planned.plan) if not query.cursor else (None, None)
     matched = planned.matched_category
+    names = {c.id: c.name for c in site.categories}
     return {
         "items": items,
         "next_cursor": cursor,
         "matched_category": {"id": matched.id, "name": matched.name} if matched else None,
         "understood": [{"said": pair.split("→")[0], "meant": pair.split("→")[1]} for pair in planned.understood],
-        # The count is read with the first page only (later pages keep it).
-        "total": total,
-        "total_exact": exact,
+        # The count is read with the first page and with numbered pages (later 加载更多 pages keep it).
+        "total": found.matched if found else None,
+        "total_exact": found.exact if found else None,
+        "page": query.page or (1 if found else None),
+        "pages": -(-found.matched // query.limit) if found else None,
+        "categories": (
+            [
+                {"id": cid, "name": names.get(cid, ""), "count": n}
+                for cid, n in sorted(found.categories.items(), key=lambda kv: (-kv[1], kv[0]))
+            ]
+            if found
+            else None
+        ),
     }
 
 

@@ -92,6 +92,7 @@ class SearchQuery(QueryParams):
     district: str | None = Field(default=None, min_length=6, max_length=12)
     limit: int = Field(default=20, ge=1, le=60)
     cursor: str | None = Field(default=None, max_length=2048)
+    page: int | None = Field(default=None, ge=1, le=50)  # a page number (within the first 1000 results)
 
 
 class SuggestQuery(QueryParams):

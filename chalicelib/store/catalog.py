@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DeleteError
 from pynamodb.expressions.condition import Condition
@@ -22,6 +22,7 @@ from chalicelib.domain.catalog_index import (
     card,
     entries,
 )
+from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.listings import Listing, normalize
 from chalicelib.domain.sites import SiteConfig
 from chalicelib.store import keys
@@ -44,6 +45,7 @@ def _entry_item(entry: Entry, listing_card: CatalogCard) -> CatalogEntryItem:
         scale=str(listing_card.supplier.get("scale", "")),
         districts=set(listing_card.delivery_districts) or None,
         text=listing_card.text,
+        category_id=listing_card.category_id,
         # The searchable text is its own attribute (filters read it); the card is what a page shows.
         card={k: v for k, v in listing_card._asdict().items() if k != "text"},
     )
@@ -196,18 +198,51 @@ def best_sellers(site_id: str, limit: int, scales: tuple[str, ...] = ()) -> list
 COUNT_WINDOW = 1000
 
 
-def count(plan: QueryPlan) -> tuple[int, bool]:
-    """How many entries match, from one Query of keys only over the first COUNT_WINDOW entries of the
-    partition: (count, exact). Beyond the window the count is a lower bound (the page says 1000+)."""
+class Window(NamedTuple):
+    """The first COUNT_WINDOW matching entries of a partition, keys only: how many, where each page starts,
+    and how many of each category."""
+
+    matched: int
+    exact: bool  # False when the partition holds more than the window read
+    keys: list[dict[str, Any]]  # each entry's key, in the partition's order
+    categories: dict[str, int]
+
+
+def window(plan: QueryPlan) -> Window:
+    """One Query of keys (and categories) over the first COUNT_WINDOW entries that match the plan's filters."""
     query = CatalogEntryItem.query(
         plan.pk,
         range_key_condition=_range(plan),
         filter_condition=_filters(plan),
-        attributes_to_get=["pk", "sk"],
+        scan_index_forward=plan.ascending,
+        attributes_to_get=["pk", "sk", "category_id"],
         page_size=COUNT_WINDOW,
     )
     page: dict[str, Any] = next(iter(query.page_iter), {})
-    return len(page.get("Items", [])), page.get("LastEvaluatedKey") is None
+    items = page.get("Items", [])
+    categories: dict[str, int] = {}
+    for item in items:
+        category = item.get("category_id", {}).get("S", "")
+        if category:
+            categories[category] = categories.get(category, 0) + 1
+    keys = [{"pk": item["pk"], "sk": item["sk"]} for item in items]
+    return Window(len(items), page.get("LastEvaluatedKey") is None, keys, categories)
+
+
+def count(plan: QueryPlan) -> tuple[int, bool]:
+    """How many entries match (a lower bound beyond COUNT_WINDOW): one Query."""
+    found = window(plan)
+    return found.matched, found.exact
+
+
+def page_cursor(found: Window, page: int, limit: int) -> str | None:
+    """Where page `page` (1-based) of `limit` starts within the window; None for the first page."""
+    index = (page - 1) * limit - 1
+    if index < 0:
+        return None
+    if index >= len(found.keys):
+        raise InvalidInput("页码超出结果范围", code="PAGE_OUT_OF_RANGE", details=[{"field": "page", "message": "超出"}])
+    return encode_cursor(found.keys[index])
 
 
 def brands(site_id: str, category_id: str) -> list[dict[str, Any]]:

@@ -298,6 +298,7 @@ class CatalogEntryItem(Model):
     districts = UnicodeSetAttribute(null=True)
     text = UnicodeAttribute()
     card = JSONAttribute()
+    category_id = UnicodeAttribute(null=True)  # the listing's category, for a search's counts per category
 
 
 class BrandRegistryItem(Model):

@@ -128,4 +128,27 @@ describe('CatalogView', () => {
     expect(wrapper.text()).toContain('没有找到与“不存在”相关的商品')
     wrapper.unmount()
   })
+
+  it('pages a search by number and shows its counts per category', async () => {
+    const fetch = mockFetch({
+      'GET /sites/liaocheng/catalog': [200, { items: [], next_cursor: null }],
+      'GET /sites/liaocheng/catalog/brands': [200, { items: [] }],
+      'GET /sites/liaocheng/catalog/search': [200, {
+        items: pens, next_cursor: 'c2', matched_category: null, total: 45, total_exact: true, page: 1, pages: 3,
+        categories: [{ id: 'LC-0101', name: '签字笔', count: 30 }, { id: 'LC-0107', name: '复印纸', count: 15 }],
+      }],
+    })
+    const { wrapper } = await mountCatalog('/catalog?q=%E5%BE%97%E5%8A%9B')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="search-categories"]').text()).toContain('签字笔（30）')
+    expect(wrapper.find('[data-testid="search-categories"]').text()).toContain('复印纸（15）')
+    const pager = wrapper.find('[data-testid="catalog-pages"]')
+    expect(pager.exists()).toBe(true)
+    const third = pager.findAll('.el-pager li').find((li) => li.text() === '3')
+    await third.trigger('click')
+    await flushPromises()
+    const urls = fetch.mock.calls.map(([u]) => u).filter((u) => u.includes('/catalog/search'))
+    expect(query(urls.at(-1))).toEqual({ limit: '20', q: '得力', page: '3' })
+    wrapper.unmount()
+  })
 })

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -202,3 +203,25 @@ def test_front_page_shelves_and_suggestions_without_signing_in(catalog_api: Api)
     status, offered = api.call("GET", "/sites/liaocheng/catalog/suggest?q=复印")
     assert offered["items"][0] == {"text": "复印纸", "kind": "category", "meant": "复印纸"}
     assert api.call("GET", "/sites/liaocheng/catalog/suggest?q=")[0] == 400
+
+
+def test_search_pages_by_number_with_counts_per_category(catalog_api: Api) -> None:
+    """Page numbers within the first 1000 results, and how many of them each category holds: the count Query
+    also gives where each page starts, so a numbered page is still at most three Queries."""
+    everything = get(catalog_api, "/sites/liaocheng/catalog/search", q="得力", limit=60, sort="price_asc")
+    total = everything["total"]
+    assert total > 8 and everything["total_exact"] and everything["page"] == 1
+    counts = {c["name"]: c["count"] for c in everything["categories"]}
+    assert sum(counts.values()) == total and all(counts.values())
+    in_page = Counter(c["category_name"] for c in everything["items"])
+    assert counts == dict(in_page)  # all on one page here: the counts are the page's
+    ordered = [c["id"] for c in everything["items"]]
+    with count_dynamodb_calls() as calls:
+        third = get(catalog_api, "/sites/liaocheng/catalog/search", q="得力", limit=4, page=3, sort="price_asc")
+    assert len(calls) <= 3, list(calls)
+    assert [c["id"] for c in third["items"]] == ordered[8:12]
+    assert third["page"] == 3 and third["pages"] == -(-total // 4) and third["total"] == total
+    status, body = catalog_api.call("GET", "/sites/liaocheng/catalog/search?q=得力&limit=4&page=50")
+    assert status == 400 and body["code"] == "PAGE_OUT_OF_RANGE"
+    status, body = catalog_api.call("GET", "/sites/liaocheng/catalog/search?q=得力&page=2&cursor=abc")
+    assert status == 400
