@@ -9,6 +9,7 @@ import App from './App.vue'
 import { createAppRouter } from './router.js'
 import { onUnauthorized } from './api/client.js'
 import { clearSession, restoreSession } from './stores/session.js'
+import { vSkeleton } from './directives/skeleton.js'
 
 restoreSession()
 
@@ -20,4 +21,4 @@ onUnauthorized(() => {
   if (router.currentRoute.value.name !== 'login') router.replace({ path: '/login' })
 })
 
-createApp(App).use(ElementPlus, { locale: zhCn }).use(router).mount('#app')
+createApp(App).use(ElementPlus, { locale: zhCn }).use(router).directive('skeleton', vSkeleton).mount('#app')

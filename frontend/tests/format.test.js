@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   CODE_SOURCE_LABELS,
   DISTRICT_KIND_LABELS,
@@ -160,5 +160,30 @@ describe('label maps', () => {
   it('formats basis points as percent', () => {
     expect(bpToPercent(50)).toBe('0.50%')
     expect(bpToPercent(300)).toBe('3.00%')
+  })
+})
+
+describe('v-skeleton', () => {
+  it('shows a skeleton only when a load takes longer than 300 ms, and removes it when done', async () => {
+    const { vSkeleton, SKELETON_DELAY_MS } = await import('../src/directives/skeleton.js')
+    vi.useFakeTimers()
+    try {
+      const el = document.createElement('div')
+      document.body.appendChild(el)
+      vSkeleton.mounted(el, { value: true })
+      vi.advanceTimersByTime(SKELETON_DELAY_MS - 1)
+      expect(el.querySelector('.app-skeleton')).toBeNull() // a quick load shows nothing
+      vi.advanceTimersByTime(1)
+      expect(el.querySelector('.app-skeleton')).not.toBeNull()
+      expect(el.querySelectorAll('.app-skeleton-row').length).toBeGreaterThanOrEqual(3)
+      vSkeleton.updated(el, { value: false })
+      expect(el.querySelector('.app-skeleton')).toBeNull()
+      vSkeleton.mounted(el, { value: true })
+      vSkeleton.updated(el, { value: false }) // done within 300 ms: never shown
+      vi.advanceTimersByTime(SKELETON_DELAY_MS * 2)
+      expect(el.querySelector('.app-skeleton')).toBeNull()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

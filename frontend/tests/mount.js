@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { createMemoryHistory, createRouter } from 'vue-router'
+import { vSkeleton } from '../src/directives/skeleton.js'
 
 /**
  * 挂载一个页面：Element Plus（中文）、挂到 document.body，并等待首轮请求完成。
@@ -18,7 +19,7 @@ export async function mountView(view, { routes, at } = {}) {
     await router.isReady()
     plugins.push(router)
   }
-  const wrapper = mount(view, { global: { plugins }, attachTo: document.body })
+  const wrapper = mount(view, { global: { plugins, directives: { skeleton: vSkeleton } }, attachTo: document.body })
   await flushPromises()
   return { wrapper, router }
 }
