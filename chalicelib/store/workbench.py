@@ -76,6 +76,9 @@ class DynamoWorkCounts:
     def suppliers_pending(self) -> int:
         return _count(SupplierItem.gsi1, keys.suppliers_by_status("pending"))
 
+    def supplier_changes(self) -> int:
+        return _count(SupplierItem.gsi3, keys.supplier_changes())
+
     def listings_pending(self, site_id: str) -> int:
         return _count(ListingItem.gsi2, keys.listings_by_status(site_id, "pending"))
 

@@ -46,7 +46,13 @@ def test_counts_follow_the_work(api: Api, suppliers_seeded: int) -> None:
     assert tiles(api, "supplier.demo", "weihai")["orders_to_ship"]["count"] == 0
 
     center = tiles(api, "liaocheng.center")
-    assert list(center) == ["suppliers_pending", "listings_pending", "terminations_pending", "followups_open"]
+    assert list(center) == [
+        "suppliers_pending",
+        "supplier_changes",
+        "listings_pending",
+        "terminations_pending",
+        "followups_open",
+    ]
     assert center["suppliers_pending"]["count"] >= 1  # the demo's pending supplier
     finance = tiles(api, "liaocheng.finance")
     assert list(finance) == ["reports", "orders_terminated"]
