@@ -20,6 +20,8 @@ from chalicelib.domain.listings import Listing, ListingStatus
 from chalicelib.domain.money import format_yuan
 from chalicelib.domain.orders import Order, OrderStatus, TerminationStatus
 from chalicelib.domain.plans import Plan, PlanSource, PlanStatus
+from chalicelib.domain.principals import PROVINCE_SCOPE
+from chalicelib.domain.suppliers import Supplier, SupplierStatus
 
 REMIND_BEFORE = timedelta(hours=24)
 
@@ -42,6 +44,10 @@ class NoticeKind(StrEnum):
     AWARD_OFFERED = "award_offered"
     AWARDED = "awarded"
     COMPETITION_FAILED = "competition_failed"
+    SUPPLIER_APPROVED = "supplier_approved"
+    SUPPLIER_REJECTED = "supplier_rejected"
+    CHANGE_APPROVED = "change_approved"
+    CHANGE_REJECTED = "change_rejected"
 
     @property
     def label(self) -> str:
@@ -66,6 +72,10 @@ KIND_LABELS: dict[NoticeKind, str] = {
     NoticeKind.AWARD_OFFERED: "成交通知",
     NoticeKind.AWARDED: "已成交",
     NoticeKind.COMPETITION_FAILED: "项目流标",
+    NoticeKind.SUPPLIER_APPROVED: "入驻审核通过",
+    NoticeKind.SUPPLIER_REJECTED: "入驻被驳回",
+    NoticeKind.CHANGE_APPROVED: "资料变更通过",
+    NoticeKind.CHANGE_REJECTED: "资料变更被驳回",
 }
 
 
@@ -224,6 +234,29 @@ def for_listing(old: Listing | None, new: Listing) -> list[Notice]:
     else:
         return []
     return [_notice(cause, new.supplier.uscc, new.site_id, kind, f"{kind.label}：{name}", body, link, new.updated_at)]
+
+
+def for_supplier(old: Supplier | None, new: Supplier) -> list[Notice]:
+    """A supplier hears how its registration and its changes were decided (province-wide: no site)."""
+    if old is None:
+        return []
+    cause = f"supplier:{new.uscc}:{new.version}"
+    link = "/supplier-profile"
+    if old.status is SupplierStatus.PENDING and new.status is SupplierStatus.ACTIVE:
+        kind, body = NoticeKind.SUPPLIER_APPROVED, "入驻申请已审核通过，可在全省各市站点发布商品。"
+    elif old.status is SupplierStatus.PENDING and new.status is SupplierStatus.REJECTED:
+        kind, body = NoticeKind.SUPPLIER_REJECTED, f"入驻申请未通过：{new.status_reason}。修改后可重新提交。"
+    elif old.pending_change is not None and new.pending_change is None:
+        approved = new.profile == old.pending_change.profile or old.pending_change.profile is None
+        kept = {d.doc_id for d in new.documents}
+        approved = approved and all(d in kept for d in old.pending_change.documents)
+        if approved:
+            kind, body = NoticeKind.CHANGE_APPROVED, "企业资料变更已审核通过，商城已使用新资料。"
+        else:
+            kind, body = NoticeKind.CHANGE_REJECTED, "企业资料变更未通过审核，原资料继续有效；可修改后重新提交。"
+    else:
+        return []
+    return [_notice(cause, new.uscc, PROVINCE_SCOPE, kind, kind.label, body, link, new.updated_at)]
 
 
 def for_competition(old: Competition | None, new: Competition) -> list[Notice]:

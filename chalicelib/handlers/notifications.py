@@ -37,7 +37,7 @@ def _data(image: dict[str, Any] | None) -> dict[str, Any] | None:
 @stream_consumer(
     "notify",
     table="MainTable",
-    kinds=("order", "plan", "listing", "competition"),
+    kinds=("order", "plan", "listing", "competition", "supplier"),
     needs=("MainTable:write",),
     queued=True,
 )
@@ -65,6 +65,13 @@ def notify(change: Change) -> None:
 
         notices = notifications.for_listing(
             listing_from_dict(fields_of("listing", old)) if old else None, listing_from_dict(fields_of("listing", new))
+        )
+    elif change.kind == "supplier":
+        from chalicelib.domain.suppliers import supplier_from_dict
+
+        notices = notifications.for_supplier(
+            supplier_from_dict(fields_of("supplier", old)) if old else None,
+            supplier_from_dict(fields_of("supplier", new)),
         )
     else:
         from chalicelib.domain.competitions import competition_from_dict

@@ -120,3 +120,27 @@ def test_the_deadline_reminder_reaches_who_has_not_quoted(
     reminders = [n for n in inbox(api, "supplier.demo")["items"] if n["kind"] == "deadline_soon"]
     assert len(reminders) == 1 and "尚未报价" in reminders[0]["body"]
     stop_all(aws["COMPETITION_STATE_MACHINE_ARN"])
+
+
+def test_a_supplier_hears_how_its_registration_and_changes_were_decided(api: Api, projection: Projection) -> None:
+    from tests.api.test_suppliers_api import REGISTRATION, USCC, _register, _upload_licence
+
+    _register(api)
+    _upload_licence(api, "guanxian.office")
+    api.call("POST", f"/suppliers/{USCC}/review", {"decision": "approve"}, as_user="liaocheng.center")
+    projection.drain()
+    kinds = [n["kind"] for n in inbox(api, "guanxian.office")["items"]]
+    assert kinds == ["supplier_approved"]
+    profile = {k: v for k, v in REGISTRATION.items() if k not in ("username", "password", "uscc")}
+    contact = {**profile["contact"], "phone": "13963588888"}  # type: ignore[dict-item]
+    api.call("PUT", "/suppliers/me", {**profile, "contact": contact}, as_user="guanxian.office")
+    api.call(
+        "POST",
+        f"/suppliers/{USCC}/changes/decision",
+        {"decision": "reject", "reason": "电话无法接通"},
+        as_user="liaocheng.center",
+    )
+    projection.drain()
+    newest = inbox(api, "guanxian.office")["items"][0]
+    assert newest["kind"] == "change_rejected" and newest["link"] == "/supplier-profile"
+    assert newest["kind_label"] == "资料变更被驳回"
