@@ -48,12 +48,66 @@ class BulletinStatus(StrEnum):
         return {"published": "已发布", "withdrawn": "已撤回"}[self.value]
 
 
+MAX_FILES = 5
+# What a bulletin may carry: the 政策小视频 (MP4), documents (PDF) and pictures; each checked by its first bytes.
+FILE_TYPES: dict[str, int] = {
+    "video/mp4": 200 * 1024 * 1024,
+    "application/pdf": 20 * 1024 * 1024,
+    "image/jpeg": 10 * 1024 * 1024,
+    "image/png": 10 * 1024 * 1024,
+}
+FILE_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+
+
+class BulletinFile(NamedTuple):
+    file_id: str
+    file_name: str
+    content_type: str
+    size: int
+    key: str
+
+
+def file_type_of(head: bytes) -> str | None:
+    """The type a file's first bytes show: PDF, MP4 (an ISO media file: 'ftyp' at byte 4), JPEG or PNG."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "video/mp4"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+def check_file(declared_type: str, size: int, head: bytes) -> None:
+    """An arrived attachment is what it claims to be, within its type's size."""
+    actual = file_type_of(head)
+    if actual is None or actual != declared_type:
+        raise InvalidInput(
+            "附件内容与类型不符：仅支持 MP4 视频、PDF 文件与 JPG/PNG 图片",
+            code="FILE_TYPE_MISMATCH",
+            details=[{"field": "files", "message": "文件内容与类型不符"}],
+        )
+    check_size(declared_type, size)
+
+
+def check_size(declared_type: str, size: int) -> None:
+    if size > FILE_TYPES[declared_type]:
+        raise InvalidInput(
+            f"附件过大：不超过 {FILE_TYPES[declared_type] // 1024 // 1024} MB",
+            code="FILE_TOO_LARGE",
+            details=[{"field": "files", "message": "文件过大"}],
+        )
+
+
 class BulletinDraft(NamedTuple):
     kind: BulletinKind
     title: str
     body: str
     pinned: bool = False
     link: str = ""
+    files: tuple[BulletinFile, ...] = ()
 
 
 class Bulletin(NamedTuple):
@@ -70,6 +124,7 @@ class Bulletin(NamedTuple):
     author: str
     author_name: str
     version: int = 1
+    files: tuple[BulletinFile, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +143,7 @@ class Bulletin(NamedTuple):
             "author": self.author,
             "author_name": self.author_name,
             "version": self.version,
+            "files": [{k: v for k, v in f._asdict().items() if k != "key"} for f in self.files],
         }
 
     def summary_view(self, excerpt_chars: int = 80) -> dict[str, Any]:
@@ -122,6 +178,8 @@ def _check_draft(draft: BulletinDraft) -> BulletinDraft:
         problems.append({"field": "body", "message": "正文至少 10 个字"})
     if link and not LINK_PATTERN.match(link):
         problems.append({"field": "link", "message": "链接须为 https:// 开头的网址"})
+    if len(draft.files) > MAX_FILES:
+        problems.append({"field": "files", "message": f"附件最多 {MAX_FILES} 个"})
     if problems:
         raise InvalidInput(
             "公告内容有误：" + "；".join(p["message"] for p in problems), code="VALIDATION_FAILED", details=problems
@@ -160,6 +218,7 @@ def publish(
         body=draft.body,
         pinned=draft.pinned,
         link=draft.link,
+        files=draft.files,
         status=BulletinStatus.PUBLISHED,
         published_at=at,
         updated_at=at,
@@ -187,6 +246,7 @@ def _audited(bulletin: Bulletin) -> dict[str, Any]:
         "pinned": bulletin.pinned,
         "link": bulletin.link,
         "status": bulletin.status.value,
+        "files": [f.file_name for f in bulletin.files],
     }
 
 
@@ -219,6 +279,7 @@ def revise(
         body=draft.body,
         pinned=draft.pinned,
         link=draft.link,
+        files=draft.files,
         updated_at=to_iso(now),
         version=current.version + 1,
     )

@@ -409,6 +409,7 @@ FIELD_LABELS: dict[str, str] = {
     "pinned": "置顶",
     "link": "链接",
     "include_withdrawn": "含已撤回",
+    "files": "附件",
 }
 
 # The values of these fields are codes of a fixed set: shown by their label.

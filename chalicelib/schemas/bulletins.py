@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from chalicelib.domain.bulletins import BulletinKind
@@ -12,6 +14,7 @@ class BulletinBody(StrictBody):
     body: str = Field(min_length=1, max_length=5000)
     pinned: bool = False
     link: str = Field(default="", max_length=500)
+    files: list[str] = Field(default_factory=list, max_length=5)  # file ids from POST …/bulletins/files
 
 
 class BulletinRevision(BulletinBody):
@@ -26,3 +29,9 @@ class BulletinQuery(QueryParams):
 
 class ManagedBulletinQuery(BulletinQuery):
     include_withdrawn: bool = True
+
+
+class BulletinFileBody(StrictBody):
+    file_name: str = Field(min_length=1, max_length=120)
+    content_type: Literal["video/mp4", "application/pdf", "image/jpeg", "image/png"]
+    size: int = Field(gt=0, le=200 * 1024 * 1024)

@@ -6,7 +6,7 @@ pk {site}#BULLETINS  sk {id}   ids are time-ordered, so one Query (newest first)
 from __future__ import annotations
 
 from chalicelib.domain.audit import AuditEvent
-from chalicelib.domain.bulletins import Bulletin, BulletinKind, BulletinStatus
+from chalicelib.domain.bulletins import Bulletin, BulletinFile, BulletinKind, BulletinStatus
 from chalicelib.domain.errors import Conflict
 from chalicelib.store import keys
 from chalicelib.store.models import BulletinItem
@@ -17,6 +17,7 @@ def _item(bulletin: Bulletin) -> BulletinItem:
     view = bulletin.to_dict()
     for derived in ("kind_label", "status_label", "site_id", "id", "version"):
         view.pop(derived)
+    view["files"] = [f._asdict() for f in bulletin.files]  # with their keys
     return BulletinItem(pk=keys.bulletins(bulletin.site_id), sk=bulletin.id, version=bulletin.version, data=view)
 
 
@@ -36,6 +37,7 @@ def _bulletin(item: BulletinItem) -> Bulletin:
         author=data.get("author", ""),
         author_name=data.get("author_name", ""),
         version=int(item.version),
+        files=tuple(BulletinFile(**f) for f in data.get("files", [])),
     )
 
 

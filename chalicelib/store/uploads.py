@@ -59,12 +59,12 @@ def download_url(key: str, file_name: str) -> str:
     return signed_link(get_settings().uploads_bucket, key, file_name, inline=False)
 
 
-def signed_link(bucket: str, key: str, file_name: str, inline: bool) -> str:
+def signed_link(bucket: str, key: str, file_name: str, inline: bool, expires_s: int = DOWNLOAD_EXPIRES_SECONDS) -> str:
     """A short-lived GET link that names the file (Chinese names percent-encoded, RFC 6266)."""
     disposition = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{urllib.parse.quote(file_name)}"
     url: str = client("s3").generate_presigned_url(
         "get_object",
         Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": disposition},
-        ExpiresIn=DOWNLOAD_EXPIRES_SECONDS,
+        ExpiresIn=expires_s,
     )
     return url

@@ -89,3 +89,51 @@ def test_who_may_publish_and_bad_input(api: Api) -> None:
     assert api.call("GET", f"/sites/{SITE}/bulletins/manage", as_user="liaocheng.center")[1]["total"] == 0
     assert api.call("GET", f"/sites/{SITE}/bulletins/GG2024", as_user="liaocheng.center")[0] == 404
     assert api.call("GET", f"/sites/{SITE}/bulletins?limit=500")[0] == 400
+
+
+def _upload(api: Api, data: bytes, content_type: str, name: str) -> str:
+    import requests
+
+    status, started = api.call(
+        "POST",
+        f"/sites/{SITE}/bulletins/files",
+        {"file_name": name, "content_type": content_type, "size": len(data)},
+        as_user="liaocheng.center",
+    )
+    assert status == 201, started
+    form = started["upload"]
+    posted = requests.post(form["url"], data=form["fields"], files={"file": (name, data, content_type)}, timeout=10)
+    assert posted.status_code in (200, 204), posted.text
+    return str(started["file_id"])
+
+
+def test_training_material_carries_its_video(api: Api) -> None:
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    file_id = _upload(api, video, "video/mp4", "定制类供应商如何上架服务.mp4")
+    training = {
+        "kind": "training",
+        "title": "政策小视频：网上商城定制类供应商如何上架服务",
+        "body": "讲解定制类服务供应商上架服务的操作步骤。",
+        "files": [file_id],
+    }
+    status, made = api.call("POST", f"/sites/{SITE}/bulletins", training, as_user="liaocheng.center")
+    assert status == 201, made
+    status, shown = api.call("GET", f"/sites/{SITE}/bulletins/{made['id']}")  # anyone
+    [attached] = shown["files"]
+    assert attached["file_name"].endswith(".mp4") and attached["content_type"] == "video/mp4"
+    assert attached["url"].startswith("http") and "key" not in attached
+    # A file whose bytes are not what it claims, one never uploaded, one too large: refused, nothing written.
+    fake = _upload(api, b"<html><script>alert(1)</script></html>", "video/mp4", "假视频.mp4")
+    for files in ([fake], ["0" * 32]):
+        status, body = api.call(
+            "POST", f"/sites/{SITE}/bulletins", {**training, "files": files}, as_user="liaocheng.center"
+        )
+        assert status == 400 and body["code"] in ("FILE_TYPE_MISMATCH", "UPLOAD_NOT_FOUND"), body
+    status, body = api.call(
+        "POST",
+        f"/sites/{SITE}/bulletins/files",
+        {"file_name": "大.pdf", "content_type": "application/pdf", "size": 50 * 1024 * 1024},
+        as_user="liaocheng.center",
+    )
+    assert status == 400 and body["code"] == "FILE_TOO_LARGE"
+    assert api.call("GET", f"/sites/{SITE}/bulletins/manage?kind=training", as_user="liaocheng.center")[1]["total"] == 1
