@@ -125,3 +125,22 @@ def test_a_visitor_browses_the_front_page(page: Page, mall: Mall, artifacts: Pat
     page.goto(f"{mall.web}/#/orders")
     expect(page).to_have_url(f"{mall.web}/#/login?redirect=/orders", timeout=30000)
     api.dispose()
+
+
+def test_the_centre_publishes_a_notice_from_its_page(page: Page, mall: Mall, artifacts: Path) -> None:
+    from tests.e2e.test_supplier_journey import logout
+    from tests.e2e.test_web_shell import login
+
+    title = "关于开展办公用品集中采购需求征集的通知"
+    login(page, mall, "liaocheng.center")
+    page.locator(".el-menu .el-menu-item", has_text="公告管理").click()
+    page.get_by_test_id("bulletin-new").click()
+    form = page.get_by_test_id("bulletin-form")
+    form.get_by_test_id("bulletin-title").fill(title)
+    form.get_by_test_id("bulletin-body-input").fill("请各采购单位于本月底前报送下季度办公用品采购需求。")
+    page.get_by_test_id("bulletin-save").click()
+    expect(page.get_by_test_id("bulletin-table")).to_contain_text(title, timeout=15000)
+    page.screenshot(path=str(artifacts / "bulletins-centre-1440.png"), full_page=True)
+    logout(page)
+    page.goto(f"{mall.web}/#/")
+    expect(page.get_by_test_id("bulletins")).to_contain_text(title, timeout=30000)
