@@ -68,6 +68,20 @@ KNOWN_FIELDS = [
     "technical",
     "findings",
     "auction_minutes",
+    # issue 11: bulletins, images, listings' terms, checkout
+    "kind",
+    "body",
+    "pinned",
+    "link",
+    "files",
+    "file_name",
+    "content_type",
+    "size",
+    "lead_days",
+    "warranty",
+    "after_sales",
+    "description",
+    "groups",
 ]
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40)
 JSON_VALUES = st.recursive(
@@ -139,6 +153,8 @@ PLAUSIBLE_PATH = {
     "day": "2025-03-15",
     "notice_id": "0" * 24,
     "username": "liaocheng.buyer2",
+    "bulletin_id": "GG20261201000000abcdef",
+    "image_id": "0" * 32,
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [

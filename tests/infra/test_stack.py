@@ -219,7 +219,7 @@ def test_the_stack_creates_the_tables_queues_buckets_and_machines_the_tests_use(
     created, _, skipped = stack
     assert created.tables == provisioned.tables
     assert created.queues == provisioned.queues
-    assert created.buckets == provisioned.buckets == 3
+    assert created.buckets == provisioned.buckets == 4
     assert created.buses == provisioned.buses
     assert created.machines == provisioned.machines
     # Only types moto cannot create are set aside: never a table, queue, function, role, machine or rule.

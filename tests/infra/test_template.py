@@ -229,9 +229,11 @@ def test_heavy_libraries_ride_in_a_layer_of_the_export_function_only(packaged: d
 
     functions = {k: v for k, v in packaged["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
     layered = {k for k, v in functions.items() if v["Properties"].get("Layers")}
-    assert layered == {"ExportPurchases", "CompileReports", "ConsumeReportJobs"}
+    assert layered == {"ExportPurchases", "CompileReports", "ConsumeReportJobs", "ConsumeProcessListingImage"}
     assert functions["ExportPurchases"]["Properties"]["Layers"] == [{"Ref": "AnalyticsLayer"}]
     assert functions["CompileReports"]["Properties"]["Layers"] == [{"Ref": "ReportsLayer"}]
+    # Pillow decodes product images in their consumer only: the API checks an upload's first bytes.
+    assert functions["ConsumeProcessListingImage"]["Properties"]["Layers"] == [{"Ref": "MediaLayer"}]
     bundle = zipfile.ZipFile(PACKAGE / "deployment.zip")
     heavy = (
         "duckdb",
@@ -250,6 +252,8 @@ def test_heavy_libraries_ride_in_a_layer_of_the_export_function_only(packaged: d
     assert any(i.filename.startswith("python/duckdb/") for i in layer.infolist())
     reports = zipfile.ZipFile(PACKAGE / "reports-layer.zip")
     assert any(i.filename.startswith("python/reportlab/") for i in reports.infolist())
-    for carried in (layer, reports):
+    media = zipfile.ZipFile(PACKAGE / "media-layer.zip")
+    assert any(i.filename.startswith("python/PIL/") for i in media.infolist())
+    for carried in (layer, reports, media):
         unzipped = sum(i.file_size for i in bundle.infolist()) + sum(i.file_size for i in carried.infolist())
         assert unzipped < 250 * 1024 * 1024, unzipped
