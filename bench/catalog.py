@@ -42,7 +42,7 @@ TARGETS = {
     "calls_filtered_page": 2,
     "calls_search": 3,
     "calls_search_numbered_page": 3,
-    "calls_front_page_shelves": 2,
+    "calls_front_page_shelves": 3,  # the cold site read and one Query per shelf
     "latency_ratio": 2.0,
 }
 
@@ -190,7 +190,7 @@ def _calls(client: Any, path: str, **query: Any) -> tuple[int, list[str]]:
     clear_site_cache()
     with count_dynamodb_calls() as calls:
         body = _get(client, path, **query)
-    assert body["items"], (path, query)
+    assert body.get("items") or body.get("hot"), (path, query)
     return len(calls), list(calls)
 
 
