@@ -41,6 +41,8 @@ class WorkCounts(Protocol):
     def certificates_expiring(self, site_id: str, supplier: str, before: str) -> int: ...
     def suppliers_pending(self) -> int: ...
     def supplier_changes(self) -> int: ...
+    def orders_unconfirmed_since(self, site_id: str, last_day: str) -> int:
+        """Orders still awaiting the supplier's confirmation that were placed on or before a China day."""
     def listings_pending(self, site_id: str) -> int: ...
     def terminations_pending(self, site_id: str) -> int: ...
     def followups_open(self, site_id: str) -> int: ...
@@ -48,7 +50,12 @@ class WorkCounts(Protocol):
     def orders_terminated(self, site_id: str) -> int: ...
 
 
-def tiles(counts: WorkCounts, site_id: str, user: Principal, expiring_before: str) -> list[Tile]:
+# 预警: an order its supplier has left unconfirmed this many days (the buyer waits; the centre calls the supplier).
+OVERDUE_CONFIRMATION_DAYS = 3
+
+
+def tiles(counts: WorkCounts, site_id: str, user: Principal, expiring_before: str, today: str) -> list[Tile]:
+    """`today`: the China day (ISO) the overdue warnings count back from."""
     unit = user.org_id
     if user.role is Role.BUYER:
         return [
@@ -150,6 +157,7 @@ def tiles(counts: WorkCounts, site_id: str, user: Principal, expiring_before: st
                 "采购人申请终止、待采购中心审核的订单",
             ),
             Tile("followups_open", "差评回访", counts.followups_open(site_id), "/followups", "1–2 星评价，待回访办结"),
+            _overdue_tile(counts, site_id, today),
         ]
     return [
         Tile("reports", "统计报表", counts.reports_compiled(site_id), "/reports", "已编制的月度、年度报表"),
@@ -161,3 +169,18 @@ def tiles(counts: WorkCounts, site_id: str, user: Principal, expiring_before: st
             "近期被终止的订单",
         ),
     ]
+
+
+def _overdue_tile(counts: WorkCounts, site_id: str, today: str) -> Tile:
+    """预警: orders placed OVERDUE_CONFIRMATION_DAYS China days ago or earlier and still unconfirmed; the tile
+    opens the order list with the same filter (status and last day), so both show the same orders."""
+    from datetime import date, timedelta
+
+    last_day = (date.fromisoformat(today) - timedelta(days=OVERDUE_CONFIRMATION_DAYS)).isoformat()
+    return Tile(
+        "orders_overdue",
+        "预警",
+        counts.orders_unconfirmed_since(site_id, last_day),
+        f"/orders?status=pending_confirmation&last_day={last_day}",
+        f"下单 {OVERDUE_CONFIRMATION_DAYS} 天以上仍未确认的订单（更多预警见监管）",
+    )

@@ -24,5 +24,6 @@ def my_workbench(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 
     load_site(stores().sites, site_id)
     before = (china_date(ctx.now) + timedelta(days=EXPIRY_NOTICE_DAYS)).isoformat()
-    found = workbench.tiles(DynamoWorkCounts(), site_id, ctx.user, before)
+    today = china_date(ctx.now).isoformat()
+    found = workbench.tiles(DynamoWorkCounts(), site_id, ctx.user, before, today)
     return {"role": ctx.user.role.value, "role_label": ctx.user.role.label, "tiles": [t.to_dict() for t in found]}

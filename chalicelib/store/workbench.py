@@ -76,6 +76,20 @@ class DynamoWorkCounts:
     def suppliers_pending(self) -> int:
         return _count(SupplierItem.gsi1, keys.suppliers_by_status("pending"))
 
+    def orders_unconfirmed_since(self, site_id: str, last_day: str) -> int:
+        from datetime import date
+
+        from chalicelib.domain.clock import china_days_window
+
+        window = china_days_window(None, date.fromisoformat(last_day))
+        assert window is not None
+        return _count(
+            OrderItem.gsi3,
+            site_orders_pk(site_id),
+            OrderItem.gsi3sk.between(*window),
+            OrderItem.status == "pending_confirmation",
+        )
+
     def supplier_changes(self) -> int:
         return _count(SupplierItem.gsi3, keys.supplier_changes())
 

@@ -52,6 +52,7 @@ def test_counts_follow_the_work(api: Api, suppliers_seeded: int) -> None:
         "listings_pending",
         "terminations_pending",
         "followups_open",
+        "orders_overdue",
     ]
     assert center["suppliers_pending"]["count"] >= 1  # the demo's pending supplier
     finance = tiles(api, "liaocheng.finance")
@@ -59,3 +60,35 @@ def test_counts_follow_the_work(api: Api, suppliers_seeded: int) -> None:
     # A city's user has no workbench in another city.
     status, body = api.call("GET", "/sites/weihai/workbench", as_user="liaocheng.buyer")
     assert status == 403
+
+
+def test_the_centres_warning_counts_orders_left_unconfirmed(api: Api, suppliers_seeded: int) -> None:
+    """预警: orders placed three China days ago or earlier that the supplier has not confirmed; the tile opens the
+    list with the same filter, and both show the same orders."""
+    from datetime import timedelta
+
+    from chalicelib.domain import orders as order_rules
+    from chalicelib.domain.clock import utc_now
+    from chalicelib.store.orders import DynamoOrderStore
+    from scheduled.sample_orders import BUREAU_BUYER, new_order
+
+    plan = add_plan(2, budget_fen=1_000_000)
+    paper = add_listing("supplier.demo", COPY_PAPER, "得力 A4 复印纸 70g", "DL-7055", 2_500, 100)
+    four_days_ago = utc_now() - timedelta(days=4)
+    old = order_rules.place(
+        DynamoOrderStore(), SITE, BUREAU_BUYER, new_order(plan, "supplier.demo", [(paper, 1)]), four_days_ago
+    )
+    status, _ = api.call(
+        "POST", f"/sites/{SITE}/orders", order_body(plan, "supplier.demo", [(paper, 1)]), as_user="liaocheng.buyer"
+    )
+    assert status == 201
+    tile = tiles(api, "liaocheng.center")["orders_overdue"]
+    assert tile["label"] == "预警" and tile["count"] == 1
+    status, listed = api.call(
+        "GET",
+        f"/sites/{SITE}{tile['link'].removeprefix('/orders').replace('?', '/orders?', 1)}",
+        as_user="liaocheng.center",
+    )
+    assert status == 200 and [o["order_no"] for o in listed["items"]] == [old.order_no]
+    assert api.call("POST", f"/sites/{SITE}/orders/{old.order_no}/confirm", {}, as_user="supplier.demo")[0] == 200
+    assert tiles(api, "liaocheng.center")["orders_overdue"]["count"] == 0
