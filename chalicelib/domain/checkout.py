@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from chalicelib.domain.listings import Listing, ListingStatus
+from chalicelib.domain.listings import Listing
 from chalicelib.domain.money import format_wan, format_yuan
-from chalicelib.domain.orders import covers
+from chalicelib.domain.orders import covers, line_problem
 from chalicelib.domain.plans import Plan, PlanStatus, level2_of
 from chalicelib.domain.sites import SiteConfig
 from chalicelib.domain.suppliers import Supplier
@@ -68,18 +68,9 @@ def _line_problems(inputs: Inputs, group: Group) -> list[Problem]:
         found.append(Problem("SUPPLIER_NOT_ACTIVE", "该供应商当前不可交易"))
     for listing_id, quantity in group.lines:
         listing = inputs.listings.get(listing_id)
-        if listing is None or listing.site_id != inputs.site.id:
-            found.append(Problem("LISTING_NOT_FOUND", "商品不存在"))
-            continue
-        name = listing.draft.name
-        if listing.status is not ListingStatus.ACTIVE:
-            found.append(Problem("LISTING_NOT_ACTIVE", f"“{name}”已下架"))
-        elif listing.supplier.uscc != group.supplier_uscc:
-            found.append(Problem("LISTING_NOT_FOUND", f"“{name}”不是该供应商的商品"))
-        elif listing.draft.stock < quantity:
-            found.append(Problem("OUT_OF_STOCK", f"“{name}”库存不足：现有 {listing.draft.stock}，需要 {quantity}"))
-        elif inputs.district and inputs.district not in listing.draft.delivery_districts:
-            found.append(Problem("NOT_DELIVERED", f"“{name}”不配送到您所在的区划"))
+        problem = line_problem(inputs.site.id, listing, group.supplier_uscc, quantity, inputs.district, None)
+        if problem is not None:
+            found.append(Problem(*problem))
     return found
 
 

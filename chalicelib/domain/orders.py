@@ -285,38 +285,43 @@ def _problem(field: str, message: str) -> dict[str, str]:
     return {"field": field, "message": message}
 
 
+def line_problem(
+    site_id: str, listing: Listing | None, supplier_uscc: str, quantity: int, district: str, plan: Plan | None
+) -> tuple[str, str] | None:
+    """Why a listing cannot be a line of an order to this supplier, paid from this plan (a code and the message),
+    the first that applies; None when it can. Placing refuses on it; the checkout forecast shows it beforehand
+    (with no plan: it judges plans on their own)."""
+    if listing is None or listing.site_id != site_id:
+        return "LISTING_NOT_FOUND", "商品不存在"
+    name = listing.draft.name
+    if listing.status is not ListingStatus.ACTIVE:
+        return "LISTING_NOT_ACTIVE", f"“{name}”已下架，不能下单"
+    if listing.supplier.uscc != supplier_uscc:
+        return "LISTING_NOT_FOUND", f"“{name}”不是该供应商的商品（每个供应商单独下单）"
+    if plan is not None and level2_of(listing.catalog_code) != plan.level2_code:
+        return "PLAN_MISMATCH", f"“{name}”（{listing.catalog_code}）不属于采购计划的品目（{plan.level2_code}）"
+    if plan is not None and plan.line is not None and not covers(plan.line.catalog_code, listing.catalog_code):
+        line = plan.line
+        return (
+            "PLAN_MISMATCH",
+            f"“{name}”（{listing.category_name}）不是采购计划所列的品目（{line.catalog_name} {line.catalog_code}）",
+        )
+    if listing.draft.stock < quantity:
+        return "OUT_OF_STOCK", f"“{name}”库存不足：现有 {listing.draft.stock}，需要 {quantity}"
+    if district and district not in listing.draft.delivery_districts:
+        return "NOT_DELIVERED", f"“{name}”不配送到您所在的区划"
+    return None
+
+
 def _lines(site: SiteConfig, new: NewOrder, inputs: OrderInputs, plan: Plan, district: str) -> list[OrderLine]:
     problems: list[dict[str, str]] = []
     lines: list[OrderLine] = []
     for index, (listing_id, quantity) in enumerate(new.lines):
         listing = inputs.listings.get(listing_id)
-        where = f"lines.{index}"
-        if listing is None or listing.site_id != site.id:
-            problems.append(_problem(where, "商品不存在"))
-            continue
-        name = listing.draft.name
-        if listing.status is not ListingStatus.ACTIVE:
-            problems.append(_problem(where, f"“{name}”已下架，不能下单"))
-        elif listing.supplier.uscc != new.supplier_uscc:
-            problems.append(_problem(where, f"“{name}”不是该供应商的商品（每个供应商单独下单）"))
-        elif level2_of(listing.catalog_code) != plan.level2_code:
-            problems.append(
-                _problem(where, f"“{name}”（{listing.catalog_code}）不属于采购计划的品目（{plan.level2_code}）")
-            )
-        elif plan.line is not None and not covers(plan.line.catalog_code, listing.catalog_code):
-            line = plan.line
-            problems.append(
-                _problem(
-                    where,
-                    f"“{name}”（{listing.category_name}）不是采购计划所列的品目"
-                    f"（{line.catalog_name} {line.catalog_code}）",
-                )
-            )
-        elif listing.draft.stock < quantity:
-            problems.append(_problem(where, f"“{name}”库存不足：现有 {listing.draft.stock}，需要 {quantity}"))
-        elif district and district not in listing.draft.delivery_districts:
-            problems.append(_problem(where, f"“{name}”不配送到您所在的区划"))
-        else:
+        found = line_problem(site.id, listing, new.supplier_uscc, quantity, district, plan)
+        if found is not None:
+            problems.append(_problem(f"lines.{index}", found[1]))
+        elif listing is not None:
             draft = listing.draft
             lines.append(
                 OrderLine(

@@ -229,12 +229,6 @@ def window(plan: QueryPlan) -> Window:
     return Window(len(items), page.get("LastEvaluatedKey") is None, keys, categories)
 
 
-def count(plan: QueryPlan) -> tuple[int, bool]:
-    """How many entries match (a lower bound beyond COUNT_WINDOW): one Query."""
-    found = window(plan)
-    return found.matched, found.exact
-
-
 def page_cursor(found: Window, page: int, limit: int) -> str | None:
     """Where page `page` (1-based) of `limit` starts within the window; None for the first page."""
     index = (page - 1) * limit - 1
