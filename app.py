@@ -10,6 +10,7 @@ from chalice.app import Chalice, ConvertToMiddleware, Response
 
 from chalicelib.handlers import (
     accounts,
+    agreements,
     auth,
     bulletins,
     catalog,
@@ -54,6 +55,7 @@ for blueprint in (
     workbench.bp,
     bulletins.bp,
     media.bp,
+    agreements.bp,
 ):
     app.register_blueprint(blueprint)
 

@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from chalicelib.store.agreements import DynamoAgreementStore
     from chalicelib.store.audit_log import DynamoAuditLog
     from chalicelib.store.bulletins import DynamoBulletinStore
     from chalicelib.store.competitions import (
@@ -101,6 +102,12 @@ class Stores:
         from chalicelib.store.audit_log import DynamoAuditLog
 
         return DynamoAuditLog()
+
+    @cached_property
+    def agreements(self) -> DynamoAgreementStore:
+        from chalicelib.store.agreements import DynamoAgreementStore
+
+        return DynamoAgreementStore()
 
     @cached_property
     def bulletins(self) -> DynamoBulletinStore:

@@ -79,7 +79,10 @@ def _priced(c: Competition) -> tuple[orders.Priced, orders.NewOrder]:
         quantity=c.item.quantity,
         tracks_stock=False,  # delivered against the award, not from a listing's stock
     )
-    priced = orders.Priced((line,), BuyingMode.SUPERMARKET, c.mechanism, OrderSource(SourceKind.BIDDING, (c.id,)))
+    # 二次竞价 buys under the framework agreement; 竞价 and 反拍 in the 超市.
+    mode = BuyingMode.FRAMEWORK if c.agreement_no else BuyingMode.SUPERMARKET
+    refs = (c.id, c.agreement_no) if c.agreement_no else (c.id,)
+    priced = orders.Priced((line,), mode, c.mechanism, OrderSource(SourceKind.BIDDING, refs))
     d = c.delivery
     new = orders.NewOrder(
         plan_no=c.plan_no,

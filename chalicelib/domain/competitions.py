@@ -214,6 +214,9 @@ class Competition(NamedTuple):
     relaunched_as: str = ""
     evaluation_note: str = ""  # the operator's reason when returning a responsiveness check
     buyer_district: str = ""
+    # 框架协议·二次竞价: the agreement whose shortlisted suppliers compete, and each one's unit cap (入围限价)
+    agreement_no: str = ""
+    caps: tuple[tuple[str, int], ...] = ()
 
     @property
     def open_offer(self) -> Offer | None:
@@ -221,7 +224,12 @@ class Competition(NamedTuple):
 
     @property
     def mechanism(self) -> Mechanism:
-        return self.kind.mechanism
+        return Mechanism.FRAMEWORK_BIDDING if self.agreement_no else self.kind.mechanism
+
+    @property
+    def label(self) -> str:
+        """竞价, 反拍, or 二次竞价 for a framework agreement's mini-competition."""
+        return self.mechanism.label
 
 
 class SealedQuote(NamedTuple):
@@ -278,6 +286,14 @@ class NewCompetition(NamedTuple):
     custom: bool
     draw_size: int  # 0: invite every qualified supplier
     step_bp: int  # 反拍: 0 for the site's minimum
+
+
+class FrameworkScope(NamedTuple):
+    """二次竞价: only the agreement's shortlisted suppliers are invited, each held to its own cap."""
+
+    agreement_no: str
+    caps: dict[str, int]  # supplier → its unit cap for the item
+    min_suppliers: int
 
 
 class Sealer(Protocol):
@@ -476,9 +492,18 @@ def _check_ceiling(site: SiteConfig, plan: Plan, ceiling: int, spent_fen: int) -
 
 
 def _check_request(
-    site: SiteConfig, plan: Plan | None, buyer: Principal, new: NewCompetition, spent_fen: int, now: datetime
+    site: SiteConfig,
+    plan: Plan | None,
+    buyer: Principal,
+    new: NewCompetition,
+    spent_fen: int,
+    now: datetime,
+    framework: FrameworkScope | None = None,
 ) -> MallCategory:
-    require_method(site.short_name, site.methods, new.kind.mechanism.site_method, f"发起{new.kind.label}")
+    mechanism = Mechanism.FRAMEWORK_BIDDING if framework else new.kind.mechanism
+    require_method(site.short_name, site.methods, mechanism.site_method, f"发起{mechanism.label}")
+    if framework is not None:
+        _check_caps(framework, new)
     if plan is None or plan.buyer_uscc != buyer.org_id or plan.site_id != site.id:
         raise NotFound("采购计划不存在", code="PLAN_NOT_FOUND")
     if plan.status is not PlanStatus.ACCEPTED:
@@ -510,6 +535,18 @@ def _check_request(
     return category
 
 
+def _check_caps(framework: FrameworkScope, new: NewCompetition) -> None:
+    if new.kind is not Kind.BIDDING or new.custom or new.draw_size:
+        raise _refuse("二次竞价为价格竞争：须为竞价、不抽取、非定制类", "FRAMEWORK_BIDDING_ONLY", "kind")
+    highest = max(framework.caps.values(), default=0)
+    if new.ceiling_fen > highest * new.quantity:
+        raise _refuse(
+            f"最高限价不能高于入围限价之和：最高入围单价 {format_yuan(highest)} 元 × {new.quantity}",
+            "CEILING_ABOVE_CAP",
+            "ceiling_fen",
+        )
+
+
 def launch(
     store: CompetitionStore,
     timer: CompetitionTimer,
@@ -523,9 +560,10 @@ def launch(
     seed: str | None = None,
     request_id: str = "",
     relaunch_of: Competition | None = None,
+    framework: FrameworkScope | None = None,
 ) -> Competition:
     """Check the request against the site and the plan, invite, reserve the ceiling, arm the timer."""
-    category = _check_request(site, plan, buyer, new, spent_fen, now)
+    category = _check_request(site, plan, buyer, new, spent_fen, now, framework)
     assert plan is not None
     ceiling = new.ceiling_fen
     starts, end = _deadlines(site, new, now)
@@ -533,6 +571,8 @@ def launch(
     invitation = _invite(site, new, candidates, seed)
     rules = site.bidding
     minimum = rules.bidding_min_suppliers if new.kind is Kind.BIDDING else 1
+    if framework is not None:
+        minimum = min(minimum, framework.min_suppliers)
     competition = Competition(
         id=new_competition_id(new.kind, now),
         site_id=site.id,
@@ -574,9 +614,11 @@ def launch(
         updated_at=to_iso(now),
         relaunched_from=relaunch_of.id if relaunch_of else "",
         buyer_district=buyer.district,
+        agreement_no=framework.agreement_no if framework else "",
+        caps=tuple(sorted(framework.caps.items())) if framework else (),
     )
     summary = (
-        f"发起{new.kind.label}“{competition.title}”，最高限价 {format_yuan(ceiling)} 元，"
+        f"发起{competition.label}“{competition.title}”，最高限价 {format_yuan(ceiling)} 元，"
         f"邀请供应商 {len(invitation.invited)} 家"
         + (
             f"（从 {len(invitation.pool)} 家合格供应商中随机抽取，种子 {invitation.seed}）"
@@ -652,9 +694,16 @@ def _may_respond(c: Competition, supplier: Principal, trading: bool, now: dateti
         raise Conflict("已过截止时间，不能再报价", code="DEADLINE_PASSED")
 
 
-def _price_problems(c: Competition, unit_price_fen: int) -> int:
+def _price_problems(c: Competition, unit_price_fen: int, uscc: str = "") -> int:
     if unit_price_fen <= 0:
         raise InvalidInput("报价须大于 0", code="PRICE_NOT_POSITIVE", details=[_problem("unit_price_fen", "须大于 0")])
+    cap = dict(c.caps).get(uscc)
+    if cap is not None and unit_price_fen > cap:
+        raise _refuse(
+            f"报价单价 {format_yuan(unit_price_fen)} 元高于贵公司的入围限价 {format_yuan(cap)} 元",
+            "PRICE_ABOVE_CAP",
+            "unit_price_fen",
+        )
     total = unit_price_fen * c.item.quantity
     if total > c.ceiling_fen:
         raise _refuse(
@@ -692,7 +741,7 @@ def submit_quote(
     if c.kind is not Kind.BIDDING:
         raise Conflict("反拍项目请在竞价大厅出价", code="WRONG_KIND")
     _may_respond(c, supplier, trading, now)
-    total = _price_problems(c, unit_price_fen)
+    total = _price_problems(c, unit_price_fen, supplier.org_id)
     if c.custom and not technical.strip():
         raise InvalidInput(
             "定制类项目须提交技术响应文件", code="TECHNICAL_REQUIRED", details=[_problem("technical", "必填")]
@@ -1454,6 +1503,8 @@ def competition_to_dict(c: Competition) -> dict[str, Any]:
         "relaunched_as": c.relaunched_as,
         "evaluation_note": c.evaluation_note,
         "buyer_district": c.buyer_district,
+        "agreement_no": c.agreement_no,
+        "caps": [list(pair) for pair in c.caps],
     }
 
 
@@ -1496,6 +1547,8 @@ def competition_from_dict(raw: Mapping[str, Any]) -> Competition:
         relaunched_as=raw.get("relaunched_as", ""),
         evaluation_note=raw.get("evaluation_note", ""),
         buyer_district=raw.get("buyer_district", ""),
+        agreement_no=raw.get("agreement_no", ""),
+        caps=tuple((str(u), int(f)) for u, f in raw.get("caps", ())),
     )
 
 
@@ -1515,7 +1568,7 @@ def view_for(c: Competition, principal: Principal, now: datetime, own: SealedQuo
             "invited": list(c.invitation.invited),
         }
     view.update(
-        kind_label=c.kind.label,
+        kind_label=c.label,
         status_label=c.status.label,
         mechanism_label=c.mechanism.label,
         server_time=to_iso(now),

@@ -18,6 +18,7 @@ from chalicelib.domain.bulletins import BulletinKind, BulletinStatus
 from chalicelib.domain.clock import CHINA_TZ, parse_iso
 from chalicelib.domain.competitions import Kind as CompetitionKind
 from chalicelib.domain.competitions import Status as CompetitionStatus
+from chalicelib.domain.frameworks import AgreementStatus
 from chalicelib.domain.listings import CertificateKind, ListingStatus
 from chalicelib.domain.money import format_wan, format_yuan
 from chalicelib.domain.orders import OrderStatus, TerminationStatus
@@ -49,6 +50,7 @@ ENTITY_LABELS: dict[str, str] = {
     "history_import": "历史数据导入",
     "notice": "站内信",
     "bulletin": "公告",
+    "agreement": "框架协议",
     "system": "系统",
 }
 
@@ -150,6 +152,14 @@ ACTION_LABELS: dict[str, str] = {
     "bulletin.published": "发布公告",
     "bulletin.updated": "修改公告",
     "bulletin.withdrawn": "撤回公告",
+    # 框架协议
+    "agreement.created": "录入框架协议",
+    "agreement.revised": "更新框架协议",
+    "agreement.suspended": "暂停框架协议",
+    "agreement.resumed": "恢复框架协议",
+    "agreement.terminated": "终止框架协议",
+    "agreement.member_suspended": "暂停入围供应商",
+    "agreement.member_resumed": "恢复入围供应商",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -410,6 +420,20 @@ FIELD_LABELS: dict[str, str] = {
     "link": "链接",
     "include_withdrawn": "含已撤回",
     "files": "附件",
+    # 框架协议
+    "agency": "第一阶段组织机构",
+    "cap_fen": "入围限价（分）",
+    "catalog_codes": "协议品目",
+    "documents": "协议文件",
+    "members": "入围供应商",
+    "products": "入围产品",
+    "product_code": "入围产品编号",
+    "rank": "轮候顺序",
+    "rules": "第二阶段规则",
+    "sites": "适用站点",
+    "url": "文件地址",
+    "valid_from": "协议起始日期",
+    "valid_to": "协议截止日期",
 }
 
 # The values of these fields are codes of a fixed set: shown by their label.
@@ -430,6 +454,7 @@ _STATUS_BY_ENTITY: dict[str, type[StrEnum]] = {
     "competition": CompetitionStatus,
     "site_change": ChangeStatus,
     "bulletin": BulletinStatus,
+    "agreement": AgreementStatus,
 }
 # `kind` means a different set per object.
 _KIND_BY_ENTITY: dict[str, type[StrEnum]] = {"bulletin": BulletinKind}

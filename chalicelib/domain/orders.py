@@ -236,6 +236,18 @@ class Release(NamedTuple):
     quantity: int = 0  # units given back to the plan's line
 
 
+class AgreementGuard(NamedTuple):
+    """What an order bought under a framework agreement re-checks when it is written: the agreement as read
+    (its version: suspended, revised or a supplier paused since, the order is refused) and, for 顺序轮候, the
+    turn it takes (the counter as read, and what it becomes)."""
+
+    number: str
+    version: int
+    rotation_code: str = ""  # the catalog code whose turn this order takes; "" for none
+    turn_seen: int = 0
+    turn_next: int = 0
+
+
 class OrderStore(Protocol):
     def inputs(
         self, site_id: str, plan_no: str, supplier_uscc: str, listing_ids: list[str], buyer_uscc: str, year: int
@@ -251,6 +263,7 @@ class OrderStore(Protocol):
         audit: AuditEvent,
         reserved_fen: int = 0,
         plan_quantity: int | None = None,
+        guard: AgreementGuard | None = None,
     ) -> None:
         """The order and everything it takes, in one transaction; Conflict names what ran out.
         `plan_quantity`: the plan line's quantity, which the order's counted units must stay within.
@@ -298,19 +311,36 @@ def line_problem(
         return "LISTING_NOT_ACTIVE", f"“{name}”已下架，不能下单"
     if listing.supplier.uscc != supplier_uscc:
         return "LISTING_NOT_FOUND", f"“{name}”不是该供应商的商品（每个供应商单独下单）"
-    if plan is not None and level2_of(listing.catalog_code) != plan.level2_code:
-        return "PLAN_MISMATCH", f"“{name}”（{listing.catalog_code}）不属于采购计划的品目（{plan.level2_code}）"
-    if plan is not None and plan.line is not None and not covers(plan.line.catalog_code, listing.catalog_code):
-        line = plan.line
-        return (
-            "PLAN_MISMATCH",
-            f"“{name}”（{listing.category_name}）不是采购计划所列的品目（{line.catalog_name} {line.catalog_code}）",
-        )
+    outside = plan_problem(plan, listing.catalog_code, name, listing.category_name) if plan is not None else None
+    if outside is not None:
+        return outside
     if listing.draft.stock < quantity:
         return "OUT_OF_STOCK", f"“{name}”库存不足：现有 {listing.draft.stock}，需要 {quantity}"
     if district and district not in listing.draft.delivery_districts:
         return "NOT_DELIVERED", f"“{name}”不配送到您所在的区划"
     return None
+
+
+def plan_problem(plan: Plan, catalog_code: str, name: str, category_name: str) -> tuple[str, str] | None:
+    """Why a plan does not pay for this catalog code: outside its 二级品目, or not the item its line lists."""
+    if level2_of(catalog_code) != plan.level2_code:
+        return "PLAN_MISMATCH", f"“{name}”（{catalog_code}）不属于采购计划的品目（{plan.level2_code}）"
+    if plan.line is not None and not covers(plan.line.catalog_code, catalog_code):
+        line = plan.line
+        return (
+            "PLAN_MISMATCH",
+            f"“{name}”（{category_name}）不是采购计划所列的品目（{line.catalog_name} {line.catalog_code}）",
+        )
+    return None
+
+
+def check_plan(plan: Plan | None, buyer: Principal) -> Plan:
+    """The buyer's own accepted plan, or the reason it cannot pay."""
+    if plan is None or plan.buyer_uscc != buyer.org_id:
+        raise NotFound("采购计划不存在", code="PLAN_NOT_FOUND")
+    if plan.status is not PlanStatus.ACCEPTED:
+        raise Conflict(f"采购计划当前状态为“{plan.status.label}”，接收后才能下单", code="PLAN_NOT_ACCEPTED")
+    return plan
 
 
 def _lines(site: SiteConfig, new: NewOrder, inputs: OrderInputs, plan: Plan, district: str) -> list[OrderLine]:
@@ -448,12 +478,8 @@ def place(
     site = inputs.site
     if site is None:
         raise NotFound(f"站点 {site_id} 不存在", code="SITE_NOT_FOUND")
-    _require_method(site, Mechanism.DIRECT)
-    plan = inputs.plan
-    if plan is None or plan.buyer_uscc != buyer.org_id:
-        raise NotFound("采购计划不存在", code="PLAN_NOT_FOUND")
-    if plan.status is not PlanStatus.ACCEPTED:
-        raise Conflict(f"采购计划当前状态为“{plan.status.label}”，接收后才能下单", code="PLAN_NOT_ACCEPTED")
+    require_mechanism(site, Mechanism.DIRECT)
+    plan = check_plan(inputs.plan, buyer)
     supplier = inputs.supplier
     if supplier is None or not supplier.can_trade_in(site.id):
         raise Conflict("该供应商当前不可交易", code="SUPPLIER_NOT_ACTIVE")
@@ -461,7 +487,7 @@ def place(
     return commit(store, site, plan, supplier, buyer, priced, new, inputs.spent_fen, now, request_id)
 
 
-def _require_method(site: SiteConfig, mechanism: Mechanism) -> None:
+def require_mechanism(site: SiteConfig, mechanism: Mechanism) -> None:
     require_method(site.short_name, site.methods, mechanism.site_method, f"以{mechanism.label}方式下单")
 
 
@@ -480,6 +506,8 @@ def commit(
     reserved_fen: int = 0,
     order_no: str = "",
     actor: dict[str, str] | None = None,
+    guard: AgreementGuard | None = None,
+    budget_fen: int = 0,
 ) -> Order:
     """The one way an order comes to be, whatever priced it: within the limits, then one transaction
     (the order, the plan's committed amount, the annual cap, the stock of lines that have stock, the audit).
@@ -516,7 +544,7 @@ def commit(
         method=priced.method,
         mechanism=priced.mechanism,
         source=priced.source,
-        budget_fen=reserved_fen if reserved_fen > total else 0,
+        budget_fen=max(reserved_fen, budget_fen) if max(reserved_fen, budget_fen) > total else 0,
         counted_quantity=counted,
     )
     audit = _event(
@@ -536,6 +564,7 @@ def commit(
         audit,
         reserved_fen,
         plan_quantity=plan.line.quantity if plan.line else None,
+        guard=guard,
     )
     return order
 

@@ -52,7 +52,14 @@ METHOD_LABELS: dict[PurchaseMethod, str] = {
 # The methods that work end to end (launch, award, order, fulfil, report). The others can be configured for a
 # site ahead of time, but they are shown as 暂未开放 and nothing can be launched with them until they are here.
 OPEN_METHODS: frozenset[PurchaseMethod] = frozenset(
-    {PurchaseMethod.DIRECT, PurchaseMethod.BIDDING, PurchaseMethod.REVERSE_AUCTION}
+    {
+        PurchaseMethod.DIRECT,
+        PurchaseMethod.BIDDING,
+        PurchaseMethod.REVERSE_AUCTION,
+        PurchaseMethod.FRAMEWORK_DIRECT,
+        PurchaseMethod.FRAMEWORK_BIDDING,
+        PurchaseMethod.FRAMEWORK_ROTATION,
+    }
 )
 NOT_OPEN_LABEL = "暂未开放"
 
@@ -163,6 +170,8 @@ class BiddingDefaults(NamedTuple):
     auction_extension_minutes: int = 5  # …moves the end to this long after the bid
     auction_min_step_bp: int = 50  # basis points of the ceiling: 50 = 0.5 %
     auction_max_step_bp: int = 300
+    # 框架协议: no stage-2 purchase when the agreement ends within this many days (ProZorro's 7, anchors.md B4).
+    framework_end_margin_days: int = 7
 
     def problems(self) -> list[dict[str, str]]:
         found: list[dict[str, str]] = []
@@ -187,6 +196,7 @@ class BiddingDefaults(NamedTuple):
         within("bidding_draw_min", 0, 50, "随机抽取的最少邀请数须在 0（不允许抽取）到 50 之间")
         within("direct_after_failure", 0, 1, "流标后直购开关只能是 0 或 1")
         within("sme_deduction_bp", 1000, 2000, "小微企业价格扣除比例须在 10% 到 20% 之间")
+        within("framework_end_margin_days", 0, 60, "框架协议到期前停止受理的天数须在 0 到 60 之间")
         within("auction_minutes", 1, 240, "反拍时长须在 1 到 240 分钟之间")
         within("auction_extension_window_minutes", 1, 30, "反拍延时触发窗口须在 1 到 30 分钟之间")
         within("auction_extension_minutes", 1, 30, "反拍每次延时须在 1 到 30 分钟之间")

@@ -42,7 +42,7 @@ def _visible(ctx: RequestContext, site_id: str, competition_id: str) -> comp.Com
     return found
 
 
-def _view(ctx: RequestContext, c: comp.Competition) -> dict[str, Any]:
+def competition_view(ctx: RequestContext, c: comp.Competition) -> dict[str, Any]:
     own = None
     if ctx.user.role is Role.SUPPLIER and c.kind is comp.Kind.BIDDING:
         own = stores().competitions.quote_of(c, ctx.user.org_id)
@@ -124,7 +124,7 @@ def launch(ctx: RequestContext, site_id: str) -> Reply:
             request_id=ctx.request_id,
         )
         metrics.add_metric(name="CompetitionLaunched", unit="Count", value=1)
-        return _view(ctx, c)
+        return competition_view(ctx, c)
 
     result = run_once(
         scope=f"{site_id}#{ctx.user.user_id}#launch_competition",
@@ -158,7 +158,7 @@ def list_competitions(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 
 @api_route(bp, BASE + "/{competition_id}", roles=READERS)
 def competition_detail(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
-    return _view(ctx, _visible(ctx, site_id, competition_id))
+    return competition_view(ctx, _visible(ctx, site_id, competition_id))
 
 
 @api_route(bp, BASE + "/{competition_id}/cancel", methods=("POST",), roles=BUYER)
@@ -170,7 +170,7 @@ def cancel(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, 
     done = comp.cancel(
         stores().competitions, stores().competition_timer, ctx.user, c, body.reason, ctx.now, ctx.request_id
     )
-    return _view(ctx, done)
+    return competition_view(ctx, done)
 
 
 @api_route(bp, BASE + "/{competition_id}/evaluation", methods=("POST",), roles=BUYER)
@@ -180,7 +180,9 @@ def submit_evaluation(ctx: RequestContext, site_id: str, competition_id: str) ->
     body = ctx.body(EvaluationBody)
     c = _visible(ctx, site_id, competition_id)
     findings = [comp.Finding(f.alias, f.responsive, f.reason) for f in body.findings]
-    return _view(ctx, comp.submit_evaluation(stores().competitions, ctx.user, c, findings, ctx.now, ctx.request_id))
+    return competition_view(
+        ctx, comp.submit_evaluation(stores().competitions, ctx.user, c, findings, ctx.now, ctx.request_id)
+    )
 
 
 @api_route(bp, BASE + "/{competition_id}/relaunch", methods=("POST",), roles=BUYER)
@@ -194,6 +196,15 @@ def relaunch(ctx: RequestContext, site_id: str, competition_id: str) -> Reply:
     plan = stores().plans.get(site_id, failed.plan_no)
     new = comp.relaunch_request(failed, body.end_at, body.starts_at)
     spent = _spent(site_id, ctx.user, plan.level2_code, china_date(ctx.now).year) if plan else 0
+    framework = None
+    if failed.agreement_no:  # 二次竞价 again among the agreement's suppliers, if it still allows stage 2
+        from chalicelib.handlers.agreements import framework_scope, in_force
+
+        framework, candidates = framework_scope(
+            site, in_force(site_id, failed.agreement_no), failed.item.catalog_code, ctx.now
+        )
+    else:
+        candidates = _candidates(site_id, failed.item.category_id, failed.delivery.district)
     c = comp.launch(
         stores().competitions,
         stores().competition_timer,
@@ -201,13 +212,14 @@ def relaunch(ctx: RequestContext, site_id: str, competition_id: str) -> Reply:
         plan,
         ctx.user,
         new,
-        _candidates(site_id, failed.item.category_id, failed.delivery.district),
+        candidates,
         spent,
         ctx.now,
         request_id=ctx.request_id,
         relaunch_of=failed,
+        framework=framework,
     )
-    return Reply(_view(ctx, c), status=201)
+    return Reply(competition_view(ctx, c), status=201)
 
 
 # ---------------------------------------------------------------- suppliers
@@ -291,7 +303,7 @@ def standing(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str
 @api_route(bp, BASE + "/{competition_id}/confirm", methods=("POST",), roles=SUPPLIER)
 def confirm(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
     c = _visible(ctx, site_id, competition_id)
-    return _view(ctx, comp.confirm_award(stores().competitions, ctx.user, c, ctx.now, ctx.request_id))
+    return competition_view(ctx, comp.confirm_award(stores().competitions, ctx.user, c, ctx.now, ctx.request_id))
 
 
 @api_route(bp, BASE + "/{competition_id}/decline", methods=("POST",), roles=SUPPLIER)
@@ -302,7 +314,7 @@ def decline(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str,
     body = ctx.body(ReasonBody)
     c = _visible(ctx, site_id, competition_id)
     done = comp.decline_award(stores().competitions, work_calendar(), ctx.user, c, body.reason, ctx.now, ctx.request_id)
-    return _view(ctx, done)
+    return competition_view(ctx, done)
 
 
 # ---------------------------------------------------------------- the site's operator
@@ -326,4 +338,4 @@ def review(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, 
         ctx.now,
         ctx.request_id,
     )
-    return _view(ctx, done)
+    return competition_view(ctx, done)

@@ -37,6 +37,9 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {scope}#REPORTJOBS                   report_jobs (GSI1): a scope's requested compilations by time
     {site}#BULLETINS                     bulletins: the front page's notices, training material and FAQ
     {site}#IMG#{uscc}                    listing_images: a supplier's uploaded product images in a site
+    shandong#AGREEMENT#{number}          agreement: AGREEMENT (a framework agreement's stage 1)
+    shandong#AGREEMENTS                  agreements (GSI1): every framework agreement, by end date
+    {site}#AGREEMENT#{number}            rotation: ROTATION#{catalog_code}, a site's 顺序轮候 turns
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -203,3 +206,15 @@ def bulletins(site: str) -> str:
 
 def audit_entity(tenant: str, entity_type: str, entity_id: str) -> str:
     return f"{tenant}#{entity_type}#{entity_id}"
+
+
+def agreement(number: str) -> str:
+    return f"{PROVINCE}#AGREEMENT#{number}"
+
+
+def agreements() -> str:
+    return f"{PROVINCE}#AGREEMENTS"
+
+
+def rotation(site: str, number: str) -> str:
+    return f"{site}#AGREEMENT#{number}"

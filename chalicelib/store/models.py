@@ -263,6 +263,21 @@ class ResetCodeItem(MainItem, discriminator="reset_code"):
     expires_at = NumberAttribute()
 
 
+class AgreementItem(MainItem, discriminator="agreement"):
+    """A framework agreement (domain.frameworks); gsi1 lists the province's agreements by end date."""
+
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
+class RotationItem(MainItem, discriminator="rotation"):
+    """顺序轮候: how many turns a site has taken of an agreement's catalog code (written in each order's
+    transaction under the value read)."""
+
+    turns = NumberAttribute(default=0)
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

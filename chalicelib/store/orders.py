@@ -16,6 +16,7 @@ from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.listings import ListingStatus
 from chalicelib.domain.orders import (
+    AgreementGuard,
     Order,
     OrderFilter,
     OrderInputs,
@@ -27,15 +28,18 @@ from chalicelib.domain.plans import PlanStatus
 from chalicelib.domain.sites import site_from_dict
 from chalicelib.domain.suppliers import SupplierStatus
 from chalicelib.store import keys
+from chalicelib.store.agreements import rotation_sk
 from chalicelib.store.documents import fields_of, stamped
 from chalicelib.store.listings import listing_from_item, listing_pk
 from chalicelib.store.models import (
+    AgreementItem,
     CapUsageItem,
     ListingItem,
     MainItem,
     OrderItem,
     PlanItem,
     RatingItem,
+    RotationItem,
     SiteConfigItem,
     SupplierItem,
 )
@@ -89,6 +93,27 @@ def _item(order: Order) -> OrderItem:
 
 
 CHECKOUT_PLANS = 100  # the newest accepted plans a checkout offers
+
+
+def _guard_agreement(write: AuditedWrite, site_id: str, guard: AgreementGuard) -> None:
+    """The agreement unchanged since it was read (not suspended, revised or a supplier paused), and for
+    顺序轮候 the turn as read: of two orders taking the same turn, one is written and the other refused."""
+    write.check(
+        AgreementItem,
+        keys.agreement(guard.number),
+        "AGREEMENT",
+        (AgreementItem.version == guard.version) & (AgreementItem.status == "active"),
+        Conflict("框架协议刚被修改或暂停，请刷新后重试", code="AGREEMENT_CHANGED"),
+    )
+    if not guard.rotation_code:
+        return
+    seen = RotationItem.turns.does_not_exist() if guard.turn_seen == 0 else RotationItem.turns == guard.turn_seen
+    write.update(
+        RotationItem(pk=keys.rotation(site_id, guard.number), sk=rotation_sk(guard.rotation_code)),
+        [RotationItem.turns.set(guard.turn_next), RotationItem.kind.set(RotationItem)],
+        seen,
+        Conflict("轮候顺序刚被其他订单占用，请重试", code="ROTATION_TAKEN"),
+    )
 
 
 class DynamoOrderStore:
@@ -171,6 +196,7 @@ class DynamoOrderStore:
         audit: AuditEvent,
         reserved_fen: int = 0,
         plan_quantity: int | None = None,
+        guard: AgreementGuard | None = None,
     ) -> None:
         total = order.total_fen
         taken = total - reserved_fen  # an award's order takes the plan's amount in place of its reservation
@@ -221,6 +247,8 @@ class DynamoOrderStore:
             & ~SupplierItem.suspended_sites.contains(order.site_id),
             Conflict("该供应商当前不可交易", code="SUPPLIER_NOT_ACTIVE"),
         )
+        if guard is not None:
+            _guard_agreement(write, order.site_id, guard)
         write.commit()
 
     # ------------------------------------------------------------ after placing

@@ -53,6 +53,19 @@ KNOWN_FIELDS = [
     "comment",
     "paid_fen",
     "voucher_no",
+    # framework agreements
+    "number",
+    "agency",
+    "catalog_codes",
+    "valid_from",
+    "valid_to",
+    "rules",
+    "members",
+    "product_code",
+    "catalog_code",
+    "unit_price_fen",
+    "method",
+    "action",
     # competitions
     "title",
     "category_id",
@@ -155,6 +168,7 @@ PLAUSIBLE_PATH = {
     "username": "liaocheng.buyer2",
     "bulletin_id": "GG20261201000000abcdef",
     "image_id": "0" * 32,
+    "agreement_no": "SDKJ-2026-FZ-001",
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [

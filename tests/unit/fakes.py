@@ -33,6 +33,7 @@ class MemoryOrderStore:
         audit: AuditEvent,
         reserved_fen: int = 0,
         plan_quantity: int | None = None,
+        guard: object = None,
     ) -> None:
         self.orders[(order.site_id, order.order_no)] = order
         self.audit.append(audit)
