@@ -32,6 +32,7 @@ from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.catalog import NationalCatalog
 from chalicelib.domain.clock import china_date, to_iso
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.listings import PriceCaps, normalize
 from chalicelib.domain.money import format_yuan
 from chalicelib.domain.orders import (
     AgreementGuard,
@@ -531,6 +532,32 @@ def next_in_line(a: Agreement, catalog_code: str, turns_taken: int) -> str:
 def caps_for(a: Agreement, catalog_code: str) -> dict[str, int]:
     """二次竞价: each active shortlisted supplier's cap for the catalog code (its quote may not exceed it)."""
     return {member.uscc: product.cap_fen for member, product in rotation_pool(a, catalog_code)}
+
+
+def listing_caps(agreements: Sequence[Agreement], site_id: str, uscc: str, today: date) -> PriceCaps:
+    """What a supplier's listings in a site are capped at: its shortlisted products (same brand, model and catalog
+    code) in the agreements in force there. A paused shortlisted supplier is still held to its caps."""
+    day = today.isoformat()
+    offered = [
+        (a.name, p)
+        for a in agreements
+        if a.status is AgreementStatus.ACTIVE and a.serves(site_id) and a.valid_from <= day <= a.valid_to
+        for m in a.members
+        if m.uscc == uscc
+        for p in m.products
+    ]
+
+    def cap(brand: str, model: str, catalog_code: str) -> tuple[str, int] | None:
+        for name, p in offered:
+            if (p.catalog_code, normalize(p.brand), normalize(p.model)) == (
+                catalog_code,
+                normalize(brand),
+                normalize(model),
+            ):
+                return name, p.cap_fen
+        return None
+
+    return cap
 
 
 # ---------------------------------------------------------------- views

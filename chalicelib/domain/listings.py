@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
@@ -197,7 +198,11 @@ def _missing_specs(site: SiteConfig, draft: ListingDraft) -> list[dict[str, str]
     return [{"field": "specs", "message": f"{category.name}须填写规格参数：{'、'.join(missing)}"}]
 
 
-def check_draft(site: SiteConfig, draft: ListingDraft, today: date) -> MallCategory:
+# 框采 items: (brand, model, catalog code) → the agreement's name and the cap its supplier won, or None.
+PriceCaps = Callable[[str, str, str], tuple[str, int] | None]
+
+
+def check_draft(site: SiteConfig, draft: ListingDraft, today: date, caps: PriceCaps | None = None) -> MallCategory:
     category = _leaf_category(site, draft.category_id)
     problems = draft_problems(site, draft, today)
     if problems:
@@ -205,6 +210,7 @@ def check_draft(site: SiteConfig, draft: ListingDraft, today: date) -> MallCateg
             "商品信息有误：" + "；".join(p["message"] for p in problems), code="VALIDATION_FAILED", details=problems
         )
     check_price(draft.price_fen, draft.reference_price_fen)
+    check_cap(draft.price_fen, draft.brand, draft.model, category.catalog_code, caps)
     for cert in draft.certificates:
         if date.fromisoformat(cert.expires_on) < today:
             raise RuleViolation(
@@ -222,6 +228,18 @@ def check_price(price_fen: int, reference_price_fen: int) -> None:
             "商城价格不得高于市场价",
             code="PRICE_ABOVE_REFERENCE",
             details={"price_fen": price_fen, "reference_price_fen": reference_price_fen},
+        )
+
+
+def check_cap(price_fen: int, brand: str, model: str, catalog_code: str, caps: PriceCaps | None) -> None:
+    """A shortlisted product (框采) may not be listed above the cap its supplier won (入围限价): blocked outright."""
+    found = caps(brand, model, catalog_code) if caps is not None else None
+    if found is not None and price_fen > found[1]:
+        name, cap = found
+        raise RuleViolation(
+            f"该商品为框架协议“{name}”的入围产品，报价 {format_yuan(price_fen)} 元高于入围限价 {format_yuan(cap)} 元",
+            code="PRICE_ABOVE_CAP",
+            details={"price_fen": price_fen, "cap_fen": cap, "agreement": name},
         )
 
 
@@ -330,10 +348,16 @@ def _move(
 
 
 def create(
-    store: ListingStore, site: SiteConfig, supplier: Supplier, actor: Principal, draft: ListingDraft, now: datetime
+    store: ListingStore,
+    site: SiteConfig,
+    supplier: Supplier,
+    actor: Principal,
+    draft: ListingDraft,
+    now: datetime,
+    caps: PriceCaps | None = None,
 ) -> Listing:
     require_active(supplier, site.id)
-    category = check_draft(site, draft, china_date(now))
+    category = check_draft(site, draft, china_date(now), caps)
     listing = Listing(
         id=uuid.uuid4().hex,
         site_id=site.id,
@@ -363,11 +387,12 @@ def edit(
     listing_id: str,
     draft: ListingDraft,
     now: datetime,
+    caps: PriceCaps | None = None,
 ) -> Listing:
     require_active(supplier, site.id)
     listing = _require_owner(store.get(site.id, listing_id), actor)
     _guard(listing, actor, "edit")
-    category = check_draft(site, draft, china_date(now))
+    category = check_draft(site, draft, china_date(now), caps)
     updated = _touched(
         listing,
         now,
@@ -401,6 +426,7 @@ def change_price(
     reference_source: str,
     expected_version: int | None,
     now: datetime,
+    caps: PriceCaps | None = None,
 ) -> Listing:
     require_active(supplier, site_id)
     listing = _require_owner(store.get(site_id, listing_id), actor)
@@ -409,6 +435,7 @@ def change_price(
             "商品已被修改，请刷新后重试", code="VERSION_CONFLICT", details={"current_version": listing.version}
         )
     check_price(price_fen, reference_price_fen)
+    check_cap(price_fen, listing.draft.brand, listing.draft.model, listing.catalog_code, caps)
     draft = listing.draft._replace(
         price_fen=price_fen, reference_price_fen=reference_price_fen, reference_source=reference_source
     )

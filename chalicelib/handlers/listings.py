@@ -77,6 +77,14 @@ def _draft(body: Any) -> ListingDraft:
     )
 
 
+def _caps(site_id: str, uscc: str, now: Any) -> Any:
+    """The caps a supplier's listings meet here (框采 items at or below their 入围限价): one Query of the agreements."""
+    from chalicelib.domain.clock import china_date
+    from chalicelib.domain.frameworks import listing_caps
+
+    return listing_caps(stores().agreements.all(), site_id, uscc, china_date(now))
+
+
 def _images_ready(site_id: str, uscc: str, draft: ListingDraft) -> None:
     from chalicelib.domain.media import require_ready
     from chalicelib.store.media import DynamoImageStore
@@ -100,7 +108,8 @@ def create_listing(ctx: RequestContext, site_id: str) -> Reply:
         supplier = principal_supplier(ctx.user)
         draft = _draft(body)
         _images_ready(site_id, supplier.uscc, draft)
-        listing = listings.create(stores().listings, site, supplier, ctx.user, draft, ctx.now)
+        caps = _caps(site_id, supplier.uscc, ctx.now)
+        listing = listings.create(stores().listings, site, supplier, ctx.user, draft, ctx.now, caps)
         metrics.add_metric(name="ListingCreated", unit="Count", value=1)
         return listing_view(listing, site, supplier, ctx.user)
 
@@ -153,7 +162,8 @@ def edit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
     supplier = principal_supplier(ctx.user)
     draft = _draft(body)
     _images_ready(site_id, supplier.uscc, draft)
-    listing = listings.edit(stores().listings, site, supplier, ctx.user, _listing_id(listing_id), draft, ctx.now)
+    caps = _caps(site_id, supplier.uscc, ctx.now)
+    listing = listings.edit(stores().listings, site, supplier, ctx.user, _listing_id(listing_id), draft, ctx.now, caps)
     return listing_view(listing, site, supplier, ctx.user)
 
 
@@ -175,6 +185,7 @@ def change_price(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
         body.reference_source,
         body.expected_version,
         ctx.now,
+        _caps(site_id, supplier.uscc, ctx.now),
     )
     return listing_view(listing, site, supplier, ctx.user)
 

@@ -395,3 +395,38 @@ def test_secondary_bidding_among_the_shortlisted_ends_in_a_framework_order(
         assert shown["method_label"] == "框架协议采购" and shown["mechanism_label"] == "二次竞价"
     finally:
         stop_all(aws["COMPETITION_STATE_MACHINE_ARN"])
+
+
+def test_a_shortlisted_product_cannot_be_listed_above_its_cap(api: Api, shortlisted: str) -> None:
+    from tests.api.test_listings_api import PEN
+
+    paper = {
+        **PEN,
+        "category_id": "LC-0107",  # 复印纸 A05040101
+        "name": "晨光 A4 复印纸 70g 5包/箱",
+        "brand": "晨光",
+        "model": "ＡＰＹＶＱ９５９",  # full-width: the same model as the agreement's APYVQ959
+        "specs": [{"name": "规格", "value": "A4 70g"}, {"name": "包装", "value": "500张/包，5包/箱"}],
+        "price_fen": 11_900,
+        "reference_price_fen": 13_000,
+        "certificates": [],
+    }
+    before = writes()
+    status, answer = api.call("POST", f"/sites/{SITE}/listings", paper, as_user="supplier.lc02")
+    assert (status, answer["code"]) == (422, "PRICE_ABOVE_CAP"), answer
+    assert "入围限价 118.00 元" in answer["message"]
+    assert writes() == before
+    # Another supplier's same product is not its cap; below the cap it is listed (and reviewed as usual).
+    status, listing = api.call(
+        "POST", f"/sites/{SITE}/listings", {**paper, "price_fen": 11_500}, as_user="supplier.lc02"
+    )
+    assert status == 201, listing
+    status, answer = api.call(
+        "PUT",
+        f"/sites/{SITE}/listings/{listing['id']}/price",
+        {"price_fen": 12_000, "reference_price_fen": 13_000, "reference_source": "京东自营"},
+        as_user="supplier.lc02",
+    )
+    assert (status, answer["code"]) == (422, "PRICE_ABOVE_CAP")
+    status, other = api.call("POST", f"/sites/{SITE}/listings", paper, as_user="supplier.lc03")
+    assert status == 201, other
