@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.domain.clock import utc_now
+from chalicelib.domain.clock import china_date, utc_now
+from scheduled.demo_agreements import seed_demo_agreements
 from scheduled.demo_bulletins import seed_demo_bulletins
 from scheduled.demo_market import seed_demo_listings, seed_demo_plans, seed_demo_suppliers
 from scheduled.sample_orders import seed_demo_orders, seed_other_sites_orders
@@ -21,6 +22,7 @@ def seed_demo(pool_id: str | None) -> dict[str, int]:
         "orders": seed_demo_orders(start + timedelta(days=2)) + seed_other_sites_orders(start + timedelta(days=2)),
         "history": seed_demo_history(),
         "bulletins": seed_demo_bulletins(),
+        "agreements": seed_demo_agreements(china_date(utc_now())),
     }
 
 

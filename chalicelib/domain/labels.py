@@ -211,6 +211,7 @@ FIELD_LABELS: dict[str, str] = {
     "auction_extension_minutes": "每次延时（分钟）",
     "auction_min_step_bp": "最小降价幅度",
     "auction_max_step_bp": "最大降价幅度",
+    "framework_end_margin_days": "框架协议到期前停止受理（天）",
     "payload": "修改内容",
     "change_id": "预约修改编号",
     # 单位与账号

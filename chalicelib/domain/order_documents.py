@@ -14,6 +14,7 @@ from html import escape
 from chalicelib.domain.clock import china_date_text
 from chalicelib.domain.money import amount_in_words, format_yuan
 from chalicelib.domain.orders import Order, OrderStatus
+from chalicelib.domain.purchase import SourceKind
 
 
 class DocumentKind(StrEnum):
@@ -77,8 +78,11 @@ def render(order: Order, kind: DocumentKind, site_title: str) -> str:
         _row(("供应商", order.supplier_name), ("统一社会信用代码", order.supplier_uscc)),
         _row(("下单日期", china_date_text(order.created_at)), ("确认日期", _date(milestones, OrderStatus.CONFIRMED))),
         _row(("收货地址", delivery.address), ("联系人及电话", f"{delivery.contact} {delivery.phone}")),
-        _row(("要求到货日期", delivery.expected_date), ("采购方式", "直购")),
+        _row(("要求到货日期", delivery.expected_date), ("采购方式", f"{order.method.label} · {order.mechanism.label}")),
     ]
+    if order.source.kind is not SourceKind.LISTING and order.source.refs:
+        # Where the price came from: the competition, the agreement, or the old mall's order.
+        facts.append(_row(("价格来源", order.source.kind.label), ("来源编号", " / ".join(order.source.refs[:2]))))
     if kind is DocumentKind.ACCEPTANCE:
         facts.append(
             _row(

@@ -66,6 +66,12 @@ def event_for_transition(old: Order | None, new: Order) -> OutboundEvent | None:
             }
             for line in new.lines
         ],
+        # 采购方式 and 价格形成方式, as seed 000's report names them; the source is the competition or agreement.
+        "method": new.method.value,
+        "method_label": new.method.label,
+        "mechanism": new.mechanism.value,
+        "mechanism_label": new.mechanism.label,
+        "source": {"kind": new.source.kind.value, "refs": list(new.source.refs)},
     }
     if new.status is OrderStatus.ACCEPTED:
         detail["acceptance_note"] = new.acceptance_note

@@ -43,6 +43,7 @@ class BiddingBody(ScheduleFields):
     auction_extension_minutes: int = Field(ge=0, le=1000)
     auction_min_step_bp: int = Field(ge=0, le=10_000)
     auction_max_step_bp: int = Field(ge=0, le=10_000)
+    framework_end_margin_days: int = Field(default=7, ge=0, le=1000)
 
 
 class AuditFilterQuery(QueryParams):

@@ -4,6 +4,7 @@ import {
   ChatDotRound,
   DataAnalysis,
   DocumentChecked,
+  Files,
   Goods,
   HomeFilled,
   List,
@@ -36,5 +37,6 @@ export const MENU_ICONS = Object.freeze({
   List,
   ChatDotRound,
   Timer,
+  Files,
   Promotion,
 })

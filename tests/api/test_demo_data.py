@@ -58,6 +58,8 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     assert media_object(main_key(first))[:3] == b"\xff\xd8\xff" and media_object(thumb_key(first))
     # Each site's front page has the centre's notices, training material and FAQ.
     assert counts["bulletins"] == 6 * 11
+    # The province's framework agreements of seed 000 §(三) (复印纸, 液晶显示器), open for stage 2 everywhere.
+    assert counts["agreements"] == 2
     plans, _ = DynamoPlanStore().list_for_site("liaocheng", None, 100, None)
     assert {p.district for p in plans} >= {"371500", "371522", "371581", "371526", "371503", "371521"}
     assert {p.status.value for p in plans} == {"pending_acceptance", "accepted", "returned"}
@@ -103,5 +105,5 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     live = [o for o in orders if not o.status.releases_budget]
     assert plan is not None and plan.committed_fen == sum(o.total_fen for o in live)
     # Seeding twice adds nothing (a restart of `make run` must not undo anyone's changes).
-    again = {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0, "history": 0, "bulletins": 0}
+    again = {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0, "history": 0, "bulletins": 0, "agreements": 0}
     assert demo.seed_demo(None) == again

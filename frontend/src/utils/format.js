@@ -291,6 +291,7 @@ export const BIDDING_RULE_LABELS = Object.freeze({
   auction_extension_minutes: '反拍每次延时（分钟）',
   auction_min_step_bp: '最小降价幅度（基点）',
   auction_max_step_bp: '最大降价幅度（基点）',
+  framework_end_margin_days: '框架协议到期前停止受理（天）',
 })
 
 export const LIMIT_LABELS = Object.freeze({
