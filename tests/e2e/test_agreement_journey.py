@@ -182,7 +182,7 @@ def test_direct_selection_and_a_secondary_bidding_to_framework_orders(
     dialog.get_by_test_id("agreement-price").fill("11.5")
     expect(dialog.get_by_test_id("agreement-amount")).to_have_text("230.00 元")
     dialog.get_by_test_id("agreement-order-submit").click()
-    expect(page.get_by_test_id("order-method")).to_have_text("框架协议采购 · 直接选定", timeout=15000)
+    expect(page.locator(".el-descriptions").get_by_text("框架协议采购 · 直接选定")).to_be_visible(timeout=15000)
     page.screenshot(path=str(artifacts / "agreement-direct-order.png"), full_page=True)
     page.locator(".el-menu .el-menu-item", has_text="订单管理").click()
     expect(page.get_by_test_id("order-row-method").first).to_have_text("框架协议采购 · 直接选定")
