@@ -12,6 +12,7 @@ from chalicelib.handlers import (
     accounts,
     agreements,
     auth,
+    batches,
     bulletins,
     catalog,
     competitions,
@@ -56,6 +57,7 @@ for blueprint in (
     bulletins.bp,
     media.bp,
     agreements.bp,
+    batches.bp,
 ):
     app.register_blueprint(blueprint)
 

@@ -181,6 +181,7 @@ DECLARING_MODULES = (
     "chalicelib.handlers.analytics",
     "chalicelib.handlers.notifications",
     "chalicelib.handlers.media",
+    "chalicelib.handlers.batches",
 )
 
 

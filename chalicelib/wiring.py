@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from chalicelib.store.agreements import DynamoAgreementStore
     from chalicelib.store.audit_log import DynamoAuditLog
+    from chalicelib.store.batches import DynamoBatchStore
     from chalicelib.store.bulletins import DynamoBulletinStore
     from chalicelib.store.competitions import (
         DynamoCompetitionStore,
@@ -108,6 +109,12 @@ class Stores:
         from chalicelib.store.agreements import DynamoAgreementStore
 
         return DynamoAgreementStore()
+
+    @cached_property
+    def batches(self) -> DynamoBatchStore:
+        from chalicelib.store.batches import DynamoBatchStore
+
+        return DynamoBatchStore()
 
     @cached_property
     def bulletins(self) -> DynamoBulletinStore:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.audit import AuditFilter
+from chalicelib.domain.batches import BatchStatus
 from chalicelib.domain.bulletins import BulletinKind, BulletinStatus
 from chalicelib.domain.clock import CHINA_TZ, parse_iso
 from chalicelib.domain.competitions import Kind as CompetitionKind
@@ -51,6 +52,7 @@ ENTITY_LABELS: dict[str, str] = {
     "notice": "站内信",
     "bulletin": "公告",
     "agreement": "框架协议",
+    "batch": "批量采购",
     "system": "系统",
 }
 
@@ -160,6 +162,16 @@ ACTION_LABELS: dict[str, str] = {
     "agreement.terminated": "终止框架协议",
     "agreement.member_suspended": "暂停入围供应商",
     "agreement.member_resumed": "恢复入围供应商",
+    # 批量采购
+    "batch.opened": "发起批量采购",
+    "batch.joined": "报名批量采购",
+    "batch.offered": "提交优惠率",
+    "batch.offer_revised": "修改优惠率",
+    "batch.joining_closed": "报名截止",
+    "batch.awarded": "批量采购成交",
+    "batch.failed": "批量采购未成交",
+    "batch.cancelled": "撤销批量采购",
+    "batch.entry_settled": "报名结果",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -435,6 +447,11 @@ FIELD_LABELS: dict[str, str] = {
     "url": "文件地址",
     "valid_from": "协议起始日期",
     "valid_to": "协议截止日期",
+    # 批量采购
+    "min_buyers": "最少报名采购人",
+    "join_until": "报名截止时间",
+    "offer_until": "报价截止时间",
+    "rate": "优惠率",
 }
 
 # The values of these fields are codes of a fixed set: shown by their label.
@@ -456,6 +473,7 @@ _STATUS_BY_ENTITY: dict[str, type[StrEnum]] = {
     "site_change": ChangeStatus,
     "bulletin": BulletinStatus,
     "agreement": AgreementStatus,
+    "batch": BatchStatus,
 }
 # `kind` means a different set per object.
 _KIND_BY_ENTITY: dict[str, type[StrEnum]] = {"bulletin": BulletinKind}

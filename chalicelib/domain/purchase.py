@@ -77,11 +77,18 @@ class SourceKind(StrEnum):
     LISTING = "listing"  # the catalog's listings (直购)
     BIDDING = "bidding"  # a bidding or reverse auction's award
     AGREEMENT = "agreement"  # a framework agreement or a designated-point contract
+    BATCH = "batch"  # a batch purchase's award (批量采购)
     HISTORY = "history"  # imported from the old mall (历史导入): refs hold the old order number
 
     @property
     def label(self) -> str:
-        return {"listing": "商城商品", "bidding": "竞价项目", "agreement": "协议", "history": "历史导入"}[self.value]
+        return {
+            "listing": "商城商品",
+            "bidding": "竞价项目",
+            "agreement": "协议",
+            "batch": "批量采购项目",
+            "history": "历史导入",
+        }[self.value]
 
 
 class OrderSource(NamedTuple):

@@ -56,6 +56,7 @@ OPEN_METHODS: frozenset[PurchaseMethod] = frozenset(
         PurchaseMethod.DIRECT,
         PurchaseMethod.BIDDING,
         PurchaseMethod.REVERSE_AUCTION,
+        PurchaseMethod.BATCH,
         PurchaseMethod.FRAMEWORK_DIRECT,
         PurchaseMethod.FRAMEWORK_BIDDING,
         PurchaseMethod.FRAMEWORK_ROTATION,

@@ -40,6 +40,8 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     shandong#AGREEMENT#{number}          agreement: AGREEMENT (a framework agreement's stage 1)
     shandong#AGREEMENTS                  agreements (GSI1): every framework agreement, by end date
     {site}#AGREEMENT#{number}            rotation: ROTATION#{catalog_code}, a site's 顺序轮候 turns
+    {site}#BATCH#{batch_id}              batch: BATCH, ENTRY#{plan_no}, OFFER#{uscc} (a 批量采购)
+    {site}#BATCHES                       site_batches (GSI1): a site's batch purchases, newest first
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -218,3 +220,11 @@ def agreements() -> str:
 
 def rotation(site: str, number: str) -> str:
     return f"{site}#AGREEMENT#{number}"
+
+
+def batch(site: str, batch_id: str) -> str:
+    return f"{site}#BATCH#{batch_id}"
+
+
+def site_batches(site: str) -> str:
+    return f"{site}#BATCHES"

@@ -278,6 +278,32 @@ class RotationItem(MainItem, discriminator="rotation"):
     turns = NumberAttribute(default=0)
 
 
+class BatchItem(MainItem, discriminator="batch"):
+    """A batch purchase (domain.batches): the document, plus what joins add to and conditions read."""
+
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    join_until = UnicodeAttribute()
+    offer_until = UnicodeAttribute()
+    buyers = NumberAttribute(default=0)
+    quantity = NumberAttribute(default=0)
+    data = JSONAttribute()
+
+
+class BatchEntryItem(MainItem, discriminator="batch_entry"):
+    """A buyer's entry in a batch, one per plan; `outcome` is set once, when the batch ends."""
+
+    outcome = UnicodeAttribute(default="")
+    data = JSONAttribute()
+
+
+class BatchOfferItem(MainItem, discriminator="batch_offer"):
+    """A supplier's 优惠率 for a batch, with its revision."""
+
+    revision = NumberAttribute()
+    data = JSONAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

@@ -53,6 +53,12 @@ KNOWN_FIELDS = [
     "comment",
     "paid_fen",
     "voucher_no",
+    # batch purchases
+    "reference_price_fen",
+    "min_buyers",
+    "join_until",
+    "offer_until",
+    "rate",
     # framework agreements
     "number",
     "agency",
@@ -169,6 +175,7 @@ PLAUSIBLE_PATH = {
     "bulletin_id": "GG20261201000000abcdef",
     "image_id": "0" * 32,
     "agreement_no": "SDKJ-2026-FZ-001",
+    "batch_id": "PL202612040000000001",
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [

@@ -101,5 +101,5 @@ def test_public_view_names_catalog_items_and_leaves() -> None:
     assert groups and not any(c["is_leaf"] for c in groups)
     direct = {"code": "direct", "label": "直购", "open": True, "enabled": True, "state_label": "已启用"}
     assert direct in view["methods"]
-    batch = next(m for m in view["all_methods"] if m["code"] == "batch")
-    assert batch["open"] is False and batch["state_label"] == "暂未开放"  # configured, but not launchable yet
+    designated = next(m for m in view["all_methods"] if m["code"] == "designated")
+    assert designated["open"] is False and designated["state_label"] == "暂未开放"  # configurable, not launchable yet

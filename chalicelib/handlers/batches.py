@@ -1,0 +1,131 @@
+"""批量采购 over HTTP, and its two windows on the deadline state machine. Rules in domain.batches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.domain import batches
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.orders import Delivery
+from chalicelib.domain.principals import Role
+from chalicelib.domain.site_admin import load_site
+from chalicelib.http import Reply, RequestContext, api_route
+from chalicelib.lambdas import timer_task
+from chalicelib.observability import logger, metrics
+from chalicelib.wiring import stores
+
+bp = Blueprint(__name__)
+
+READERS = frozenset({Role.BUYER, Role.SUPPLIER, Role.CENTER_ADMIN, Role.FINANCE, Role.PROVINCE_ADMIN})
+OPERATORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
+BUYER = frozenset({Role.BUYER})
+SUPPLIER = frozenset({Role.SUPPLIER})
+BASE = "/sites/{site_id}/batches"
+
+
+def _batch(site_id: str, batch_id: str) -> batches.Batch:
+    found = stores().batches.get(site_id, batch_id) if batches.BATCH_ID_PATTERN.match(batch_id) else None
+    if found is None:
+        raise NotFound("批量采购不存在", code="BATCH_NOT_FOUND")
+    return found
+
+
+def _view(ctx: RequestContext, b: batches.Batch, detailed: bool = True) -> dict[str, Any]:
+    store = stores().batches
+    entries = store.entries(b.site_id, b.id) if detailed and ctx.user.role is not Role.SUPPLIER else []
+    own = store.offer_of(b.site_id, b.id, ctx.user.org_id) if detailed and ctx.user.role is Role.SUPPLIER else None
+    offers = len(store.offers(b.site_id, b.id)) if detailed and ctx.user.role is not Role.SUPPLIER else 0
+    return batches.view_for(b, ctx.user, ctx.now, entries, own, offers)
+
+
+@api_route(bp, BASE, methods=("POST",), roles=OPERATORS)
+def open_batch(ctx: RequestContext, site_id: str) -> Reply:
+    from chalicelib.schemas.batches import NewBatchBody
+
+    body = ctx.body(NewBatchBody)
+    site = load_site(stores().sites, site_id)
+    new = batches.NewBatch(
+        body.title,
+        body.category_id,
+        body.spec,
+        body.unit,
+        body.reference_price_fen,
+        body.min_buyers,
+        body.join_until,
+        body.offer_until,
+    )
+    b = batches.open_batch(stores().batches, stores().timer, site, ctx.user, new, ctx.now, ctx.request_id)
+    metrics.add_metric(name="BatchOpened", unit="Count", value=1)
+    return Reply(_view(ctx, b), status=201)
+
+
+@api_route(bp, BASE, roles=READERS)
+def list_batches(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    load_site(stores().sites, site_id)
+    found = stores().batches.list_for_site(site_id)
+    return {"items": [_view(ctx, b, detailed=False) for b in found]}
+
+
+@api_route(bp, BASE + "/{batch_id}", roles=READERS)
+def one(ctx: RequestContext, site_id: str, batch_id: str) -> dict[str, Any]:
+    return _view(ctx, _batch(site_id, batch_id))
+
+
+@api_route(bp, BASE + "/{batch_id}/entries", methods=("POST",), roles=BUYER)
+def join(ctx: RequestContext, site_id: str, batch_id: str) -> Reply:
+    from chalicelib.schemas.batches import JoinBody
+
+    body = ctx.body(JoinBody)
+    site = load_site(stores().sites, site_id)
+    b = _batch(site_id, batch_id)
+    plan = stores().plans.get(site_id, body.plan_no)
+    d = body.delivery
+    request = batches.JoinRequest(
+        body.plan_no, body.quantity, Delivery(d.address, d.contact, d.phone, d.expected_date.isoformat())
+    )
+    batches.join(stores().batches, b, site, plan, ctx.user, request, ctx.now, ctx.request_id)
+    return Reply(_view(ctx, _batch(site_id, batch_id)), status=201)
+
+
+@api_route(bp, BASE + "/{batch_id}/offer", methods=("PUT",), roles=SUPPLIER)
+def offer(ctx: RequestContext, site_id: str, batch_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.batches import OfferBody
+
+    body = ctx.body(OfferBody)
+    b = _batch(site_id, batch_id)
+    rate = batches.parse_rate(body.rate)
+    supplier = stores().suppliers.get(ctx.user.org_id)
+    trading = supplier is not None and supplier.can_trade_in(site_id)
+    name = supplier.profile.name if supplier else ""
+    previous = stores().batches.offer_of(site_id, b.id, ctx.user.org_id)
+    batches.offer(stores().batches, b, ctx.user, name, trading, rate, previous, ctx.now, ctx.request_id)
+    return _view(ctx, b)
+
+
+@api_route(bp, BASE + "/{batch_id}/cancel", methods=("POST",), roles=OPERATORS)
+def cancel(ctx: RequestContext, site_id: str, batch_id: str) -> dict[str, Any]:
+    from chalicelib.schemas.competitions import ReasonBody
+
+    body = ctx.body(ReasonBody)
+    done = batches.cancel(stores().batches, _batch(site_id, batch_id), ctx.user, body.reason.strip(), ctx.now)
+    return _view(ctx, done)
+
+
+# ---------------------------------------------------------------- the windows
+
+
+@timer_task("batch_window", needs=("MainTable:write", "AuditTable:append"))
+def close_window(task: Mapping[str, Any], now: datetime) -> str:
+    """A batch's join or offer window has closed: move it on (offers, orders, or failure and release)."""
+    site_id, batch_id = str(task["site_id"]), str(task["batch_id"])
+    b = stores().batches.get(site_id, batch_id)
+    site = stores().sites.get(site_id)
+    if b is None or site is None:
+        return "skipped"
+    outcome = batches.advance(stores().batches, stores().orders, stores().timer, site, b, now)
+    logger.info("batch window", extra={"batch": batch_id, "outcome": outcome})
+    return "early" if outcome == "early" else "applied" if outcome != "skipped" else "skipped"
