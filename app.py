@@ -16,6 +16,7 @@ from chalicelib.handlers import (
     bulletins,
     catalog,
     competitions,
+    designations,
     listings,
     media,
     notifications,
@@ -58,6 +59,7 @@ for blueprint in (
     media.bp,
     agreements.bp,
     batches.bp,
+    designations.bp,
 ):
     app.register_blueprint(blueprint)
 

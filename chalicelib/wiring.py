@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         StepFunctionsCompetitionTimer,
     )
     from chalicelib.store.deadlines import StepFunctionsTimer
+    from chalicelib.store.designations import DynamoDesignationStore
     from chalicelib.store.listings import DynamoListingStore
     from chalicelib.store.notifications import DynamoInbox
     from chalicelib.store.orders import DynamoOrderStore
@@ -115,6 +116,12 @@ class Stores:
         from chalicelib.store.batches import DynamoBatchStore
 
         return DynamoBatchStore()
+
+    @cached_property
+    def designations(self) -> DynamoDesignationStore:
+        from chalicelib.store.designations import DynamoDesignationStore
+
+        return DynamoDesignationStore()
 
     @cached_property
     def bulletins(self) -> DynamoBulletinStore:

@@ -48,6 +48,7 @@ ENTITY_BATCH = "batch"
 BATCH_ID_PATTERN = re.compile(r"^PL\d{18}$")
 RATE_PATTERN = re.compile(r"^\d{1,2}(\.\d{1,2})?$")
 MIN_WINDOW = timedelta(minutes=1)
+CLOCK_SLACK = timedelta(seconds=15)  # a deadline chosen as "1 minute from now" arrives a moment later
 MAX_WINDOW = timedelta(days=30)
 DEFAULT_MIN_BUYERS = 2
 
@@ -246,9 +247,9 @@ def open_batch(
         raise InvalidInput(
             "参考单价须大于 0", code="VALIDATION_FAILED", details=[_problem("reference_price_fen", "须大于 0")]
         )
-    if not now + MIN_WINDOW <= new.join_until <= now + MAX_WINDOW:
+    if not now + MIN_WINDOW - CLOCK_SLACK <= new.join_until <= now + MAX_WINDOW:
         raise _refuse("报名截止时间须在 1 分钟到 30 天之后", "WINDOW_INVALID", "join_until")
-    if not new.join_until + MIN_WINDOW <= new.offer_until <= new.join_until + MAX_WINDOW:
+    if not new.join_until + MIN_WINDOW - CLOCK_SLACK <= new.offer_until <= new.join_until + MAX_WINDOW:
         raise _refuse("报价截止时间须在报名截止 1 分钟到 30 天之后", "WINDOW_INVALID", "offer_until")
     if not 1 <= new.min_buyers <= 100:
         raise _refuse("最少报名采购人数须在 1 到 100 之间", "VALIDATION_FAILED", "min_buyers")

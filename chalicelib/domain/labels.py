@@ -19,6 +19,7 @@ from chalicelib.domain.bulletins import BulletinKind, BulletinStatus
 from chalicelib.domain.clock import CHINA_TZ, parse_iso
 from chalicelib.domain.competitions import Kind as CompetitionKind
 from chalicelib.domain.competitions import Status as CompetitionStatus
+from chalicelib.domain.designated import DesignationStatus
 from chalicelib.domain.frameworks import AgreementStatus
 from chalicelib.domain.listings import CertificateKind, ListingStatus
 from chalicelib.domain.money import format_wan, format_yuan
@@ -53,6 +54,7 @@ ENTITY_LABELS: dict[str, str] = {
     "bulletin": "公告",
     "agreement": "框架协议",
     "batch": "批量采购",
+    "designation": "定点采购",
     "system": "系统",
 }
 
@@ -172,6 +174,11 @@ ACTION_LABELS: dict[str, str] = {
     "batch.failed": "批量采购未成交",
     "batch.cancelled": "撤销批量采购",
     "batch.entry_settled": "报名结果",
+    # 定点采购
+    "designation.created": "确定定点供应商",
+    "designation.suspended": "暂停定点",
+    "designation.resumed": "恢复定点",
+    "designation.terminated": "终止定点",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -452,6 +459,10 @@ FIELD_LABELS: dict[str, str] = {
     "join_until": "报名截止时间",
     "offer_until": "报价截止时间",
     "rate": "优惠率",
+    # 定点采购
+    "service": "定点服务",
+    "districts": "服务区划",
+    "items": "协议价项目",
 }
 
 # The values of these fields are codes of a fixed set: shown by their label.
@@ -474,6 +485,7 @@ _STATUS_BY_ENTITY: dict[str, type[StrEnum]] = {
     "bulletin": BulletinStatus,
     "agreement": AgreementStatus,
     "batch": BatchStatus,
+    "designation": DesignationStatus,
 }
 # `kind` means a different set per object.
 _KIND_BY_ENTITY: dict[str, type[StrEnum]] = {"bulletin": BulletinKind}

@@ -60,6 +60,7 @@ OPEN_METHODS: frozenset[PurchaseMethod] = frozenset(
         PurchaseMethod.FRAMEWORK_DIRECT,
         PurchaseMethod.FRAMEWORK_BIDDING,
         PurchaseMethod.FRAMEWORK_ROTATION,
+        PurchaseMethod.DESIGNATED,
     }
 )
 NOT_OPEN_LABEL = "暂未开放"

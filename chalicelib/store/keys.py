@@ -42,6 +42,7 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {site}#AGREEMENT#{number}            rotation: ROTATION#{catalog_code}, a site's 顺序轮候 turns
     {site}#BATCH#{batch_id}              batch: BATCH, ENTRY#{plan_no}, OFFER#{uscc} (a 批量采购)
     {site}#BATCHES                       site_batches (GSI1): a site's batch purchases, newest first
+    {site}#DESIGNATED                    designations: a site's designated suppliers (定点), sk their id
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -228,3 +229,7 @@ def batch(site: str, batch_id: str) -> str:
 
 def site_batches(site: str) -> str:
     return f"{site}#BATCHES"
+
+
+def designations(site: str) -> str:
+    return f"{site}#DESIGNATED"

@@ -304,6 +304,14 @@ class BatchOfferItem(MainItem, discriminator="batch_offer"):
     data = JSONAttribute()
 
 
+class DesignationItem(MainItem, discriminator="designation"):
+    """A site's designated supplier for a service, with its negotiated rates (domain.designated)."""
+
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

@@ -13,6 +13,7 @@ export const MENU_ITEMS = Object.freeze([
   { path: '/orders', title: '订单管理', icon: 'List', roles: ORDER_ROLES },
   { path: '/competitions', title: '竞价与反拍', icon: 'Timer', roles: ORDER_ROLES },
   { path: '/agreements', title: '框架协议', icon: 'Files', roles: ORDER_ROLES },
+  { path: '/batches', title: '批量采购', icon: 'Collection', roles: ORDER_ROLES },
   { path: '/my-listings', title: '我的商品', icon: 'Box', roles: SUPPLIER_ROLES },
   { path: '/supplier-profile', title: '企业资料', icon: 'Postcard', roles: SUPPLIER_ROLES },
   { path: '/supplier-review', title: '供应商审核', icon: 'Stamp', roles: SUPERVISE_ROLES },

@@ -2,6 +2,7 @@
 import {
   Box,
   ChatDotRound,
+  Collection,
   DataAnalysis,
   DocumentChecked,
   Files,
@@ -38,5 +39,6 @@ export const MENU_ICONS = Object.freeze({
   ChatDotRound,
   Timer,
   Files,
+  Collection,
   Promotion,
 })

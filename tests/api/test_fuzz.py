@@ -53,6 +53,11 @@ KNOWN_FIELDS = [
     "comment",
     "paid_fen",
     "voucher_no",
+    # designated purchase
+    "service",
+    "districts",
+    "items",
+    "code",
     # batch purchases
     "reference_price_fen",
     "min_buyers",
@@ -176,6 +181,7 @@ PLAUSIBLE_PATH = {
     "image_id": "0" * 32,
     "agreement_no": "SDKJ-2026-FZ-001",
     "batch_id": "PL202612040000000001",
+    "designation_id": "DD202612040000000001",
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [

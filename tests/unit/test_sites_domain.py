@@ -101,5 +101,7 @@ def test_public_view_names_catalog_items_and_leaves() -> None:
     assert groups and not any(c["is_leaf"] for c in groups)
     direct = {"code": "direct", "label": "直购", "open": True, "enabled": True, "state_label": "已启用"}
     assert direct in view["methods"]
+    # Every method works end to end now; one the site has not enabled says so.
+    assert all(m["open"] for m in view["all_methods"])
     designated = next(m for m in view["all_methods"] if m["code"] == "designated")
-    assert designated["open"] is False and designated["state_label"] == "暂未开放"  # configurable, not launchable yet
+    assert designated["state_label"] == ("已启用" if designated["enabled"] else "未启用")
