@@ -12,8 +12,9 @@ export const MENU_ITEMS = Object.freeze([
   { path: '/cart', title: '购物车', icon: 'ShoppingCart', roles: BUYER_ROLES },
   { path: '/orders', title: '订单管理', icon: 'List', roles: ORDER_ROLES },
   { path: '/competitions', title: '竞价与反拍', icon: 'Timer', roles: ORDER_ROLES },
-  { path: '/agreements', title: '框架协议', icon: 'Files', roles: ORDER_ROLES },
-  { path: '/batches', title: '批量采购', icon: 'Collection', roles: ORDER_ROLES },
+  { path: '/agreements', title: '框架协议', icon: 'Files', roles: ORDER_ROLES, methods: ['framework_direct', 'framework_bidding', 'framework_rotation'] },
+  { path: '/batches', title: '批量采购', icon: 'Collection', roles: ORDER_ROLES, methods: ['batch'] },
+  { path: '/designations', title: '定点采购', icon: 'Location', roles: ORDER_ROLES, methods: ['designated'] },
   { path: '/my-listings', title: '我的商品', icon: 'Box', roles: SUPPLIER_ROLES },
   { path: '/supplier-profile', title: '企业资料', icon: 'Postcard', roles: SUPPLIER_ROLES },
   { path: '/supplier-review', title: '供应商审核', icon: 'Stamp', roles: SUPERVISE_ROLES },
@@ -35,8 +36,19 @@ export function canAccess(roles, role) {
   return !roles || roles.includes(role)
 }
 
-export function menuFor(role) {
-  return MENU_ITEMS.filter((item) => canAccess(item.roles, role))
+/**
+ * 某角色的菜单。给出站点已开通的采购方式（代码数组）时，只列出本站点开通了的采购方式的入口
+ * （如未开通定点采购的站点不显示“定点采购”）；不给时不按采购方式筛选。
+ */
+export function menuFor(role, enabledMethods = null) {
+  return MENU_ITEMS.filter(
+    (item) => canAccess(item.roles, role) && (!item.methods || !enabledMethods || item.methods.some((m) => enabledMethods.includes(m))),
+  )
+}
+
+/** 站点配置中已开通的采购方式代码（配置里的 methods 可能是代码，也可能是 {code, ...}）。 */
+export function enabledMethods(config) {
+  return config?.methods ? config.methods.map((m) => m.code || m) : null
 }
 
 /** 能修改站点配置、新增采购单位、审核供应商与商品的角色（财政局只读）。 */

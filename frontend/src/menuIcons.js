@@ -9,6 +9,7 @@ import {
   Goods,
   HomeFilled,
   List,
+  Location,
   Notebook,
   OfficeBuilding,
   Postcard,
@@ -40,5 +41,6 @@ export const MENU_ICONS = Object.freeze({
   Timer,
   Files,
   Collection,
+  Location,
   Promotion,
 })
