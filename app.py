@@ -23,6 +23,7 @@ from chalicelib.handlers import (
     open_data,
     orders,
     orgs,
+    pavilions,
     plans,
     reports,
     sites,
@@ -60,6 +61,7 @@ for blueprint in (
     agreements.bp,
     batches.bp,
     designations.bp,
+    pavilions.bp,
 ):
     app.register_blueprint(blueprint)
 

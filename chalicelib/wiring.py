@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from chalicelib.store.notifications import DynamoInbox
     from chalicelib.store.orders import DynamoOrderStore
     from chalicelib.store.orgs import DynamoOrgStore
+    from chalicelib.store.pavilions import DynamoPavilionStore
     from chalicelib.store.plans import DynamoPlanStore
     from chalicelib.store.ratings import DynamoRatingStore
     from chalicelib.store.report_files import S3ReportFiles
@@ -122,6 +123,12 @@ class Stores:
         from chalicelib.store.designations import DynamoDesignationStore
 
         return DynamoDesignationStore()
+
+    @cached_property
+    def pavilions(self) -> DynamoPavilionStore:
+        from chalicelib.store.pavilions import DynamoPavilionStore
+
+        return DynamoPavilionStore()
 
     @cached_property
     def bulletins(self) -> DynamoBulletinStore:

@@ -8,6 +8,7 @@ from chalicelib.domain.clock import china_date, utc_now
 from scheduled.demo_agreements import seed_demo_agreements
 from scheduled.demo_bulletins import seed_demo_bulletins
 from scheduled.demo_market import seed_demo_listings, seed_demo_plans, seed_demo_suppliers
+from scheduled.demo_pavilions import seed_demo_pavilions
 from scheduled.sample_orders import seed_demo_orders, seed_other_sites_orders
 
 
@@ -23,6 +24,7 @@ def seed_demo(pool_id: str | None) -> dict[str, int]:
         "history": seed_demo_history(),
         "bulletins": seed_demo_bulletins(),
         "agreements": seed_demo_agreements(china_date(utc_now())),
+        "pavilions": seed_demo_pavilions(),
     }
 
 

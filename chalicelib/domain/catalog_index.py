@@ -8,6 +8,7 @@ way of reading the catalog has its own partition, kept by the projection:
     {site}#C#{category}#B#{brand}#P  sort key {price}#{id}          one brand, by price
     {site}#K#{token}                 sort key {price}#{id}          keyword tokens of name, brand, model
     {site}#ALL#S                     sort key {inverted sales}#{id} the whole site by sales (the front page)
+    {site}#PV#{pavilion}#S           sort key {inverted sales}#{id} one 特色场馆, by sales
 
 Supplier scale and delivery district are filters on those partitions; a price
 range is a key condition. A search whose words name a mall category reads that
@@ -59,6 +60,7 @@ class CatalogCard(NamedTuple):
     sales: int
     image: str | None
     text: str  # normalised searchable text: name, brand, model, category, spec values
+    pavilions: tuple[str, ...] = ()
 
 
 class QueryPlan(NamedTuple):
@@ -96,6 +98,10 @@ def brand_pk(site_id: str, category_id: str, brand: str) -> str:
 
 def site_sales_pk(site_id: str) -> str:
     return f"{site_id}#ALL#S"
+
+
+def pavilion_pk(site_id: str, pavilion: str) -> str:
+    return f"{site_id}#PV#{pavilion}#S"
 
 
 def keyword_pk(site_id: str, token: str) -> str:
@@ -165,6 +171,7 @@ def card(listing: Listing, supplier_rating: dict[str, Any]) -> CatalogCard:
         sales=listing.sales,
         image=draft.images[0] if draft.images else None,
         text=normalize(text),
+        pavilions=listing.pavilions,
     )
 
 
@@ -179,6 +186,7 @@ def entries(listing: Listing, site: SiteConfig, supplier_active: bool) -> list[E
         found.append(Entry(category_pk(site.id, category.id, "S"), sales_key(listing.sales, listing.id)))
         found.append(Entry(brand_pk(site.id, category.id, draft.brand), price_key(draft.price_fen, listing.id)))
     found.append(Entry(site_sales_pk(site.id), sales_key(listing.sales, listing.id)))
+    found.extend(Entry(pavilion_pk(site.id, code), sales_key(listing.sales, listing.id)) for code in listing.pavilions)
     for token in sorted(index_tokens(draft.name, draft.brand, draft.model)):
         found.append(Entry(keyword_pk(site.id, token), price_key(draft.price_fen, listing.id)))
     return found
@@ -224,6 +232,21 @@ def category_plan(
         words=(),
         min_price_fen=None if price_sorted else min_price_fen,
         max_price_fen=None if price_sorted else max_price_fen,
+    )
+
+
+def pavilion_plan(site: SiteConfig, pavilion: str, query: str, filters: SearchFilters) -> QueryPlan:
+    """A 特色场馆's listings by sales, narrowed by the words typed and the filters; one Query."""
+    return QueryPlan(
+        pk=pavilion_pk(site.id, pavilion),
+        sk_from=None,
+        sk_to=None,
+        ascending=True,
+        scale=filters.scale,
+        district=filters.district,
+        words=tuple(w for w in search_words(query) if len(w) > 1 or w.isdigit()),
+        min_price_fen=filters.min_price_fen,
+        max_price_fen=filters.max_price_fen,
     )
 
 

@@ -55,6 +55,7 @@ ENTITY_LABELS: dict[str, str] = {
     "agreement": "框架协议",
     "batch": "批量采购",
     "designation": "定点采购",
+    "pavilion": "特色场馆",
     "system": "系统",
 }
 
@@ -179,6 +180,10 @@ ACTION_LABELS: dict[str, str] = {
     "designation.suspended": "暂停定点",
     "designation.resumed": "恢复定点",
     "designation.terminated": "终止定点",
+    # 特色场馆
+    "pavilion.created": "开设特色场馆",
+    "pavilion.revised": "修改特色场馆",
+    "listing.pavilions_changed": "调整商品所在场馆",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -463,6 +468,10 @@ FIELD_LABELS: dict[str, str] = {
     "service": "定点服务",
     "districts": "服务区划",
     "items": "协议价项目",
+    # 特色场馆
+    "intro": "场馆介绍",
+    "shown": "首页展示",
+    "codes": "特色场馆",
 }
 
 # The values of these fields are codes of a fixed set: shown by their label.

@@ -121,6 +121,8 @@ class Listing(NamedTuple):
     created_at: str
     updated_at: str
     version: int
+    # 特色场馆 the site's operator has put the listing in (domain.pavilions): curation, not the supplier's content.
+    pavilions: tuple[str, ...] = ()
 
     @property
     def unique_key(self) -> str:
@@ -451,6 +453,40 @@ def change_price(
     return updated
 
 
+def set_pavilions(
+    store: ListingStore,
+    actor: Principal,
+    listing: Listing,
+    codes: tuple[str, ...],
+    names: dict[str, str],
+    now: datetime,
+) -> Listing:
+    """The site's operator puts a listing in (or takes it out of) its 特色场馆; no review: it is the centre's own."""
+    unknown = [code for code in codes if code not in names]
+    if unknown:
+        raise InvalidInput(
+            f"特色场馆 {'、'.join(unknown)} 不存在",
+            code="PAVILION_NOT_FOUND",
+            details=[{"field": "codes", "message": "场馆不存在"}],
+        )
+    chosen = tuple(dict.fromkeys(codes))
+    if chosen == listing.pavilions:
+        return listing
+    updated = _touched(listing, now, pavilions=chosen)
+    shown = "、".join(names[c] for c in chosen) or "无"
+    audit = _event(
+        listing,
+        "listing.pavilions_changed",
+        f"调整商品 {listing.draft.name} 所在特色场馆：{shown}",
+        actor,
+        now,
+        {"pavilions": list(listing.pavilions)},
+        {"pavilions": list(chosen)},
+    )
+    store.save(updated, listing, audit)
+    return updated
+
+
 def change_stock(
     store: ListingStore, supplier: Supplier, actor: Principal, site_id: str, listing_id: str, stock: int, now: datetime
 ) -> Listing:
@@ -595,6 +631,7 @@ def listing_to_dict(listing: Listing) -> dict[str, Any]:
         "created_at": listing.created_at,
         "updated_at": listing.updated_at,
         "version": listing.version,
+        "pavilions": list(listing.pavilions),
     }
 
 
@@ -612,4 +649,5 @@ def listing_from_dict(raw: dict[str, Any]) -> Listing:
         created_at=raw["created_at"],
         updated_at=raw["updated_at"],
         version=int(raw["version"]),
+        pavilions=tuple(raw.get("pavilions", ())),
     )

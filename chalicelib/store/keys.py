@@ -43,6 +43,7 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {site}#BATCH#{batch_id}              batch: BATCH, ENTRY#{plan_no}, OFFER#{uscc} (a 批量采购)
     {site}#BATCHES                       site_batches (GSI1): a site's batch purchases, newest first
     {site}#DESIGNATED                    designations: a site's designated suppliers (定点), sk their id
+    {site}#PAVILIONS                     pavilions: a site's 特色场馆, sk their code
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -233,3 +234,7 @@ def site_batches(site: str) -> str:
 
 def designations(site: str) -> str:
     return f"{site}#DESIGNATED"
+
+
+def pavilions(site: str) -> str:
+    return f"{site}#PAVILIONS"

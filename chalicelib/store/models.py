@@ -312,6 +312,13 @@ class DesignationItem(MainItem, discriminator="designation"):
     data = JSONAttribute()
 
 
+class PavilionItem(MainItem, discriminator="pavilion"):
+    """A site's 特色场馆 (domain.pavilions)."""
+
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

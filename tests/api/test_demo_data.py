@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from chalicelib.domain.clock import to_iso, utc_now
+from chalicelib.domain.listings import ListingStatus
 from chalicelib.domain.orders import OrderFilter
 from chalicelib.domain.sme import Scale
 from chalicelib.store.audit_log import DynamoAuditLog
@@ -60,6 +61,10 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     assert counts["bulletins"] == 6 * 11
     # The province's framework agreements of seed 000 §(三) (复印纸, 液晶显示器), open for stage 2 everywhere.
     assert counts["agreements"] == 2
+    # Seed 002's three 特色场馆 in every site, with demo products in them.
+    assert counts["pavilions"] == 6 * 3
+    placed = [x for x in DynamoListingStore().by_status("liaocheng", ListingStatus.ACTIVE, 100, None)[0] if x.pavilions]
+    assert {p for x in placed for p in x.pavilions} == {"lu-quality", "rural-revival", "epidemic"}
     plans, _ = DynamoPlanStore().list_for_site("liaocheng", None, 100, None)
     assert {p.district for p in plans} >= {"371500", "371522", "371581", "371526", "371503", "371521"}
     assert {p.status.value for p in plans} == {"pending_acceptance", "accepted", "returned"}
@@ -105,5 +110,14 @@ def test_demo_catalog_suppliers_and_plans(seeded: dict, aws: dict[str, str]) -> 
     live = [o for o in orders if not o.status.releases_budget]
     assert plan is not None and plan.committed_fen == sum(o.total_fen for o in live)
     # Seeding twice adds nothing (a restart of `make run` must not undo anyone's changes).
-    again = {"suppliers": 0, "listings": 0, "plans": 0, "orders": 0, "history": 0, "bulletins": 0, "agreements": 0}
+    again = {
+        "suppliers": 0,
+        "listings": 0,
+        "plans": 0,
+        "orders": 0,
+        "history": 0,
+        "bulletins": 0,
+        "agreements": 0,
+        "pavilions": 0,
+    }
     assert demo.seed_demo(None) == again

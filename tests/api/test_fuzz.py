@@ -53,6 +53,10 @@ KNOWN_FIELDS = [
     "comment",
     "paid_fen",
     "voucher_no",
+    # pavilions
+    "intro",
+    "shown",
+    "codes",
     # designated purchase
     "service",
     "districts",
@@ -182,6 +186,7 @@ PLAUSIBLE_PATH = {
     "agreement_no": "SDKJ-2026-FZ-001",
     "batch_id": "PL202612040000000001",
     "designation_id": "DD202612040000000001",
+    "code": "lu-quality",
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [
