@@ -22,6 +22,7 @@ export const MENU_ITEMS = Object.freeze([
   { path: '/plans', title: '采购计划', icon: 'Notebook', roles: PLAN_ROLES },
   { path: '/followups', title: '差评回访', icon: 'ChatDotRound', roles: ADMIN_ROLES },
   { path: '/bulletins', title: '公告管理', icon: 'Promotion', roles: ADMIN_ROLES },
+  { path: '/pavilions', title: '特色场馆', icon: 'Shop', roles: ADMIN_ROLES },
   { path: '/site-config', title: '站点配置', icon: 'Setting', roles: SUPERVISE_ROLES },
   { path: '/orgs', title: '采购单位', icon: 'OfficeBuilding', roles: SUPERVISE_ROLES },
   { path: '/reports', title: '统计报表', icon: 'DataAnalysis', roles: SUPERVISE_ROLES },

@@ -15,6 +15,7 @@ import {
   Postcard,
   Promotion,
   Setting,
+  Shop,
   ShoppingCart,
   Stamp,
   Tickets,
@@ -42,5 +43,6 @@ export const MENU_ICONS = Object.freeze({
   Files,
   Collection,
   Location,
+  Shop,
   Promotion,
 })

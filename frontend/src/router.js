@@ -25,6 +25,7 @@ export const routes = [
       { path: 'batches', name: 'batches', component: () => import('./views/BatchesView.vue'), meta: { title: '批量采购', roles: ORDER_ROLES } },
       { path: 'batches/:id', name: 'batch-detail', component: () => import('./views/BatchDetailView.vue'), meta: { title: '批量采购详情', roles: ORDER_ROLES, menu: '/batches', parent: { path: '/batches', title: '批量采购' } } },
       { path: 'designations', name: 'designations', component: () => import('./views/DesignationsView.vue'), meta: { title: '定点采购', roles: ORDER_ROLES } },
+      { path: 'pavilions', name: 'pavilions', component: () => import('./views/PavilionsView.vue'), meta: { title: '特色场馆', roles: ADMIN_ROLES } },
       { path: 'bulletins', name: 'bulletins', component: () => import('./views/BulletinsView.vue'), meta: { title: '公告管理', roles: ADMIN_ROLES } },
       { path: 'followups', name: 'followups', component: () => import('./views/FollowupsView.vue'), meta: { title: '差评回访', roles: ADMIN_ROLES } },
       { path: 'my-listings', name: 'my-listings', component: () => import('./views/MyListingsView.vue'), meta: { title: '我的商品', roles: SUPPLIER_ROLES } },

@@ -18,4 +18,9 @@ export const catalogApi = {
   /** 搜索框联想：{items: [{text, kind, meant}]} */
   suggest: (siteId, q) => request('GET', `${base(siteId)}/suggest`, { query: { q }, auth: false }),
   detail: (siteId, id) => request('GET', `/sites/${enc(siteId)}/listings/${enc(id)}`),
+  /** 特色场馆：首页货架 {items: [{code, name, intro, items}]}（公开） */
+  pavilions: (siteId) => request('GET', `/sites/${enc(siteId)}/pavilions`, { auth: false }),
+  /** 某个场馆的商品（按销量），可按关键词与筛选条件查找：{pavilion, items, next_cursor} */
+  pavilion: (siteId, code, params = {}) =>
+    request('GET', `/sites/${enc(siteId)}/pavilions/${enc(code)}/listings`, { query: { limit: PAGE_SIZE, ...params }, auth: false }),
 }
