@@ -65,9 +65,9 @@ def seed_demo_pavilions(now: datetime | None = None) -> int:
         while True:
             found, cursor = listing_store.by_status(site.id, ListingStatus.ACTIVE, 100, cursor)
             for listing in found:
-                code = _where(listing)
-                if code is not None:
-                    listings.set_pavilions(listing_store, centre, listing, (code,), names, now)
+                where = _where(listing)
+                if where is not None:
+                    listings.set_pavilions(listing_store, centre, listing, (where,), names, now)
             if cursor is None:
                 break
     return made

@@ -14,7 +14,7 @@ from chalicelib.domain.orders import Delivery
 from chalicelib.domain.principals import Role
 from chalicelib.domain.site_admin import load_site
 from chalicelib.http import Reply, RequestContext, api_route
-from chalicelib.lambdas import timer_task
+from chalicelib.lambdas import entry_point, schedule, timer_task
 from chalicelib.observability import logger, metrics
 from chalicelib.wiring import stores
 
@@ -118,14 +118,39 @@ def cancel(ctx: RequestContext, site_id: str, batch_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- the windows
 
 
-@timer_task("batch_window", needs=("MainTable:write", "AuditTable:append"))
-def close_window(task: Mapping[str, Any], now: datetime) -> str:
-    """A batch's join or offer window has closed: move it on (offers, orders, or failure and release)."""
-    site_id, batch_id = str(task["site_id"]), str(task["batch_id"])
+# Closing the join window arms the offer window's timer: the deadline machine's start is a need of both.
+WINDOW_NEEDS = ("MainTable:write", "AuditTable:append", "DeadlineStateMachine:start")
+
+
+def _advance(site_id: str, batch_id: str, now: datetime) -> str:
     b = stores().batches.get(site_id, batch_id)
     site = stores().sites.get(site_id)
     if b is None or site is None:
         return "skipped"
     outcome = batches.advance(stores().batches, stores().orders, stores().timer, site, b, now)
     logger.info("batch window", extra={"batch": batch_id, "outcome": outcome})
+    return outcome
+
+
+@timer_task("batch_window", needs=WINDOW_NEEDS)
+def close_window(task: Mapping[str, Any], now: datetime) -> str:
+    """A batch's join or offer window has closed: move it on (offers, orders, or failure and release)."""
+    outcome = _advance(str(task["site_id"]), str(task["batch_id"]), now)
     return "early" if outcome == "early" else "applied" if outcome != "skipped" else "skipped"
+
+
+@schedule("sweep_batches", rate="rate(10 minutes)", needs=WINDOW_NEEDS, timeout_s=300)
+@entry_point("sweep_batches")
+def sweep_batches(event: Any, context: Any) -> dict[str, int]:
+    """Safety net for the timers: move on every batch whose window closed and that is still waiting."""
+    from chalicelib.domain.clock import to_iso, utc_now
+    from chalicelib.domain.errors import Conflict
+
+    now = utc_now()
+    moved = 0
+    for site_id, batch_id in stores().batches.due(to_iso(now)):
+        try:
+            moved += _advance(site_id, batch_id, now) not in ("early", "skipped")
+        except Conflict:  # a timer moved it meanwhile
+            continue
+    return {"moved": moved}

@@ -28,12 +28,20 @@ SK = "BATCH"
 _CHANGED = Conflict("批量采购状态已变化，请刷新后重试", code="BATCH_CHANGED")
 
 
+def _next_deadline(b: Batch) -> str | None:
+    return {"joining": b.join_until, "offering": b.offer_until}.get(b.status.value)
+
+
 def _item(b: Batch) -> BatchItem:
+    due = _next_deadline(b)
     return BatchItem(
         pk=keys.batch(b.site_id, b.id),
         sk=SK,
         gsi1pk=keys.site_batches(b.site_id),
         gsi1sk=keys.sorted_by(b.created_at, b.id),
+        # While a window runs, the batch is on the province's due index: the sweep finds any a timer missed.
+        gsi2pk=keys.batches_due() if due else None,
+        gsi2sk=keys.sorted_by(due, b.site_id, b.id) if due else None,
         status=b.status.value,
         version=b.version,
         join_until=b.join_until,
@@ -67,6 +75,12 @@ class DynamoBatchStore:
     def list_for_site(self, site_id: str, limit: int = 50) -> list[Batch]:
         found = BatchItem.gsi1.query(keys.site_batches(site_id), scan_index_forward=False, limit=limit)
         return [_batch(i) for i in found if isinstance(i, BatchItem)]
+
+    def due(self, now: str, limit: int = 100) -> list[tuple[str, str]]:
+        """(site, batch id) of running batches whose window has closed by `now`: one Query of the due index."""
+        found = BatchItem.gsi2.query(keys.batches_due(), BatchItem.gsi2sk <= f"{now}#~", limit=limit)
+        # pk is {site}#BATCH#{id}
+        return [(str(i.pk).split("#", 1)[0], str(i.pk).rsplit("#", 1)[1]) for i in found if isinstance(i, BatchItem)]
 
     def create(self, batch: Batch, audit: AuditEvent) -> None:
         write = AuditedWrite(audit)

@@ -42,6 +42,7 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {site}#AGREEMENT#{number}            rotation: ROTATION#{catalog_code}, a site's 顺序轮候 turns
     {site}#BATCH#{batch_id}              batch: BATCH, ENTRY#{plan_no}, OFFER#{uscc} (a 批量采购)
     {site}#BATCHES                       site_batches (GSI1): a site's batch purchases, newest first
+    shandong#BATCH_DUE                   batches_due (GSI2): running batches by the end of their window
     {site}#DESIGNATED                    designations: a site's designated suppliers (定点), sk their id
     {site}#PAVILIONS                     pavilions: a site's 特色场馆, sk their code
 
@@ -238,3 +239,7 @@ def designations(site: str) -> str:
 
 def pavilions(site: str) -> str:
     return f"{site}#PAVILIONS"
+
+
+def batches_due() -> str:
+    return f"{PROVINCE}#BATCH_DUE"

@@ -211,3 +211,32 @@ def test_bad_batches_are_refused_and_write_nothing(api: Api, market: dict[str, s
     status, answer = api.call("POST", BASE, open_body(), as_user=BUYERS[0])
     assert status == 403
     assert writes() == before
+
+
+def test_the_sweep_moves_a_batch_whose_timer_was_lost(api: Api, market: dict[str, str]) -> None:
+    """A window that closed with no timer firing (a lost execution) is moved on by the 10-minute sweep."""
+    from chalicelib.store.batches import DynamoBatchStore
+    from tests.conftest import invoke
+
+    now = utc_now()
+    _, batch = api.call("POST", BASE, open_body(min_buyers=1), as_user=CENTER)
+    bid = batch["id"]
+    api.call("POST", f"{BASE}/{bid}/entries", join_body(market[BUYERS[0]], 10), as_user=BUYERS[0])
+    assert invoke("sweep_batches", {}) == {"moved": 0}  # nothing due yet
+    assert DynamoBatchStore().due(to_iso(now + timedelta(minutes=11))) == [(SITE, bid)]
+    # Pretend the join window closed a while ago (as a stopped timer would leave it): move the deadline back.
+    from chalicelib.store.models import BatchItem
+
+    item = BatchItem.get(f"{SITE}#BATCH#{bid}", "BATCH")
+    past = to_iso(now - timedelta(minutes=1))
+    item.update(
+        actions=[
+            BatchItem.join_until.set(past),
+            BatchItem.gsi2sk.set(f"{past}#{SITE}#{bid}"),
+            BatchItem.data.set({**item.data, "join_until": past}),
+        ]
+    )
+    assert invoke("sweep_batches", {}) == {"moved": 1}
+    _, shown = api.call("GET", f"{BASE}/{bid}", as_user=CENTER)
+    assert shown["status_label"] == "报价中"
+    assert DynamoBatchStore().due(to_iso(now)) == []  # the offer window is 20 minutes out
