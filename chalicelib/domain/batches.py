@@ -279,6 +279,7 @@ def open_batch(
     )
     store.create(batch, _event(batch, "batch.opened", summary, operator.as_actor(), now, request_id=request_id))
     arm(timer, batch, "join")
+    arm(timer, batch, "offer")
     return batch
 
 
@@ -473,8 +474,12 @@ def _fail(store: BatchStore, b: Batch, why: str, now: datetime) -> str:
     return "failed"
 
 
-def advance(store: BatchStore, orders_store: Any, timer: BatchTimer, site: SiteConfig, b: Batch, now: datetime) -> str:
-    """What the deadline does: early (woken before it), offering, awarded, failed, or skipped (already moved)."""
+def advance(store: BatchStore, orders_store: Any, site: SiteConfig, b: Batch, now: datetime) -> str:
+    """What a deadline does: early (woken before it), offering, awarded, failed, or skipped (already moved).
+
+    Both windows' timers are armed when the batch opens (a timer task may not start timers: its role would depend
+    on the machine that invokes it). Whichever wakes after a deadline moves the batch as far as the time allows, so
+    the offer window's timer, or the sweep, also closes a join window whose own timer was lost."""
     if b.status is BatchStatus.JOINING:
         if now < parse_iso(b.join_until):
             return "early"
@@ -483,8 +488,9 @@ def advance(store: BatchStore, orders_store: Any, timer: BatchTimer, site: SiteC
         offering = _touched(b, now, status=BatchStatus.OFFERING)
         summary = f"批量采购“{b.title}”报名截止：{b.buyers} 家采购人，合计 {b.quantity} {b.unit}，进入报价"
         store.move(offering, b, _event(offering, "batch.joining_closed", summary, SYSTEM_ACTOR, now))
-        arm(timer, offering, "offer")
-        return "offering"
+        if now < parse_iso(offering.offer_until):
+            return "offering"
+        b = offering
     if b.status is BatchStatus.OFFERING:
         if now < parse_iso(b.offer_until):
             return "early"

@@ -122,7 +122,8 @@ def purchase_release(order: Order, first: bool) -> dict[str, Any]:
         release["tender"] = {
             "id": order.source.refs[0] if order.source.refs else process,
             "status": "complete",
-            "procurementMethod": "selective",
+            # 竞价/反拍/二次竞价 invite qualified or shortlisted suppliers; a batch's offers are open to any supplier.
+            "procurementMethod": "open" if order.source.kind is SourceKind.BATCH else "selective",
             "procurementMethodDetails": f"{order.method.label}·{order.mechanism.label}",
             "value": {"amount": _yuan(max(order.budget_fen, order.total_fen)), "currency": "CNY"},
         }
@@ -142,7 +143,7 @@ def purchase_release(order: Order, first: bool) -> dict[str, Any]:
 
 
 def _competed(order: Order) -> bool:
-    return order.source.kind is SourceKind.BIDDING
+    return order.source.kind in (SourceKind.BIDDING, SourceKind.BATCH)
 
 
 def plan_release(plan: Plan) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ export const agreementsApi = {
   compete: (siteId, number, body, idempotencyKey) =>
     request('POST', `${one(siteId, number)}/competitions`, { body, headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {} }),
   // 省级管理员
+  create: (body) => request('POST', '/agreements', { body }),
   setStatus: (number, action, reason) => request('POST', `/agreements/${enc(number)}/status`, { body: { action, reason } }),
   setMember: (number, uscc, status, reason) =>
     request('POST', `/agreements/${enc(number)}/members/${enc(uscc)}/status`, { body: { status, reason } }),
