@@ -32,7 +32,7 @@ from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.catalog import NationalCatalog
 from chalicelib.domain.clock import china_date, to_iso
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from chalicelib.domain.listings import PriceCaps, normalize
+from chalicelib.domain.listings import Listing, PriceCaps, normalize
 from chalicelib.domain.money import format_yuan
 from chalicelib.domain.orders import (
     AgreementGuard,
@@ -558,6 +558,18 @@ def listing_caps(agreements: Sequence[Agreement], site_id: str, uscc: str, today
         return None
 
     return cap
+
+
+def listings_above_caps(a: Agreement, found: Sequence[Listing], today: date) -> list[tuple[Listing, int]]:
+    """A shortlisted supplier's listings (in every site) priced above the agreement's cap for them."""
+    above: list[tuple[Listing, int]] = []
+    for listing in found:
+        cap = listing_caps([a], listing.site_id, listing.supplier.uscc, today)(
+            listing.draft.brand, listing.draft.model, listing.catalog_code
+        )
+        if cap is not None and listing.draft.price_fen > cap[1]:
+            above.append((listing, cap[1]))
+    return above
 
 
 # ---------------------------------------------------------------- views

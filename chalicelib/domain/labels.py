@@ -184,6 +184,7 @@ ACTION_LABELS: dict[str, str] = {
     "pavilion.created": "开设特色场馆",
     "pavilion.revised": "修改特色场馆",
     "listing.pavilions_changed": "调整商品所在场馆",
+    "listing.blocked_above_cap": "高于入围限价自动下架",
 }
 
 FIELD_LABELS: dict[str, str] = {

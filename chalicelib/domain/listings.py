@@ -249,7 +249,13 @@ def check_cap(price_fen: int, brand: str, model: str, catalog_code: str, caps: P
 
 
 def _event(
-    listing: Listing, action: str, summary: str, actor: Principal, at: datetime, before: Any, after: Any
+    listing: Listing,
+    action: str,
+    summary: str,
+    actor: Principal | dict[str, str],
+    at: datetime,
+    before: Any,
+    after: Any,
 ) -> AuditEvent:
     return new_event(
         tenant=listing.site_id,
@@ -257,7 +263,7 @@ def _event(
         entity_id=listing.id,
         action=action,
         summary=summary,
-        actor=actor.as_actor(),
+        actor=actor.as_actor() if isinstance(actor, Principal) else actor,
         at=at,
         before=before,
         after=after,
@@ -336,7 +342,7 @@ def _move(
     reason: str,
     action: str,
     summary: str,
-    actor: Principal,
+    actor: Principal | dict[str, str],
     now: datetime,
 ) -> Listing:
     """A status change: the new state and its audit event (status and reason, before and after), saved together."""
@@ -516,12 +522,18 @@ def withdraw(
 
 
 def resubmit(
-    store: ListingStore, site: SiteConfig, supplier: Supplier, actor: Principal, listing_id: str, now: datetime
+    store: ListingStore,
+    site: SiteConfig,
+    supplier: Supplier,
+    actor: Principal,
+    listing_id: str,
+    now: datetime,
+    caps: PriceCaps | None = None,
 ) -> Listing:
     require_active(supplier, site.id)
     listing = _require_owner(store.get(site.id, listing_id), actor)
     _guard(listing, actor, "resubmit")
-    check_draft(site, listing.draft, china_date(now))  # certificates may have expired meanwhile
+    check_draft(site, listing.draft, china_date(now), caps)  # certificates may have expired, a cap been lowered
     summary = f"重新提交商品 {listing.draft.name}"
     return _move(store, listing, ListingStatus.PENDING, "", "listing.resubmitted", summary, actor, now)
 
@@ -564,6 +576,21 @@ def delist(
     _require_reason(reason, "下架")
     summary = f"采购中心下架商品 {listing.draft.name}：{reason}"
     return _move(store, listing, ListingStatus.DELISTED, reason, "listing.delisted", summary, operator, now)
+
+
+def block_above_cap(
+    store: ListingStore, listing: Listing, agreement: str, cap_fen: int, actor: dict[str, str], now: datetime
+) -> Listing | None:
+    """A 框采 listing left above a cap the province lowered is taken off sale at once (the supplier may reprice and
+    resubmit); None when it was not on sale or is within the cap."""
+    if listing.status is not ListingStatus.ACTIVE or listing.draft.price_fen <= cap_fen:
+        return None
+    reason = (
+        f"价格 {format_yuan(listing.draft.price_fen)} 元高于框架协议“{agreement}”的入围限价 {format_yuan(cap_fen)} 元，"
+        "系统自动下架；调价后可重新提交"
+    )
+    summary = f"商品 {listing.draft.name} 高于入围限价，自动下架"
+    return _move(store, listing, ListingStatus.DELISTED, reason, "listing.blocked_above_cap", summary, actor, now)
 
 
 # ---------------------------------------------------------------- (de)serialisation

@@ -3,6 +3,7 @@ operator; stage 2 in a site (直接选定 and 顺序轮候 orders, 二次竞价 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from typing import Any
@@ -59,11 +60,12 @@ def new_agreement(body: Any) -> fw.NewAgreement:
 def receive_agreement(
     new: fw.NewAgreement, source: str, actor: dict[str, str], now: Any, **kwargs: Any
 ) -> tuple[Any, bool]:
+    from chalicelib.domain import listings
     from chalicelib.store.reference import national_catalog
 
     registered = set(stores().suppliers.get_many([m.uscc for m in new.members if len(m.uscc) == 18]))
     sites = {s.id for s in stores().sites.list_sites()}
-    return fw.receive(
+    agreement, created = fw.receive(
         stores().agreements,
         new,
         source,
@@ -74,6 +76,18 @@ def receive_agreement(
         sites=sites,
         **kwargs,
     )
+    # Caps hold on listings already on sale too: one Query of each shortlisted supplier's listings.
+    blocked = 0
+    for member in agreement.members:
+        found = stores().listings.of_supplier_everywhere(member.uscc)
+        for listing, cap in fw.listings_above_caps(agreement, found, china_date(now)):
+            with contextlib.suppress(Conflict):  # changed meanwhile: its next edit meets the cap anyway
+                blocked += (
+                    listings.block_above_cap(stores().listings, listing, agreement.name, cap, actor, now) is not None
+                )
+    if blocked:
+        logger.info("listings above cap delisted", extra={"agreement": agreement.number, "count": blocked})
+    return agreement, created
 
 
 def _agreement(number: str) -> fw.Agreement:

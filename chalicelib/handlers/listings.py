@@ -215,7 +215,8 @@ def withdraw_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict
 def resubmit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
-    listing = listings.resubmit(stores().listings, site, supplier, ctx.user, _listing_id(listing_id), ctx.now)
+    caps = _caps(site_id, supplier.uscc, ctx.now)
+    listing = listings.resubmit(stores().listings, site, supplier, ctx.user, _listing_id(listing_id), ctx.now, caps)
     return listing_view(listing, site, supplier, ctx.user)
 
 

@@ -430,3 +430,21 @@ def test_a_shortlisted_product_cannot_be_listed_above_its_cap(api: Api, shortlis
     assert (status, answer["code"]) == (422, "PRICE_ABOVE_CAP")
     status, other = api.call("POST", f"/sites/{SITE}/listings", paper, as_user="supplier.lc03")
     assert status == 201, other
+
+    # On sale at 115 元, then the province lowers 百汇's cap to 110 元: the listing is taken off sale at once,
+    # and cannot come back until it is repriced.
+    status, _ = api.call(
+        "POST", f"/sites/{SITE}/listings/{listing['id']}/review", {"decision": "approve"}, as_user="liaocheng.center"
+    )
+    assert status == 200
+    lowered = body()
+    lowered["members"][1]["products"][0]["cap_fen"] = 11_000
+    status, _ = push(api, lowered)
+    assert status == 200
+    status, mine = api.call("GET", f"/sites/{SITE}/listings/mine", as_user="supplier.lc02")
+    shown = next(x for x in mine["items"] if x["id"] == listing["id"])
+    assert shown["status"] == "delisted" and "入围限价 110.00 元" in shown["status_reason"]
+    status, answer = api.call("POST", f"/sites/{SITE}/listings/{listing['id']}/resubmit", {}, as_user="supplier.lc02")
+    assert (status, answer["code"]) == (422, "PRICE_ABOVE_CAP")
+    actions = [a.data["action"] for a in AuditItem.scan() if a.data["entity_id"] == listing["id"]]
+    assert "listing.blocked_above_cap" in actions
