@@ -17,7 +17,7 @@ from playwright.sync_api import APIRequestContext, Page, expect
 
 from chalicelib.domain.uscc import make_uscc
 from tests.e2e.conftest import Mall
-from tests.e2e.test_order_journey import CHINA, call, register_listing_supplier, token_of
+from tests.e2e.test_order_journey import CHINA, call, register_supplier, token_of
 from tests.e2e.test_supplier_journey import logout
 from tests.e2e.test_web_shell import login
 
@@ -34,11 +34,10 @@ SUPPLIERS = (
 CLOSE_TIMEOUT = 240_000  # ms: the one-minute deadline, then the timer's wake on a loaded machine
 
 
-def _supplier(api: APIRequestContext, mall: Mall, i: int) -> None:
+def _supplier(api: APIRequestContext, i: int) -> None:
     username, name, uscc, _ = SUPPLIERS[i]
-    register_listing_supplier(
+    register_supplier(
         api,
-        mall,
         {
             "username": username,
             "password": PASSWORD,
@@ -57,19 +56,6 @@ def _supplier(api: APIRequestContext, mall: Mall, i: int) -> None:
             },
             "contact": {"name": f"李{'甲乙丙'[i]}", "phone": f"1380635111{i}", "email": f"{username}@example.com"},
         },
-        {
-            "category_id": "LC-0102",  # 胶带: the supplier's own catalog listing, not the agreement's product
-            "name": f"{name[:4]} 封箱胶带 48mm",
-            "brand": name[:4],
-            "model": f"JD-{i}",
-            "specs": [{"name": "宽度", "value": "48mm"}],
-            "price_fen": 3_100 + i,
-            "reference_price_fen": 4_200,
-            "reference_source": "京东自营 2026-11-20",
-            "stock": 100,
-            "images": [],
-            "certificates": [],
-        },
     )
 
 
@@ -81,7 +67,7 @@ def set_up(api: APIRequestContext, mall: Mall) -> str:
     )
     assert changed["applied"], changed
     for i in range(len(SUPPLIERS)):
-        _supplier(api, mall, i)
+        _supplier(api, i)
     today = datetime.now(CHINA).date()
     province = token_of(api, "province.admin")
     call(

@@ -17,7 +17,7 @@ from playwright.sync_api import APIRequestContext, Page, expect
 
 from chalicelib.domain.uscc import make_uscc
 from tests.e2e.conftest import Mall
-from tests.e2e.test_order_journey import CHINA, call, register_listing_supplier, token_of
+from tests.e2e.test_order_journey import CHINA, call, register_supplier, token_of
 from tests.e2e.test_supplier_journey import logout
 from tests.e2e.test_web_shell import login
 
@@ -32,11 +32,10 @@ SUPPLIERS = (
 WINDOW_TIMEOUT = 240_000  # ms: a window, then the timer's wake on a loaded machine
 
 
-def _supplier(api: APIRequestContext, mall: Mall, i: int) -> None:
+def _supplier(api: APIRequestContext, i: int) -> None:
     username, name, uscc = SUPPLIERS[i]
-    register_listing_supplier(
+    register_supplier(
         api,
-        mall,
         {
             "username": username,
             "password": PASSWORD,
@@ -55,19 +54,6 @@ def _supplier(api: APIRequestContext, mall: Mall, i: int) -> None:
             },
             "contact": {"name": f"赵{'甲乙'[i]}", "phone": f"1370635222{i}", "email": f"{username}@example.com"},
         },
-        {
-            "category_id": "LC-0102",
-            "name": f"{name[:4]} 封箱胶带 60mm",
-            "brand": name[:4],
-            "model": f"PL-{i}",
-            "specs": [{"name": "宽度", "value": "60mm"}],
-            "price_fen": 1_100 + i,
-            "reference_price_fen": 1_500,
-            "reference_source": "京东自营 2026-11-20",
-            "stock": 100,
-            "images": [],
-            "certificates": [],
-        },
     )
 
 
@@ -79,11 +65,11 @@ def _plan(api: APIRequestContext, buyer: str) -> str:
         f"/sites/{SITE}/plans",
         token_of(api, buyer),
         {
-            "name": "封箱胶带批量采购",
+            "name": "办公干电池批量采购",
             "business_year": today.year,
             "business_month": today.month,
             "purchase_method": "online_supermarket",
-            "budget_category": "A05040401",
+            "budget_category": "A02061510",
             "amount_fen": 500_000,
             "planned_date": today.isoformat(),
             "note": "",
@@ -100,7 +86,7 @@ def _delivery() -> dict[str, str]:
 def test_a_batch_from_joining_to_each_buyer_s_order(page: Page, mall: Mall, artifacts: Path, playwright: Any) -> None:
     api = playwright.request.new_context(base_url=mall.api)
     for i in range(len(SUPPLIERS)):
-        _supplier(api, mall, i)
+        _supplier(api, i)
     mine, theirs = _plan(api, "liaocheng.buyer"), _plan(api, "liaocheng.buyer2")
     now = datetime.now(UTC)
     batch = call(
@@ -109,10 +95,10 @@ def test_a_batch_from_joining_to_each_buyer_s_order(page: Page, mall: Mall, arti
         f"/sites/{SITE}/batches",
         token_of(api, "liaocheng.center"),
         {
-            "title": "封箱胶带 60mm 批量采购",
-            "category_id": "LC-0102",
-            "spec": "60mm×100m，透明，每卷不少于 100 米",
-            "unit": "卷",
+            "title": "5 号碱性干电池批量采购",
+            "category_id": "LC-0502",  # 干电池, A02061510: not the 胶带 other journeys buy
+            "spec": "5 号（AA）碱性电池，1.5V，10 节/盒",
+            "unit": "盒",
             "reference_price_fen": 1_200,
             "min_buyers": 2,
             "join_until": (now + timedelta(seconds=75)).isoformat(),
@@ -128,7 +114,7 @@ def test_a_batch_from_joining_to_each_buyer_s_order(page: Page, mall: Mall, arti
         {"plan_no": theirs, "quantity": 60, "delivery": _delivery()},
     )
 
-    # The buyer joins in the browser: 100 卷 reserve 1,200.00 元 of its plan.
+    # The buyer joins in the browser: 100 盒 reserve 1,200.00 元 of its plan.
     login(page, mall, "liaocheng.buyer")
     page.locator(".el-menu .el-menu-item", has_text="批量采购").click()
     page.get_by_test_id("batches-table").locator("tr", has_text=batch_id).click()
@@ -143,7 +129,7 @@ def test_a_batch_from_joining_to_each_buyer_s_order(page: Page, mall: Mall, arti
     dialog.get_by_test_id("batch-contact").fill("张敏")
     dialog.get_by_test_id("batch-phone").fill("0635-8241234")
     dialog.get_by_test_id("batch-join-submit").click()
-    expect(page.get_by_test_id("batch-pooled")).to_have_text("2 家采购人，合计 160 卷")
+    expect(page.get_by_test_id("batch-pooled")).to_have_text("2 家采购人，合计 160 盒")
     page.screenshot(path=str(artifacts / "batch-joined.png"), full_page=True)
     logout(page)
 
@@ -156,7 +142,7 @@ def test_a_batch_from_joining_to_each_buyer_s_order(page: Page, mall: Mall, arti
     page.get_by_test_id("batch-rate").fill("12.345")
     expect(page.get_by_text("最多两位小数").first).to_be_visible()
     page.get_by_test_id("batch-rate").fill("12.5")
-    expect(page.get_by_test_id("batch-rate-price")).to_have_text("10.50 元 / 卷")
+    expect(page.get_by_test_id("batch-rate-price")).to_have_text("10.50 元 / 盒")
     page.get_by_test_id("batch-offer-submit").click()
     expect(page.get_by_test_id("batch-my-offer")).to_contain_text("12.50%")
     token = token_of(api, SUPPLIERS[1][0], PASSWORD)
@@ -167,7 +153,7 @@ def test_a_batch_from_joining_to_each_buyer_s_order(page: Page, mall: Mall, arti
     login(page, mall, "liaocheng.buyer")
     page.goto(f"{mall.web}/#/batches/{batch_id}")
     expect(page.get_by_test_id("batch-award")).to_contain_text(SUPPLIERS[0][1], timeout=WINDOW_TIMEOUT)
-    expect(page.get_by_test_id("batch-award")).to_contain_text("优惠率 12.50%，成交单价 10.50 元 / 卷，生成订单 2 张")
+    expect(page.get_by_test_id("batch-award")).to_contain_text("优惠率 12.50%，成交单价 10.50 元 / 盒，生成订单 2 张")
     page.screenshot(path=str(artifacts / "batch-awarded.png"), full_page=True)
     page.get_by_test_id("batch-entry-order").click()
     expect(page.locator(".el-descriptions").get_by_text("批量采购 · 优惠率")).to_be_visible()

@@ -55,6 +55,16 @@ def register_listing_supplier(
 ) -> None:
     """Register (the body of /suppliers/register), upload the licence (presigned POST), get approved by 聊城's
     centre, list the product (delivered to every district of 聊城) and get the listing approved."""
+    supplier = register_supplier(api, registration)
+    center = token_of(api, "liaocheng.center")
+    with urllib.request.urlopen(f"{mall.api}/sites/{SITE}/config", timeout=10) as response:
+        districts = [d["code"] for d in json.loads(response.read())["districts"]]
+    listed = call(api, "POST", f"/sites/{SITE}/listings", supplier, {**listing, "delivery_districts": districts})
+    call(api, "POST", f"/sites/{SITE}/listings/{listed['id']}/review", center, {"decision": "approve", "reason": ""})
+
+
+def register_supplier(api: APIRequestContext, registration: dict[str, Any]) -> str:
+    """Register, upload the licence and get approved by 聊城's centre (no listing); returns the supplier's token."""
     call(api, "POST", "/suppliers/register", body=registration)
     supplier = token_of(api, registration["username"], registration["password"])
     licence = b"%PDF-1.4\n% licence\n"
@@ -79,11 +89,7 @@ def register_listing_supplier(
 
     center = token_of(api, "liaocheng.center")
     call(api, "POST", f"/suppliers/{registration['uscc']}/review", center, {"decision": "approve", "reason": ""})
-
-    with urllib.request.urlopen(f"{mall.api}/sites/{SITE}/config", timeout=10) as response:
-        districts = [d["code"] for d in json.loads(response.read())["districts"]]
-    listed = call(api, "POST", f"/sites/{SITE}/listings", supplier, {**listing, "delivery_districts": districts})
-    call(api, "POST", f"/sites/{SITE}/listings/{listed['id']}/review", center, {"decision": "approve", "reason": ""})
+    return supplier
 
 
 def active_supplier_with_listing(api: APIRequestContext, mall: Mall) -> None:
