@@ -35,6 +35,7 @@ from chalicelib.domain.orders import (
     OrderInputs,
     OrderLine,
     Priced,
+    check_expected_date,
     check_plan,
     commit,
     plan_problem,
@@ -339,12 +340,7 @@ def join(
             "PLAN_QUANTITY_EXCEEDED",
             "quantity",
         )
-    if request.delivery.expected_date < china_date(now).isoformat():
-        raise InvalidInput(
-            "要求到货日期不能早于今天",
-            code="VALIDATION_FAILED",
-            details=[_problem("delivery.expected_date", "不能早于今天")],
-        )
+    check_expected_date(request.delivery.expected_date, china_date(now))
     entry = Participation(
         batch_id=b.id,
         site_id=b.site_id,

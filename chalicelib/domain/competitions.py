@@ -43,6 +43,7 @@ from chalicelib.domain.clock import china_date, parse_iso, to_iso
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move, required_reason
 from chalicelib.domain.money import format_yuan
+from chalicelib.domain.orders import check_expected_date
 from chalicelib.domain.plans import Plan, PlanStatus, level2_of
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
 from chalicelib.domain.purchase import Mechanism
@@ -523,12 +524,7 @@ def _check_request(
             code="DISTRICT_UNKNOWN",
             details=[_problem("delivery.district", "请选择本站点的区划")],
         )
-    if new.delivery.expected_date < china_date(now).isoformat():
-        raise InvalidInput(
-            "要求到货日期不能早于今天",
-            code="VALIDATION_FAILED",
-            details=[_problem("delivery.expected_date", "不能早于今天")],
-        )
+    check_expected_date(new.delivery.expected_date, china_date(now))
     _check_ceiling(site, plan, new.ceiling_fen, spent_fen)
     if new.kind is Kind.AUCTION and new.custom:
         raise _refuse("定制类项目须以竞价方式采购（需审查技术响应）", "CUSTOM_NEEDS_BIDDING", "custom")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Collection
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
@@ -27,6 +26,7 @@ from chalicelib.domain.orders import (
     OrderLine,
     OrderStore,
     Priced,
+    check_expected_date,
     check_plan,
     commit,
     plan_problem,
@@ -261,12 +261,7 @@ def place_order(
     found = order_problem(d, buyer.district, today)
     if found is not None:
         raise RuleViolation(found[1], code=found[0])
-    if request.delivery.expected_date < today.isoformat():
-        raise InvalidInput(
-            "要求服务日期不能早于今天",
-            code="VALIDATION_FAILED",
-            details=[_problem("delivery.expected_date", "不能早于今天")],
-        )
+    check_expected_date(request.delivery.expected_date, today, "服务")
     items = {i.code: i for i in d.items}
     codes = [code for code, _ in request.lines]
     if not request.lines or len(set(codes)) != len(codes):
@@ -335,7 +330,3 @@ def view(
         order_problem=problem[1] if problem else "",
     )
     return shown
-
-
-def registered_names(found: Collection[Any], site_id: str) -> dict[str, str]:
-    return {s.uscc: s.profile.name for s in found if s.can_trade_in(site_id)}

@@ -42,6 +42,7 @@ from chalicelib.domain.orders import (
     OrderLine,
     OrderStore,
     Priced,
+    check_expected_date,
     check_plan,
     commit,
     plan_problem,
@@ -720,12 +721,7 @@ def place_order(
     require_mechanism(site, request.method.mechanism)
     today = china_date(now)
     require_stage2(a, site.id, request.method, today, site.bidding.framework_end_margin_days)
-    if request.delivery.expected_date < today.isoformat():
-        raise InvalidInput(
-            "要求到货日期不能早于今天",
-            code="VALIDATION_FAILED",
-            details=[_problem("delivery.expected_date", "不能早于今天")],
-        )
+    check_expected_date(request.delivery.expected_date, today)
     if request.method is Stage2.DIRECT:
         chosen = choose_direct(a, request.supplier_uscc, request.product_code, request.unit_price_fen)
         guard = AgreementGuard(a.number, a.version)

@@ -334,6 +334,16 @@ def plan_problem(plan: Plan, catalog_code: str, name: str, category_name: str) -
     return None
 
 
+def check_expected_date(expected_date: str, today: date, what: str = "到货") -> None:
+    """Every purchase's delivery (or service) date is today or later, in China's calendar."""
+    if expected_date < today.isoformat():
+        raise InvalidInput(
+            f"要求{what}日期不能早于今天",
+            code="VALIDATION_FAILED",
+            details=[_problem("delivery.expected_date", "不能早于今天")],
+        )
+
+
 def check_plan(plan: Plan | None, buyer: Principal) -> Plan:
     """The buyer's own accepted plan, or the reason it cannot pay."""
     if plan is None or plan.buyer_uscc != buyer.org_id:
@@ -468,12 +478,7 @@ def place(
             details=[_problem("lines", "商品重复或种数不对")],
         )
     today = china_date(now)
-    if new.delivery.expected_date < today.isoformat():
-        raise InvalidInput(
-            "要求到货日期不能早于今天",
-            code="VALIDATION_FAILED",
-            details=[_problem("delivery.expected_date", "不能早于今天")],
-        )
+    check_expected_date(new.delivery.expected_date, today)
     inputs = store.inputs(site_id, new.plan_no, new.supplier_uscc, list(new_ids(new)), buyer.org_id, today.year)
     site = inputs.site
     if site is None:

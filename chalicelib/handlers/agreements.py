@@ -19,7 +19,6 @@ from chalicelib.domain.principals import SYSTEM_ACTOR, Role
 from chalicelib.domain.signing import TOLERANCE_SECONDS, verify
 from chalicelib.domain.site_admin import load_site
 from chalicelib.domain.sites import SiteConfig
-from chalicelib.domain.sme import is_small_or_micro
 from chalicelib.http import Reply, RequestContext, api_route
 from chalicelib.observability import logger, metrics
 from chalicelib.wiring import stores
@@ -34,9 +33,9 @@ ROTATION_TRIES = 5  # another buyer took the turn read: read the counter again a
 
 
 def _names() -> dict[str, str]:
-    from chalicelib.store.reference import national_catalog
+    from chalicelib.store.reference import catalog_names
 
-    return {code: entry.name for code, entry in national_catalog().entries().items()}
+    return catalog_names()
 
 
 def new_agreement(body: Any) -> fw.NewAgreement:
@@ -232,9 +231,9 @@ def in_site_one(ctx: RequestContext, site_id: str, agreement_no: str) -> dict[st
 
 
 def _trading(a: fw.Agreement, site_id: str) -> set[str]:
-    codes = [m.uscc for m in a.active_members()]
-    current = stores().suppliers.get_many(codes)
-    return {uscc for uscc, s in current.items() if s.can_trade_in(site_id)}
+    from chalicelib.handlers.competitions import trading_candidates
+
+    return {c.uscc for c in trading_candidates([m.uscc for m in a.active_members()], site_id)}
 
 
 def _order(ctx: RequestContext, site: SiteConfig, number: str, body: Any) -> dict[str, Any]:
@@ -302,13 +301,10 @@ def place(ctx: RequestContext, site_id: str, agreement_no: str) -> Reply:
 def framework_scope(site: SiteConfig, a: fw.Agreement, catalog_code: str, now: Any) -> tuple[Any, list[Any]]:
     """二次竞价's invitation: the agreement in force, its active suppliers offering the item who may trade here."""
     fw.require_stage2(a, site.id, fw.Stage2.BIDDING, china_date(now), site.bidding.framework_end_margin_days)
+    from chalicelib.handlers.competitions import trading_candidates
+
     caps = fw.caps_for(a, catalog_code)
-    current = stores().suppliers.get_many(list(caps))
-    candidates = [
-        comp.Candidate(s.uscc, s.profile.name, is_small_or_micro(s.profile.scale))
-        for s in current.values()
-        if s.can_trade_in(site.id)
-    ]
+    candidates = trading_candidates(list(caps), site.id)
     if not candidates:
         raise Conflict("本协议没有提供该品目、当前可交易的入围供应商", code="NO_QUALIFIED_SUPPLIERS")
     scope = comp.FrameworkScope(a.number, {c.uscc: caps[c.uscc] for c in candidates}, a.rules.min_suppliers)

@@ -35,11 +35,17 @@ def _batch(site_id: str, batch_id: str) -> batches.Batch:
 
 
 def _view(ctx: RequestContext, b: batches.Batch, detailed: bool = True) -> dict[str, Any]:
-    store = stores().batches
-    entries = store.entries(b.site_id, b.id) if detailed and ctx.user.role is not Role.SUPPLIER else []
-    own = store.offer_of(b.site_id, b.id, ctx.user.org_id) if detailed and ctx.user.role is Role.SUPPLIER else None
-    offers = len(store.offers(b.site_id, b.id)) if detailed and ctx.user.role is not Role.SUPPLIER else 0
-    return batches.view_for(b, ctx.user, ctx.now, entries, own, offers)
+    """A list shows the batch alone; a detail also reads its entries and offers (one Query): view_for decides
+    what of them the caller sees."""
+    if not detailed:
+        return batches.view_for(b, ctx.user, ctx.now)
+    entries, offers = stores().batches.contents(b.site_id, b.id)
+    own = (
+        next((o for o in offers if o.supplier_uscc == ctx.user.org_id), None)
+        if ctx.user.role is Role.SUPPLIER
+        else None
+    )
+    return batches.view_for(b, ctx.user, ctx.now, entries, own, len(offers))
 
 
 @api_route(bp, BASE, methods=("POST",), roles=OPERATORS)

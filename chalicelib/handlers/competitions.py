@@ -57,7 +57,11 @@ def competition_view(ctx: RequestContext, c: comp.Competition) -> dict[str, Any]
 def _candidates(site_id: str, category_id: str, district: str) -> list[comp.Candidate]:
     from chalicelib.store.catalog import suppliers_delivering
 
-    codes = list(suppliers_delivering(site_id, category_id, district))
+    return trading_candidates(list(suppliers_delivering(site_id, category_id, district)), site_id)
+
+
+def trading_candidates(codes: list[str], site_id: str) -> list[comp.Candidate]:
+    """Of these suppliers, those that may trade in the site now, as competition candidates."""
     current = {}
     for start in range(0, len(codes), 100):  # BatchGetItem reads at most 100 keys
         current.update(stores().suppliers.get_many(codes[start : start + 100]))

@@ -26,9 +26,9 @@ BASE = "/sites/{site_id}/designations"
 
 
 def _names() -> dict[str, str]:
-    from chalicelib.store.reference import national_catalog
+    from chalicelib.store.reference import catalog_names
 
-    return {code: entry.name for code, entry in national_catalog().entries().items()}
+    return catalog_names()
 
 
 def _one(site_id: str, designation_id: str) -> designated.Designation:

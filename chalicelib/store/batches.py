@@ -21,7 +21,7 @@ from chalicelib.domain.batches import (
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.plans import PlanStatus
 from chalicelib.store import keys
-from chalicelib.store.models import BatchEntryItem, BatchItem, BatchOfferItem, PlanItem
+from chalicelib.store.models import BatchEntryItem, BatchItem, BatchOfferItem, MainItem, PlanItem
 from chalicelib.store.tx import AuditedWrite
 
 SK = "BATCH"
@@ -60,6 +60,11 @@ def _batch(item: BatchItem) -> Batch:
 
 def _offer(item: BatchOfferItem) -> Offer:
     return Offer(**item.data)
+
+
+def _entry(item: BatchEntryItem) -> Participation:
+    # The outcome is set once, as a top-level attribute (the condition of settling).
+    return entry_from_dict({**item.data, "outcome": item.outcome or item.data.get("outcome", "")})
 
 
 class DynamoBatchStore:
@@ -141,15 +146,22 @@ class DynamoBatchStore:
 
     def entries(self, site_id: str, batch_id: str) -> list[Participation]:
         found = BatchEntryItem.query(keys.batch(site_id, batch_id), BatchEntryItem.sk.startswith("ENTRY#"))
-        return [
-            entry_from_dict({**i.data, "outcome": i.outcome or i.data.get("outcome", "")})
-            for i in found
-            if isinstance(i, BatchEntryItem)
-        ]
+        return [_entry(i) for i in found if isinstance(i, BatchEntryItem)]
 
     def offers(self, site_id: str, batch_id: str) -> list[Offer]:
         found = BatchOfferItem.query(keys.batch(site_id, batch_id), BatchOfferItem.sk.startswith("OFFER#"))
         return [_offer(i) for i in found if isinstance(i, BatchOfferItem)]
+
+    def contents(self, site_id: str, batch_id: str) -> tuple[list[Participation], list[Offer]]:
+        """The entries and the offers together: one Query of the batch's partition (for its view)."""
+        entries: list[Participation] = []
+        offers: list[Offer] = []
+        for item in MainItem.query(keys.batch(site_id, batch_id)):
+            if isinstance(item, BatchEntryItem):
+                entries.append(_entry(item))
+            elif isinstance(item, BatchOfferItem):
+                offers.append(_offer(item))
+        return entries, offers
 
     def offer_of(self, site_id: str, batch_id: str, uscc: str) -> Offer | None:
         try:

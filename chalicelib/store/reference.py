@@ -16,6 +16,12 @@ REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 
 
 @lru_cache(maxsize=1)
+def catalog_names() -> dict[str, str]:
+    """Code → name of every catalog entry, built once per process (views name codes with it)."""
+    return {code: entry.name for code, entry in national_catalog().entries().items()}
+
+
+@lru_cache(maxsize=1)
 def national_catalog() -> NationalCatalog:
     with open(REFERENCE_DIR / "gov_procurement_catalog_2022.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
