@@ -27,6 +27,7 @@ from chalicelib.handlers import (
     plans,
     reports,
     sites,
+    supervision,
     suppliers,
     workbench,
 )
@@ -62,6 +63,7 @@ for blueprint in (
     batches.bp,
     designations.bp,
     pavilions.bp,
+    supervision.bp,
 ):
     app.register_blueprint(blueprint)
 

@@ -182,6 +182,7 @@ DECLARING_MODULES = (
     "chalicelib.handlers.notifications",
     "chalicelib.handlers.media",
     "chalicelib.handlers.batches",
+    "chalicelib.handlers.supervision",
 )
 
 

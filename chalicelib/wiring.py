@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from chalicelib.store.report_jobs import DynamoReportJobStore
     from chalicelib.store.sites import DynamoSiteStore
     from chalicelib.store.stats import DynamoRollupStore
+    from chalicelib.store.supervision import DynamoCreditStore, DynamoInspectionStore, StoreDelister
     from chalicelib.store.suppliers import DynamoSupplierStore
 
 
@@ -135,6 +136,24 @@ class Stores:
         from chalicelib.store.bulletins import DynamoBulletinStore
 
         return DynamoBulletinStore()
+
+    @cached_property
+    def inspections(self) -> DynamoInspectionStore:
+        from chalicelib.store.supervision import DynamoInspectionStore
+
+        return DynamoInspectionStore()
+
+    @cached_property
+    def delister(self) -> StoreDelister:
+        from chalicelib.store.supervision import StoreDelister
+
+        return StoreDelister()
+
+    @cached_property
+    def credit(self) -> DynamoCreditStore:
+        from chalicelib.store.supervision import DynamoCreditStore
+
+        return DynamoCreditStore()
 
     @cached_property
     def inbox(self) -> DynamoInbox:

@@ -19,8 +19,10 @@ from chalicelib.domain.bulletins import BulletinKind, BulletinStatus
 from chalicelib.domain.clock import CHINA_TZ, parse_iso
 from chalicelib.domain.competitions import Kind as CompetitionKind
 from chalicelib.domain.competitions import Status as CompetitionStatus
+from chalicelib.domain.credit import EntryStatus
 from chalicelib.domain.designated import DesignationStatus
 from chalicelib.domain.frameworks import AgreementStatus
+from chalicelib.domain.inspections import CampaignStatus, FindingStatus
 from chalicelib.domain.listings import CertificateKind, ListingStatus
 from chalicelib.domain.money import format_wan, format_yuan
 from chalicelib.domain.orders import OrderStatus, TerminationStatus
@@ -56,6 +58,10 @@ ENTITY_LABELS: dict[str, str] = {
     "batch": "批量采购",
     "designation": "定点采购",
     "pavilion": "特色场馆",
+    "inspection": "巡检",
+    "finding": "巡检问题",
+    "credit_entry": "信用记录",
+    "credit_rules": "信用规则",
     "system": "系统",
 }
 
@@ -185,6 +191,23 @@ ACTION_LABELS: dict[str, str] = {
     "pavilion.revised": "修改特色场馆",
     "listing.pavilions_changed": "调整商品所在场馆",
     "listing.blocked_above_cap": "高于入围限价自动下架",
+    # 巡检
+    "inspection.opened": "发起巡检",
+    "inspection.prechecked": "巡检预检完成",
+    "inspection.closed": "结束巡检",
+    "finding.recorded": "登记巡检问题",
+    "finding.corrected": "提交整改",
+    "finding.close": "确认整改完成",
+    "finding.return": "退回整改",
+    "finding.delist": "巡检下架",
+    "finding.overdue": "逾期未整改下架",
+    "finding.escalated": "转信用处理",
+    # 信用
+    "credit.proposed": "拟给予信用处理",
+    "credit.stated": "供应商申辩",
+    "credit.upheld": "信用处理生效",
+    "credit.withdrawn": "撤销信用处理",
+    "credit.rules_revised": "修订信用规则",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -469,6 +492,33 @@ FIELD_LABELS: dict[str, str] = {
     "service": "定点服务",
     "districts": "服务区划",
     "items": "协议价项目",
+    # 巡检与信用
+    "checks": "检查项",
+    "correction_days": "整改期限（工作日）",
+    "text": "内容",
+    "evidence": "证据",
+    "rule_code": "处理依据",
+    "measure": "处理措施",
+    "points": "扣分",
+    "days": "暂停天数",
+    "facts": "事实与证据",
+    "uphold": "决定",
+    "basis": "依据",
+    "measures": "可用措施",
+    "max_points": "扣分上限",
+    "max_days": "暂停天数上限",
+    "statement_days": "申辩期（工作日）",
+    "site": "站点",
+    "checked": "检查商品数",
+    "flagged": "疑似问题数",
+    "correct_by": "整改期限",
+    "credit_entry": "信用记录",
+    "campaign_id": "巡检编号",
+    "suspended_sites": "暂停交易的站点",
+    "statement_until": "申辩截止",
+    "statement": "申辩",
+    "upheld": "维持",
+    "by": "经办人",
     # 特色场馆
     "intro": "场馆介绍",
     "shown": "首页展示",
@@ -496,6 +546,9 @@ _STATUS_BY_ENTITY: dict[str, type[StrEnum]] = {
     "agreement": AgreementStatus,
     "batch": BatchStatus,
     "designation": DesignationStatus,
+    "inspection": CampaignStatus,
+    "finding": FindingStatus,
+    "credit_entry": EntryStatus,
 }
 # `kind` means a different set per object.
 _KIND_BY_ENTITY: dict[str, type[StrEnum]] = {"bulletin": BulletinKind}

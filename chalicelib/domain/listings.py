@@ -578,6 +578,17 @@ def delist(
     return _move(store, listing, ListingStatus.DELISTED, reason, "listing.delisted", summary, operator, now)
 
 
+def delist_for_inspection(
+    store: ListingStore, listing: Listing, reason: str, actor: Principal | dict[str, str], now: datetime
+) -> Listing | None:
+    """An inspection's finding ends in delisting (by the inspector, or by the timer when the correction is late);
+    None when the listing is no longer on sale (the supplier withdrew it, or it was delisted already)."""
+    if listing.status is not ListingStatus.ACTIVE:
+        return None
+    summary = f"巡检下架商品 {listing.draft.name}：{reason}"
+    return _move(store, listing, ListingStatus.DELISTED, reason, "listing.delisted", summary, actor, now)
+
+
 def block_above_cap(
     store: ListingStore, listing: Listing, agreement: str, cap_fen: int, actor: dict[str, str], now: datetime
 ) -> Listing | None:

@@ -16,6 +16,9 @@ from typing import Any, NamedTuple, Protocol
 from chalicelib.domain.clock import CHINA_TZ, parse_iso, to_iso
 from chalicelib.domain.competitions import Competition
 from chalicelib.domain.competitions import Status as CompetitionStatus
+from chalicelib.domain.credit import CreditEntry, describe
+from chalicelib.domain.credit import EntryStatus as CreditEntryStatus
+from chalicelib.domain.inspections import Finding, FindingStatus
 from chalicelib.domain.listings import Listing, ListingStatus
 from chalicelib.domain.money import format_yuan
 from chalicelib.domain.orders import Order, OrderStatus, TerminationStatus
@@ -48,6 +51,10 @@ class NoticeKind(StrEnum):
     SUPPLIER_REJECTED = "supplier_rejected"
     CHANGE_APPROVED = "change_approved"
     CHANGE_REJECTED = "change_rejected"
+    FINDING_NOTIFIED = "finding_notified"
+    FINDING_REVIEWED = "finding_reviewed"
+    CREDIT_PROPOSED = "credit_proposed"
+    CREDIT_DECIDED = "credit_decided"
 
     @property
     def label(self) -> str:
@@ -76,6 +83,10 @@ KIND_LABELS: dict[NoticeKind, str] = {
     NoticeKind.SUPPLIER_REJECTED: "入驻被驳回",
     NoticeKind.CHANGE_APPROVED: "资料变更通过",
     NoticeKind.CHANGE_REJECTED: "资料变更被驳回",
+    NoticeKind.FINDING_NOTIFIED: "整改通知",
+    NoticeKind.FINDING_REVIEWED: "整改复核结果",
+    NoticeKind.CREDIT_PROPOSED: "信用处理告知",
+    NoticeKind.CREDIT_DECIDED: "信用处理决定",
 }
 
 
@@ -257,6 +268,50 @@ def for_supplier(old: Supplier | None, new: Supplier) -> list[Notice]:
     else:
         return []
     return [_notice(cause, new.uscc, PROVINCE_SCOPE, kind, kind.label, body, link, new.updated_at)]
+
+
+def for_finding(old: Finding | None, new: Finding) -> list[Notice]:
+    """The supplier hears of a finding (and of a new period when its correction was sent back) and how it ended."""
+    if old is not None and old.status is new.status:
+        return []
+    cause = f"finding:{new.campaign_id}:{new.id}:{new.version}"
+    link = "/my-findings"
+    last_day = (parse_iso(new.correct_by) - timedelta(seconds=1)).astimezone(CHINA_TZ).date().isoformat()
+    if new.status is FindingStatus.NOTIFIED:
+        what = "; ".join(p.message for p in new.problems[:1])
+        again = f"整改未通过（{new.outcome}），" if old is not None else ""
+        kind = NoticeKind.FINDING_NOTIFIED
+        body = (
+            f"巡检发现商品「{new.listing_name}」{what}。{again}"
+            f"请于 {last_day} 前整改并提交整改说明，逾期未整改的商品将被下架。"
+        )
+    elif new.status in (FindingStatus.CLOSED, FindingStatus.DELISTED) and old is not None:
+        kind, body = NoticeKind.FINDING_REVIEWED, f"商品「{new.listing_name}」巡检问题：{new.outcome}。"
+    else:
+        return []
+    return [
+        _notice(
+            cause, new.supplier_uscc, new.site_id, kind, f"{kind.label}：{new.listing_name}", body, link, new.updated_at
+        )
+    ]
+
+
+def for_credit(old: CreditEntry | None, new: CreditEntry) -> list[Notice]:
+    """The supplier is told of a proposed measure (with its statement period) and of the decision."""
+    if old is not None and old.status is new.status:
+        return []
+    cause = f"credit:{new.supplier_uscc}:{new.id}:{new.version}"
+    link = "/my-findings?tab=credit"
+    what = f"{describe(new)}（依据 {new.rule.code}“{new.rule.title}”）"
+    if new.status is CreditEntryStatus.PROPOSED:
+        until = _china_minute(new.statement_until)[:10]
+        kind, body = NoticeKind.CREDIT_PROPOSED, f"拟对贵单位给予{what}。如有异议，请于 {until} 前提交申辩。"
+    else:
+        verdict = "决定给予" if new.status is CreditEntryStatus.UPHELD else "撤销了拟给予的"
+        reason = new.decision.reason if new.decision else ""
+        kind, body = NoticeKind.CREDIT_DECIDED, f"{verdict}{what}：{reason}。"
+    site = new.site_id
+    return [_notice(cause, new.supplier_uscc, site, kind, kind.label, body, link, new.updated_at)]
 
 
 def for_competition(old: Competition | None, new: Competition) -> list[Notice]:

@@ -37,7 +37,7 @@ def _data(image: dict[str, Any] | None) -> dict[str, Any] | None:
 @stream_consumer(
     "notify",
     table="MainTable",
-    kinds=("order", "plan", "listing", "competition", "supplier"),
+    kinds=("order", "plan", "listing", "competition", "supplier", "finding", "credit_entry"),
     needs=("MainTable:write",),
     queued=True,
 )
@@ -73,6 +73,14 @@ def notify(change: Change) -> None:
             supplier_from_dict(fields_of("supplier", old)) if old else None,
             supplier_from_dict(fields_of("supplier", new)),
         )
+    elif change.kind == "finding":
+        from chalicelib.domain.inspections import finding_from_dict
+
+        notices = notifications.for_finding(finding_from_dict(old) if old else None, finding_from_dict(new))
+    elif change.kind == "credit_entry":
+        from chalicelib.domain.credit import entry_from_dict
+
+        notices = notifications.for_credit(entry_from_dict(old) if old else None, entry_from_dict(new))
     else:
         from chalicelib.domain.competitions import competition_from_dict
 

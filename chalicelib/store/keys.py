@@ -45,6 +45,14 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     shandong#BATCH_DUE                   batches_due (GSI2): running batches by the end of their window
     {site}#DESIGNATED                    designations: a site's designated suppliers (定点), sk their id
     {site}#PAVILIONS                     pavilions: a site's 特色场馆, sk their code
+    shandong#INSPECTION#{campaign_id}    inspection: CAMPAIGN, FLAG#{site}#{listing}, FINDING#{id}, GUARD#{site}#…
+    shandong#INSPECTIONS                 inspections (GSI1): every inspection campaign, newest first
+    {site}#FINDINGS                      site_findings (GSI2): a site's inspection findings, newest first
+    shandong#SUPPLIER#{uscc}#FINDINGS    supplier_findings (GSI1): a supplier's findings in every site
+    shandong#CREDIT#{uscc}               credit_record: ENTRY#{id}, a supplier's province-wide credit record
+    {scope}#CREDIT                       credit_entries (GSI1): the measures a site (or the province) proposed
+    {site}#CREDIT_NOTICES                credit_notices (GSI2): 警示通报 published on a site, newest first
+    shandong#CREDIT_RULES                credit_rules: TABLE, the credit rule table
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -243,3 +251,35 @@ def pavilions(site: str) -> str:
 
 def batches_due() -> str:
     return f"{PROVINCE}#BATCH_DUE"
+
+
+def inspection(campaign_id: str) -> str:
+    return f"{PROVINCE}#INSPECTION#{campaign_id}"
+
+
+def inspections() -> str:
+    return f"{PROVINCE}#INSPECTIONS"
+
+
+def site_findings(site: str) -> str:
+    return f"{site}#FINDINGS"
+
+
+def supplier_findings(uscc: str) -> str:
+    return f"{PROVINCE}#SUPPLIER#{uscc}#FINDINGS"
+
+
+def credit_record(uscc: str) -> str:
+    return f"{PROVINCE}#CREDIT#{uscc}"
+
+
+def credit_entries(scope: str) -> str:
+    return f"{scope}#CREDIT"
+
+
+def credit_notices(site: str) -> str:
+    return f"{site}#CREDIT_NOTICES"
+
+
+def credit_rules() -> str:
+    return f"{PROVINCE}#CREDIT_RULES"

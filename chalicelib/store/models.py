@@ -319,6 +319,49 @@ class PavilionItem(MainItem, discriminator="pavilion"):
     data = JSONAttribute()
 
 
+class InspectionItem(MainItem, discriminator="inspection"):
+    """An inspection campaign (domain.inspections); its pre-check runs when it is inserted as prechecking."""
+
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
+class FlagItem(MainItem, discriminator="inspection_flag"):
+    """A listing the pre-check of a campaign queued, with its problems."""
+
+    data = JSONAttribute()
+
+
+class FindingItem(MainItem, discriminator="finding"):
+    """An inspector's finding on a listing, with its evidence, correction and outcome."""
+
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
+class FindingGuardItem(MainItem, discriminator="finding_guard"):
+    """One finding per listing per campaign: written with the finding under attribute_not_exists."""
+
+    finding_id = UnicodeAttribute()
+
+
+class CreditEntryItem(MainItem, discriminator="credit_entry"):
+    """A measure in a supplier's credit record (domain.credit)."""
+
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
+class CreditRulesItem(MainItem, discriminator="credit_rules"):
+    """The province's credit rule table, revised on its version."""
+
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

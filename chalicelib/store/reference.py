@@ -53,3 +53,25 @@ def work_calendar() -> WorkCalendar:
 
     with open(REFERENCE_DIR / "china_workdays.toml", "rb") as f:
         return calendar_from_dict(tomllib.load(f)["years"])
+
+
+@lru_cache(maxsize=1)
+def catalog_words() -> dict[str, tuple[str, ...]]:
+    """Leaf code → the words that name its products: its name and the items its description lists
+    (A02061908 室内照明灯具: 包括嵌入灯、吸顶灯、吊灯、壁灯、可移式灯等 → 室内照明灯具, 嵌入灯, 吸顶灯, …).
+    The inspections' category check reads a listing's name against them."""
+    import re
+    from collections import Counter
+
+    words: dict[str, tuple[str, ...]] = {}
+    with open(REFERENCE_DIR / "gov_procurement_catalog_2022.csv", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["is_leaf"] != "1" or r["name"].startswith("其他"):
+                continue
+            listed = re.search(r"包括([^。；;]*)", r["description"] or "")
+            items = re.split(r"[、，,]", listed.group(1)) if listed else []
+            named = [w.strip().removesuffix("等") for w in (r["name"], *items)]
+            words[r["code"]] = tuple(w for w in dict.fromkeys(named) if 2 <= len(w) <= 12)
+    # A word that names products of several codes (有害, 半固态) says nothing about which one is meant.
+    uses = Counter(w for named in words.values() for w in named)
+    return {code: tuple(w for w in named if uses[w] == 1) for code, named in words.items()}

@@ -25,7 +25,7 @@ def supplier_pk(uscc: str) -> str:
     return keys.supplier(uscc)
 
 
-def _item(supplier: Supplier) -> SupplierItem:
+def supplier_item(supplier: Supplier) -> SupplierItem:
     due = supplier.next_due
     return SupplierItem(
         pk=supplier_pk(supplier.uscc),
@@ -81,7 +81,7 @@ class DynamoSupplierStore:
     def create(self, supplier: Supplier, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()) -> None:
         write = AuditedWrite(audit, also)
         write.put(
-            _item(supplier),
+            supplier_item(supplier),
             SupplierItem.pk.does_not_exist(),
             Conflict(f"统一社会信用代码 {supplier.uscc} 的供应商已注册", code="SUPPLIER_EXISTS"),
         )
@@ -98,7 +98,7 @@ class DynamoSupplierStore:
         self, supplier: Supplier, expected_version: int, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()
     ) -> None:
         write = AuditedWrite(audit, also)
-        write.put(_item(supplier), SupplierItem.version == expected_version, _VERSION_CONFLICT)
+        write.put(supplier_item(supplier), SupplierItem.version == expected_version, _VERSION_CONFLICT)
         write.commit()
 
     def by_status(self, status: SupplierStatus, limit: int, cursor: str | None) -> tuple[list[Supplier], str | None]:
