@@ -11,6 +11,7 @@ from chalice.app import Chalice, ConvertToMiddleware, Response
 from chalicelib.handlers import (
     accounts,
     agreements,
+    alerts,
     auth,
     batches,
     bulletins,
@@ -64,6 +65,7 @@ for blueprint in (
     designations.bp,
     pavilions.bp,
     supervision.bp,
+    alerts.bp,
 ):
     app.register_blueprint(blueprint)
 

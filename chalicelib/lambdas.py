@@ -183,6 +183,7 @@ DECLARING_MODULES = (
     "chalicelib.handlers.media",
     "chalicelib.handlers.batches",
     "chalicelib.handlers.supervision",
+    "chalicelib.handlers.alerts",
 )
 
 

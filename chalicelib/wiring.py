@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from chalicelib.store.agreements import DynamoAgreementStore
+    from chalicelib.store.alerts import DynamoAlertStore
     from chalicelib.store.audit_log import DynamoAuditLog
     from chalicelib.store.batches import DynamoBatchStore
     from chalicelib.store.bulletins import DynamoBulletinStore
@@ -136,6 +137,12 @@ class Stores:
         from chalicelib.store.bulletins import DynamoBulletinStore
 
         return DynamoBulletinStore()
+
+    @cached_property
+    def alerts(self) -> DynamoAlertStore:
+        from chalicelib.store.alerts import DynamoAlertStore
+
+        return DynamoAlertStore()
 
     @cached_property
     def inspections(self) -> DynamoInspectionStore:

@@ -1194,13 +1194,22 @@ def review_evaluation(
 
 
 def confirm_award(
-    store: CompetitionStore, supplier: Principal, c: Competition, now: datetime, request_id: str = ""
+    store: CompetitionStore,
+    supplier: Principal,
+    c: Competition,
+    now: datetime,
+    request_id: str = "",
+    trading: bool = True,
 ) -> Competition:
+    """The offered supplier confirms; one suspended or expelled since it quoted cannot be awarded (its offer lapses
+    at the end of the window and passes to the next ranked)."""
     _guard(c, supplier, "confirm")
     offer = c.open_offer
     assert offer is not None
     if offer.supplier_uscc != supplier.org_id:
         raise Forbidden("成交未提供给贵公司", code="NOT_OFFERED")
+    if not trading:
+        raise Conflict("贵公司当前在本站点不可交易（已暂停或清退），不能确认成交", code="SUPPLIER_NOT_ACTIVE")
     if to_iso(now) >= offer.confirm_by:
         raise Conflict("成交确认期已过", code="CONFIRM_WINDOW_PASSED")
     offers = (*c.offers[:-1], offer._replace(outcome="confirmed"))

@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.alerts import AlertStatus
 from chalicelib.domain.audit import AuditFilter
 from chalicelib.domain.batches import BatchStatus
 from chalicelib.domain.bulletins import BulletinKind, BulletinStatus
@@ -62,6 +63,8 @@ ENTITY_LABELS: dict[str, str] = {
     "finding": "巡检问题",
     "credit_entry": "信用记录",
     "credit_rules": "信用规则",
+    "alert": "动态预警",
+    "alert_rules": "预警阈值",
     "system": "系统",
 }
 
@@ -208,6 +211,12 @@ ACTION_LABELS: dict[str, str] = {
     "credit.upheld": "信用处理生效",
     "credit.withdrawn": "撤销信用处理",
     "credit.rules_revised": "修订信用规则",
+    # 动态预警
+    "alert.raised": "产生预警",
+    "alert.acknowledge": "确认预警",
+    "alert.dismiss": "排除预警",
+    "alert.finding": "预警立案",
+    "alert.rules_changed": "修改预警阈值",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -519,6 +528,19 @@ FIELD_LABELS: dict[str, str] = {
     "statement": "申辩",
     "upheld": "维持",
     "by": "经办人",
+    "figures": "统计数据",
+    "handling": "处理意见",
+    "split_window_days": "化整为零统计天数",
+    "split_limit_fen": "化整为零金额标准",
+    "split_min_orders": "化整为零最少笔数",
+    "concentration_window_days": "采购集中统计天数",
+    "concentration_share_bp": "采购集中占比",
+    "concentration_min_fen": "采购集中起算金额",
+    "concentration_min_orders": "采购集中最少笔数",
+    "exclusive_window_days": "特供专供统计天数",
+    "exclusive_min_orders": "特供专供最少笔数",
+    "circle_window_days": "围标陪标统计天数",
+    "circle_min_meetings": "围标陪标最少相遇次数",
     # 特色场馆
     "intro": "场馆介绍",
     "shown": "首页展示",
@@ -549,6 +571,7 @@ _STATUS_BY_ENTITY: dict[str, type[StrEnum]] = {
     "inspection": CampaignStatus,
     "finding": FindingStatus,
     "credit_entry": EntryStatus,
+    "alert": AlertStatus,
 }
 # `kind` means a different set per object.
 _KIND_BY_ENTITY: dict[str, type[StrEnum]] = {"bulletin": BulletinKind}

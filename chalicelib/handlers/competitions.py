@@ -307,7 +307,9 @@ def standing(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str
 @api_route(bp, BASE + "/{competition_id}/confirm", methods=("POST",), roles=SUPPLIER)
 def confirm(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
     c = _visible(ctx, site_id, competition_id)
-    return competition_view(ctx, comp.confirm_award(stores().competitions, ctx.user, c, ctx.now, ctx.request_id))
+    trading = _supplier_facts(ctx.user.org_id, site_id)[2]
+    confirmed = comp.confirm_award(stores().competitions, ctx.user, c, ctx.now, ctx.request_id, trading=trading)
+    return competition_view(ctx, confirmed)
 
 
 @api_route(bp, BASE + "/{competition_id}/decline", methods=("POST",), roles=SUPPLIER)

@@ -84,3 +84,23 @@ class FindingsQuery(QueryParams):
 
 class CreditQuery(QueryParams):
     uscc: str = Field(default="", max_length=18)
+
+
+class AlertHandleBody(StrictBody):
+    action: Literal["acknowledge", "dismiss", "finding"]
+    reason: str = Field(default="", max_length=1000)
+
+
+class AlertRulesBody(StrictBody):
+    version: int = Field(ge=0)
+    split_window_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    split_limit_fen: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    split_min_orders: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    concentration_window_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    concentration_share_bp: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    concentration_min_fen: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    concentration_min_orders: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    exclusive_window_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    exclusive_min_orders: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    circle_window_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    circle_min_meetings: int | None = Field(default=None, ge=-(10**12), le=10**12)

@@ -53,6 +53,9 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {scope}#CREDIT                       credit_entries (GSI1): the measures a site (or the province) proposed
     {site}#CREDIT_NOTICES                credit_notices (GSI2): 警示通报 published on a site, newest first
     shandong#CREDIT_RULES                credit_rules: TABLE, the credit rule table
+    {site}#ALERT#{alert_id}              alert: ALERT, a 动态预警 with the purchases behind it
+    {site}#ALERTS#{status}               site_alerts (GSI1): a site's alerts by status, newest first
+    {site}#ALERT_RULES                   alert_rules: RULES, a site's alert thresholds
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -283,3 +286,15 @@ def credit_notices(site: str) -> str:
 
 def credit_rules() -> str:
     return f"{PROVINCE}#CREDIT_RULES"
+
+
+def alert(site: str, alert_id: str) -> str:
+    return f"{site}#ALERT#{alert_id}"
+
+
+def site_alerts(site: str, status: str) -> str:
+    return f"{site}#ALERTS#{status}"
+
+
+def alert_rules(site: str) -> str:
+    return f"{site}#ALERT_RULES"

@@ -362,6 +362,21 @@ class CreditRulesItem(MainItem, discriminator="credit_rules"):
     data = JSONAttribute()
 
 
+class AlertItem(MainItem, discriminator="alert"):
+    """A 动态预警 of a site (domain.alerts); gsi1 is the site's queue by status."""
+
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
+class AlertRulesItem(MainItem, discriminator="alert_rules"):
+    """A site's alert thresholds, revised on their version."""
+
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

@@ -187,6 +187,9 @@ PLAUSIBLE_PATH = {
     "batch_id": "PL202612040000000001",
     "designation_id": "DD202612040000000001",
     "code": "lu-quality",
+    "campaign_id": "XJ2026120700000001",
+    "finding_id": "F261207000001",
+    "entry_id": "XY202612070000000001",
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [

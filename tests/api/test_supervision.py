@@ -17,7 +17,7 @@ from chalicelib.config import get_tables
 from chalicelib.domain.clock import parse_iso, utc_now
 from chalicelib.lambdas import TIMER_FUNCTION
 from scheduled.emulation import acting_as
-from tests.api.orders_support import supplier_code
+from tests.api.orders_support import add_plan, order_body, supplier_code
 from tests.api.test_notifications import inbox
 from tests.conftest import Api, Projection, stop_execution
 
@@ -336,7 +336,10 @@ def test_a_suspension_from_the_record_stops_trading_in_the_site(
         assert standing["score"] == 90 and standing["suspended_sites"] == [SITE]
         # Suspended in 聊城: its listings there leave the catalog and it cannot be ordered from.
         projection.drain()
-        status, card = late.call("GET", f"/sites/{SITE}/listings/{market['dear']}")
+        plan = add_plan(9, budget_fen=10_000_000, catalog_code="A02010000")
+        body = order_body(plan, "supplier.lc02", [(market["dear"], 1)])
+        status, refused = late.call("POST", f"/sites/{SITE}/orders", body, as_user="liaocheng.buyer")
+        assert (status, refused["code"]) == (409, "SUPPLIER_NOT_ACTIVE"), refused
         status, catalog = late.call("GET", f"/sites/{SITE}/catalog?category={DESKTOP}&limit=60")
         assert market["dear"] not in [c["id"] for c in catalog["items"]]
         assert market["fair"] in [c["id"] for c in catalog["items"]]
