@@ -1,5 +1,6 @@
 // 菜单图标（左侧菜单与首页快捷入口共用），只引入用到的图标。
 import {
+  Bell,
   Box,
   ChatDotRound,
   Collection,
@@ -10,6 +11,7 @@ import {
   HomeFilled,
   List,
   Location,
+  Medal,
   Notebook,
   OfficeBuilding,
   Postcard,
@@ -21,6 +23,8 @@ import {
   Tickets,
   Timer,
   User,
+  View,
+  Warning,
 } from '@element-plus/icons-vue'
 
 export const MENU_ICONS = Object.freeze({
@@ -45,4 +49,8 @@ export const MENU_ICONS = Object.freeze({
   Location,
   Shop,
   Promotion,
+  Bell,
+  Medal,
+  View,
+  Warning,
 })
