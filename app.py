@@ -17,6 +17,7 @@ from chalicelib.handlers import (
     bulletins,
     catalog,
     competitions,
+    complaints,
     designations,
     listings,
     media,
@@ -66,6 +67,7 @@ for blueprint in (
     pavilions.bp,
     supervision.bp,
     alerts.bp,
+    complaints.bp,
 ):
     app.register_blueprint(blueprint)
 

@@ -184,6 +184,7 @@ DECLARING_MODULES = (
     "chalicelib.handlers.batches",
     "chalicelib.handlers.supervision",
     "chalicelib.handlers.alerts",
+    "chalicelib.handlers.complaints",
 )
 
 

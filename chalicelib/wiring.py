@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         S3RecordWriter,
         StepFunctionsCompetitionTimer,
     )
+    from chalicelib.store.complaints import DynamoComplaintStore
     from chalicelib.store.deadlines import StepFunctionsTimer
     from chalicelib.store.designations import DynamoDesignationStore
     from chalicelib.store.listings import DynamoListingStore
@@ -143,6 +144,12 @@ class Stores:
         from chalicelib.store.alerts import DynamoAlertStore
 
         return DynamoAlertStore()
+
+    @cached_property
+    def complaints(self) -> DynamoComplaintStore:
+        from chalicelib.store.complaints import DynamoComplaintStore
+
+        return DynamoComplaintStore()
 
     @cached_property
     def inspections(self) -> DynamoInspectionStore:

@@ -77,6 +77,11 @@ class AlertRules(NamedTuple):
     exclusive_min_orders: int = 3
     circle_window_days: int = 180
     circle_min_meetings: int = 3
+    # Complaints (政府采购质疑和投诉办法, 财政部令第94号): the period to question a bidding after it closed, the
+    # respondent's period to answer, the centre's to decide, in working days.
+    complaint_days: int = 7
+    answer_days: int = 7
+    decide_days: int = 30
 
 
 # field → (lowest, highest, how it is said)
@@ -92,6 +97,9 @@ RULE_RANGES: dict[str, tuple[int, int, str]] = {
     "exclusive_min_orders": (2, 100, "笔"),
     "circle_window_days": (30, 731, "天"),
     "circle_min_meetings": (2, 20, "次"),
+    "complaint_days": (1, 15, "个工作日"),
+    "answer_days": (1, 15, "个工作日"),
+    "decide_days": (5, 30, "个工作日"),
 }
 
 
@@ -199,6 +207,9 @@ _RULE_WORDS = {
     "exclusive_min_orders": "特供专供最少笔数",
     "circle_window_days": "围标陪标统计天数",
     "circle_min_meetings": "围标陪标最少相遇次数",
+    "complaint_days": "质疑期限",
+    "answer_days": "答复期限",
+    "decide_days": "投诉处理期限",
 }
 
 

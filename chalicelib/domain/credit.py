@@ -269,18 +269,19 @@ def check_proposal(table: RuleTable, proposal: Proposal, scope: str) -> tuple[Cr
     return rule, measure
 
 
-def propose(
-    store: CreditStore,
+def draft(
+    table: RuleTable,
     calendar: WorkCalendar,
     actor: Principal,
     supplier: Supplier | None,
     proposal: Proposal,
     now: datetime,
-) -> CreditEntry:
+) -> tuple[CreditEntry, AuditEvent]:
+    """A proposed measure and its audit event, checked against the rule table, not yet written."""
     scope = _decider_scope(actor)
     if supplier is None:
         raise NotFound(f"供应商 {proposal.supplier_uscc} 不存在", code="SUPPLIER_NOT_FOUND")
-    rule, measure = check_proposal(store.rules(), proposal, scope)
+    rule, measure = check_proposal(table, proposal, scope)
     if len(proposal.facts.strip()) < 4:
         raise InvalidInput("须写明事实与证据", code="FACTS_REQUIRED", details=[_problem("facts", "至少 4 个字")])
     entry = CreditEntry(
@@ -304,7 +305,19 @@ def propose(
         version=1,
     )
     summary = f"拟对供应商 {supplier.profile.name} 给予{describe(entry)}（依据 {rule.code}）"
-    store.create(entry, _event(entry, "credit.proposed", summary, actor.as_actor(), now))
+    return entry, _event(entry, "credit.proposed", summary, actor.as_actor(), now)
+
+
+def propose(
+    store: CreditStore,
+    calendar: WorkCalendar,
+    actor: Principal,
+    supplier: Supplier | None,
+    proposal: Proposal,
+    now: datetime,
+) -> CreditEntry:
+    entry, audit = draft(store.rules(), calendar, actor, supplier, proposal, now)
+    store.create(entry, audit)
     return entry
 
 

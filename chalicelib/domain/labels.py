@@ -20,6 +20,7 @@ from chalicelib.domain.bulletins import BulletinKind, BulletinStatus
 from chalicelib.domain.clock import CHINA_TZ, parse_iso
 from chalicelib.domain.competitions import Kind as CompetitionKind
 from chalicelib.domain.competitions import Status as CompetitionStatus
+from chalicelib.domain.complaints import ComplaintStatus
 from chalicelib.domain.credit import EntryStatus
 from chalicelib.domain.designated import DesignationStatus
 from chalicelib.domain.frameworks import AgreementStatus
@@ -65,6 +66,7 @@ ENTITY_LABELS: dict[str, str] = {
     "credit_rules": "信用规则",
     "alert": "动态预警",
     "alert_rules": "预警阈值",
+    "complaint": "投诉举报",
     "system": "系统",
 }
 
@@ -217,6 +219,12 @@ ACTION_LABELS: dict[str, str] = {
     "alert.dismiss": "排除预警",
     "alert.finding": "预警立案",
     "alert.rules_changed": "修改预警阈值",
+    # 投诉举报
+    "complaint.filed": "提出投诉举报",
+    "complaint.answered": "被投诉方答复",
+    "complaint.answer_overdue": "逾期未答复",
+    "complaint.withdrawn": "撤回投诉",
+    "complaint.decided": "投诉处理决定",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -541,6 +549,12 @@ FIELD_LABELS: dict[str, str] = {
     "exclusive_min_orders": "特供专供最少笔数",
     "circle_window_days": "围标陪标统计天数",
     "circle_min_meetings": "围标陪标最少相遇次数",
+    "complaint_days": "质疑期限（工作日）",
+    "answer_days": "答复期限（工作日）",
+    "decide_days": "投诉处理期限（工作日）",
+    "ground": "事由",
+    "competition_id": "竞价项目",
+    "credit": "信用处理",
     # 特色场馆
     "intro": "场馆介绍",
     "shown": "首页展示",
@@ -572,6 +586,7 @@ _STATUS_BY_ENTITY: dict[str, type[StrEnum]] = {
     "finding": FindingStatus,
     "credit_entry": EntryStatus,
     "alert": AlertStatus,
+    "complaint": ComplaintStatus,
 }
 # `kind` means a different set per object.
 _KIND_BY_ENTITY: dict[str, type[StrEnum]] = {"bulletin": BulletinKind}

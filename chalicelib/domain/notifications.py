@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, Protocol
 from chalicelib.domain.clock import CHINA_TZ, parse_iso, to_iso
 from chalicelib.domain.competitions import Competition
 from chalicelib.domain.competitions import Status as CompetitionStatus
+from chalicelib.domain.complaints import Complaint
 from chalicelib.domain.credit import CreditEntry, describe
 from chalicelib.domain.credit import EntryStatus as CreditEntryStatus
 from chalicelib.domain.inspections import Finding, FindingStatus
@@ -55,6 +56,8 @@ class NoticeKind(StrEnum):
     FINDING_REVIEWED = "finding_reviewed"
     CREDIT_PROPOSED = "credit_proposed"
     CREDIT_DECIDED = "credit_decided"
+    COMPLAINT_FILED = "complaint_filed"
+    COMPLAINT_DECIDED = "complaint_decided"
 
     @property
     def label(self) -> str:
@@ -87,6 +90,8 @@ KIND_LABELS: dict[NoticeKind, str] = {
     NoticeKind.FINDING_REVIEWED: "整改复核结果",
     NoticeKind.CREDIT_PROPOSED: "信用处理告知",
     NoticeKind.CREDIT_DECIDED: "信用处理决定",
+    NoticeKind.COMPLAINT_FILED: "投诉待答复",
+    NoticeKind.COMPLAINT_DECIDED: "投诉处理结果",
 }
 
 
@@ -312,6 +317,45 @@ def for_credit(old: CreditEntry | None, new: CreditEntry) -> list[Notice]:
         kind, body = NoticeKind.CREDIT_DECIDED, f"{verdict}{what}：{reason}。"
     site = new.site_id
     return [_notice(cause, new.supplier_uscc, site, kind, kind.label, body, link, new.updated_at)]
+
+
+def for_complaint(old: Complaint | None, new: Complaint) -> list[Notice]:
+    """The respondent must answer a new claim; both parties hear the decision."""
+    cause = f"complaint:{new.site_id}:{new.id}:{new.version}"
+    link = f"/complaints?id={new.id}"
+    if old is None:
+        until = (parse_iso(new.answer_by) - timedelta(seconds=1)).astimezone(CHINA_TZ).date().isoformat()
+        what = f"{new.kind.label}（{new.ground.label}）"
+        body = f"{new.complainant.name}就{new.subject_title}提出{what}，请于 {until} 前答复。"
+        return [
+            _notice(
+                cause,
+                new.respondent.uscc,
+                new.site_id,
+                NoticeKind.COMPLAINT_FILED,
+                f"{new.kind.label}待答复",
+                body,
+                link,
+                new.updated_at,
+            )
+        ]
+    if old.status is new.status or new.upheld is None or new.decision is None:
+        return []
+    verdict = "成立" if new.upheld else "不成立"
+    body = f"{new.kind.label}（{new.subject_title}）经采购中心处理，认定{verdict}：{new.decision.text}"
+    return [
+        _notice(
+            cause,
+            party,
+            new.site_id,
+            NoticeKind.COMPLAINT_DECIDED,
+            f"{new.kind.label}处理结果",
+            body,
+            link,
+            new.updated_at,
+        )
+        for party in (new.complainant.uscc, new.respondent.uscc)
+    ]
 
 
 def for_competition(old: Competition | None, new: Competition) -> list[Notice]:

@@ -37,7 +37,7 @@ def _data(image: dict[str, Any] | None) -> dict[str, Any] | None:
 @stream_consumer(
     "notify",
     table="MainTable",
-    kinds=("order", "plan", "listing", "competition", "supplier", "finding", "credit_entry"),
+    kinds=("order", "plan", "listing", "competition", "supplier", "finding", "credit_entry", "complaint"),
     needs=("MainTable:write",),
     queued=True,
 )
@@ -77,6 +77,10 @@ def notify(change: Change) -> None:
         from chalicelib.domain.inspections import finding_from_dict
 
         notices = notifications.for_finding(finding_from_dict(old) if old else None, finding_from_dict(new))
+    elif change.kind == "complaint":
+        from chalicelib.domain.complaints import complaint_from_dict
+
+        notices = notifications.for_complaint(complaint_from_dict(old) if old else None, complaint_from_dict(new))
     elif change.kind == "credit_entry":
         from chalicelib.domain.credit import entry_from_dict
 

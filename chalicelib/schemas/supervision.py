@@ -104,3 +104,31 @@ class AlertRulesBody(StrictBody):
     exclusive_min_orders: int | None = Field(default=None, ge=-(10**12), le=10**12)
     circle_window_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
     circle_min_meetings: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    complaint_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    answer_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    decide_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
+
+
+class ComplaintBody(StrictBody):
+    ground: Literal["contract_breach", "signing_refusal", "goods_noncompliance", "process", "result"]
+    order_no: str = Field(default="", max_length=30)
+    competition_id: str = Field(default="", max_length=30)
+    facts: str = Field(min_length=1, max_length=2000)
+    evidence: str = Field(default="", max_length=1000)
+
+
+class ComplaintTextBody(StrictBody):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class CreditProposalBody(StrictBody):
+    rule_code: str = Field(default="", max_length=10)
+    measure: Literal["risk_reminder", "warning_notice", "deduction", "suspension", "expulsion"]
+    points: int = Field(default=0, ge=-1000, le=1000)
+    days: int = Field(default=0, ge=-10000, le=10000)
+
+
+class ComplaintDecisionBody(StrictBody):
+    uphold: bool
+    reason: str = Field(min_length=1, max_length=1000)
+    credit: CreditProposalBody | None = None

@@ -56,6 +56,10 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {site}#ALERT#{alert_id}              alert: ALERT, a 动态预警 with the purchases behind it
     {site}#ALERTS#{status}               site_alerts (GSI1): a site's alerts by status, newest first
     {site}#ALERT_RULES                   alert_rules: RULES, a site's alert thresholds
+    {site}#COMPLAINT#{complaint_id}      complaint: COMPLAINT, a violation report or a complaint about a bidding
+    {site}#COMPLAINTS                    site_complaints (GSI1): a site's complaints, newest first
+    shandong#PARTY#{uscc}#COMPLAINTS     complainant_complaints (GSI2): what a unit filed, in every site
+    shandong#PARTY#{uscc}#COMPLAINED     respondent_complaints (GSI3): what a unit must answer, in every site
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -298,3 +302,19 @@ def site_alerts(site: str, status: str) -> str:
 
 def alert_rules(site: str) -> str:
     return f"{site}#ALERT_RULES"
+
+
+def complaint(site: str, complaint_id: str) -> str:
+    return f"{site}#COMPLAINT#{complaint_id}"
+
+
+def site_complaints(site: str) -> str:
+    return f"{site}#COMPLAINTS"
+
+
+def complainant_complaints(uscc: str) -> str:
+    return f"{PROVINCE}#PARTY#{uscc}#COMPLAINTS"
+
+
+def respondent_complaints(uscc: str) -> str:
+    return f"{PROVINCE}#PARTY#{uscc}#COMPLAINED"

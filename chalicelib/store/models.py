@@ -377,6 +377,14 @@ class AlertRulesItem(MainItem, discriminator="alert_rules"):
     data = JSONAttribute()
 
 
+class ComplaintItem(MainItem, discriminator="complaint"):
+    """A violation report or a complaint about a bidding (domain.complaints)."""
+
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

@@ -177,7 +177,7 @@ class StoreDelister:
 # ---------------------------------------------------------------- the credit record
 
 
-def _entry_item(e: credit.CreditEntry) -> CreditEntryItem:
+def credit_entry_item(e: credit.CreditEntry) -> CreditEntryItem:
     notice = e.published
     return CreditEntryItem(
         pk=keys.credit_record(e.supplier_uscc),
@@ -247,12 +247,12 @@ class DynamoCreditStore:
 
     def create(self, entry: credit.CreditEntry, audit: AuditEvent) -> None:
         write = AuditedWrite(audit)
-        write.put(_entry_item(entry), CreditEntryItem.pk.does_not_exist(), _ENTRY_CHANGED)
+        write.put(credit_entry_item(entry), CreditEntryItem.pk.does_not_exist(), _ENTRY_CHANGED)
         write.commit()
 
     def save(self, entry: credit.CreditEntry, expected_version: int, audit: AuditEvent) -> None:
         write = AuditedWrite(audit)
-        write.put(_entry_item(entry), CreditEntryItem.version == expected_version, _ENTRY_CHANGED)
+        write.put(credit_entry_item(entry), CreditEntryItem.version == expected_version, _ENTRY_CHANGED)
         write.commit()
 
     def decide(
@@ -267,7 +267,7 @@ class DynamoCreditStore:
         from chalicelib.store.suppliers import supplier_item
 
         write = AuditedWrite(audit, also)
-        write.put(_entry_item(entry), CreditEntryItem.version == expected_version, _ENTRY_CHANGED)
+        write.put(credit_entry_item(entry), CreditEntryItem.version == expected_version, _ENTRY_CHANGED)
         if supplier is not None:
             updated, version = supplier
             write.put(

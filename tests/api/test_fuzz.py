@@ -190,6 +190,8 @@ PLAUSIBLE_PATH = {
     "campaign_id": "XJ2026120700000001",
     "finding_id": "F261207000001",
     "entry_id": "XY202612070000000001",
+    "alert_id": "YJ0000000000000000",
+    "complaint_id": "TS202612070000000001",
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [
