@@ -28,6 +28,7 @@ from chalicelib.handlers import (
     pavilions,
     plans,
     reports,
+    service_desk,
     sites,
     supervision,
     suppliers,
@@ -68,6 +69,7 @@ for blueprint in (
     supervision.bp,
     alerts.bp,
     complaints.bp,
+    service_desk.bp,
 ):
     app.register_blueprint(blueprint)
 

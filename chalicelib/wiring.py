@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from chalicelib.store.stats import DynamoRollupStore
     from chalicelib.store.supervision import DynamoCreditStore, DynamoInspectionStore, StoreDelister
     from chalicelib.store.suppliers import DynamoSupplierStore
+    from chalicelib.store.tickets import DynamoTicketStore
 
 
 class Stores:
@@ -150,6 +151,12 @@ class Stores:
         from chalicelib.store.complaints import DynamoComplaintStore
 
         return DynamoComplaintStore()
+
+    @cached_property
+    def tickets(self) -> DynamoTicketStore:
+        from chalicelib.store.tickets import DynamoTicketStore
+
+        return DynamoTicketStore()
 
     @cached_property
     def inspections(self) -> DynamoInspectionStore:

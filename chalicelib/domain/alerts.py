@@ -82,6 +82,7 @@ class AlertRules(NamedTuple):
     complaint_days: int = 7
     answer_days: int = 7
     decide_days: int = 30
+    ticket_target_hours: int = 24  # the service desk answers a question within this
 
 
 # field → (lowest, highest, how it is said)
@@ -100,6 +101,7 @@ RULE_RANGES: dict[str, tuple[int, int, str]] = {
     "complaint_days": (1, 15, "个工作日"),
     "answer_days": (1, 15, "个工作日"),
     "decide_days": (5, 30, "个工作日"),
+    "ticket_target_hours": (1, 72, "小时"),
 }
 
 
@@ -210,6 +212,7 @@ _RULE_WORDS = {
     "complaint_days": "质疑期限",
     "answer_days": "答复期限",
     "decide_days": "投诉处理期限",
+    "ticket_target_hours": "咨询答复时限",
 }
 
 

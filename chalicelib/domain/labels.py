@@ -32,6 +32,7 @@ from chalicelib.domain.plans import PlanMethod, PlanSource, PlanStatus
 from chalicelib.domain.principals import Role
 from chalicelib.domain.purchase import BuyingMode, Mechanism, SourceKind
 from chalicelib.domain.ratings import RatingTarget
+from chalicelib.domain.service_desk import TicketStatus
 from chalicelib.domain.sheets import Sheet
 from chalicelib.domain.site_admin import ChangeKind, ChangeStatus
 from chalicelib.domain.sites import DistrictKind, PurchaseMethod
@@ -67,6 +68,7 @@ ENTITY_LABELS: dict[str, str] = {
     "alert": "动态预警",
     "alert_rules": "预警阈值",
     "complaint": "投诉举报",
+    "ticket": "咨询服务",
     "system": "系统",
 }
 
@@ -225,6 +227,11 @@ ACTION_LABELS: dict[str, str] = {
     "complaint.answer_overdue": "逾期未答复",
     "complaint.withdrawn": "撤回投诉",
     "complaint.decided": "投诉处理决定",
+    # 咨询服务
+    "ticket.asked": "在线咨询",
+    "ticket.call_logged": "登记热线来电",
+    "ticket.answered": "答复咨询",
+    "ticket.to_faq": "加入常见问题",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -555,6 +562,15 @@ FIELD_LABELS: dict[str, str] = {
     "ground": "事由",
     "competition_id": "竞价项目",
     "credit": "信用处理",
+    "ticket_target_hours": "咨询答复时限（小时）",
+    "question": "问题",
+    "answer": "答复",
+    "caller": "来电人",
+    "answered": "是否接听",
+    "month": "月份",
+    "faq_id": "常见问题",
+    "satisfaction": "满意度",
+    "reached": "是否接通",
     # 特色场馆
     "intro": "场馆介绍",
     "shown": "首页展示",
@@ -587,6 +603,7 @@ _STATUS_BY_ENTITY: dict[str, type[StrEnum]] = {
     "credit_entry": EntryStatus,
     "alert": AlertStatus,
     "complaint": ComplaintStatus,
+    "ticket": TicketStatus,
 }
 # `kind` means a different set per object.
 _KIND_BY_ENTITY: dict[str, type[StrEnum]] = {"bulletin": BulletinKind}

@@ -72,6 +72,10 @@ class Followup(NamedTuple):
     note: str = ""
     closed_by: str = ""
     closed_at: str = ""
+    # The call's outcome: reached or not, and (reached) how satisfied the buyer is with how it was handled;
+    # 回访满意率 = (满意 + 基本满意) ÷ reached, computed by the statistics, never typed.
+    reached: bool | None = None
+    satisfaction: str = ""
 
 
 class RatingStore(Protocol):
@@ -146,9 +150,22 @@ def rate(
     return rating
 
 
+SATISFACTION_LABELS = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
+SATISFIED = frozenset({"satisfied", "basically"})
+
+
 def close_followup(
-    store: RatingStore, operator: Principal, site_id: str, order_no: str, target: RatingTarget, note: str, now: datetime
+    store: RatingStore,
+    operator: Principal,
+    site_id: str,
+    order_no: str,
+    target: RatingTarget,
+    note: str,
+    now: datetime,
+    reached: bool = True,
+    satisfaction: str = "",
 ) -> Followup:
+    """The call is made: reached (with the buyer's satisfaction) or not reached after trying (with the note)."""
     followup = store.get_followup(site_id, order_no, target)
     if followup is None:
         raise NotFound("回访记录不存在", code="FOLLOWUP_NOT_FOUND")
@@ -156,22 +173,37 @@ def close_followup(
         raise Conflict("该差评已回访", code="FOLLOWUP_CLOSED")
     if not note.strip():
         raise InvalidInput("请填写回访情况", code="REASON_REQUIRED", details=[{"field": "note", "message": "必填"}])
+    if reached and satisfaction not in SATISFACTION_LABELS:
+        raise InvalidInput(
+            "接通的回访须记录采购人的满意度",
+            code="VALIDATION_FAILED",
+            details=[{"field": "satisfaction", "message": "请选择满意、基本满意或不满意"}],
+        )
     closed = followup._replace(
-        status="closed", note=note.strip(), closed_by=operator.display_name, closed_at=to_iso(now)
+        status="closed",
+        note=note.strip(),
+        closed_by=operator.display_name,
+        closed_at=to_iso(now),
+        reached=reached,
+        satisfaction=satisfaction if reached else "",
     )
     audit = new_event(
         tenant=site_id,
         entity_type=ENTITY_ORDER,
         entity_id=order_no,
         action="order.followup_closed",
-        summary=f"差评回访：{closed.note}",
+        summary=f"差评回访（{_outcome(closed)}）：{closed.note}",
         actor=operator.as_actor(),
         at=now,
         before={"status": "open"},
-        after={"status": "closed", "note": closed.note},
+        after={"status": "closed", "note": closed.note, "reached": reached, "satisfaction": closed.satisfaction},
     )
     store.close_followup(closed, audit)
     return closed
+
+
+def _outcome(f: Followup) -> str:
+    return f"已接通，{SATISFACTION_LABELS[f.satisfaction]}" if f.reached else "未接通"
 
 
 def summary(counts: dict[str, int]) -> dict[str, Any]:
@@ -193,7 +225,12 @@ def rating_to_dict(rating: Rating) -> dict[str, Any]:
 
 
 def followup_to_dict(followup: Followup) -> dict[str, Any]:
-    return {**followup._asdict(), "target": followup.target.value, "target_label": followup.target.label}
+    return {
+        **followup._asdict(),
+        "target": followup.target.value,
+        "target_label": followup.target.label,
+        "satisfaction_label": SATISFACTION_LABELS.get(followup.satisfaction, ""),
+    }
 
 
 def followup_from_dict(raw: dict[str, Any]) -> Followup:

@@ -188,6 +188,7 @@ def tables(report: dict[str, Any]) -> list[Table]:
                 ["好评率", percent(ratings["good_rate"])],
                 ["中差评回访（次）", ratings["followups"]],
                 ["已完成回访（次）", ratings["followups_closed"]],
+                ["回访满意率", percent(ratings.get("followup_satisfaction"))],
             ],
         )
     )
@@ -224,7 +225,8 @@ def narrative(report: dict[str, Any]) -> list[str]:
     lines.append(
         f"采购人对供应商的好评 {r['supplier']['good']} 条、对商城的好评 {r['mall']['good']} 条，"
         f"好评率 {percent(r['good_rate'])}；"
-        f"中差评回访 {r['followups']} 次，已完成 {r['followups_closed']} 次。"
+        f"中差评回访 {r['followups']} 次，已完成 {r['followups_closed']} 次"
+        + (f"，回访满意率 {percent(r['followup_satisfaction'])}。" if r.get("followup_satisfaction") else "。")
     )
     if t["imported_projects"]:
         lines.append(f"以上含旧版商城历史导入项目 {t['imported_projects']} 个、{yi(t['imported_amount_fen'])} 亿元。")

@@ -366,6 +366,8 @@ def build_report(
             "good_rate": pct(good, rated),
             "followups": current.get("fu", "n"),
             "followups_closed": current.get("fu", "closed"),
+            "followups_reached": current.get("fu", "reached"),
+            "followup_satisfaction": pct(current.get("fu", "satisfied"), current.get("fu", "reached")),
         },
         "narrative": {
             "supermarket_share": pct(supermarket, amount),

@@ -351,5 +351,8 @@ def rating_contribution(target: str, stars_good: bool, at: str) -> Contribution:
     )
 
 
-def followup_contribution(opened_at: str, closed: bool) -> Contribution:
-    return Contribution(china_date_text(opened_at), {"fu|n": 1, "fu|closed": int(closed)}, {})
+def followup_contribution(opened_at: str, closed: bool, reached: bool = False, satisfied: bool = False) -> Contribution:
+    """A poor rating's follow-up: counted when opened; once closed, whether the call reached the buyer and whether
+    the buyer was satisfied (满意 or 基本满意): 回访满意率 = satisfied ÷ reached."""
+    counts = {"fu|n": 1, "fu|closed": int(closed), "fu|reached": int(reached), "fu|satisfied": int(satisfied)}
+    return Contribution(china_date_text(opened_at), counts, {})

@@ -415,7 +415,9 @@ def close_followup(ctx: RequestContext, site_id: str, order_no: str, target: str
     rated = next((t for t in ratings.RatingTarget if t.value == target), None)
     if rated is None or not orders.ORDER_NO_PATTERN.match(order_no):
         raise NotFound("回访记录不存在", code="FOLLOWUP_NOT_FOUND")
-    closed = ratings.close_followup(stores().ratings, ctx.user, site_id, order_no, rated, body.note, ctx.now)
+    closed = ratings.close_followup(
+        stores().ratings, ctx.user, site_id, order_no, rated, body.note, ctx.now, body.reached, body.satisfaction
+    )
     return ratings.followup_to_dict(closed)
 
 

@@ -46,7 +46,11 @@ def roll_up(change: Change) -> None:
     else:
         site_id, version = data["site_id"], 2 if data.get("status") == "closed" else 1
         fact_id = f"followup#{data['order_no']}#{data['target']}"
-        contributes = stats.followup_contribution(data["opened_at"], data.get("status") == "closed")
+        closed = data.get("status") == "closed"
+        reached = closed and bool(data.get("reached"))
+        contributes = stats.followup_contribution(
+            data["opened_at"], closed, reached, reached and data.get("satisfaction") in ("satisfied", "basically")
+        )
     outcome = stats.record(stores().rollups, site_id, fact_id, version, contributes)
     if outcome.reason == "raced":
         raise RuntimeError(f"rollup of {fact_id} lost five races in a row")  # retried from the queue

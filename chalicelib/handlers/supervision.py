@@ -380,3 +380,29 @@ def finding_deadline(task: Mapping[str, Any], now: datetime) -> str:
     """A finding's correction period has ended: not corrected, its listing is delisted."""
     finding = stores().inspections.finding(str(task["campaign_id"]), str(task["finding_id"]))
     return inspections.on_deadline(stores().inspections, stores().delister, finding, now)
+
+
+# ---------------------------------------------------------------- the centre's queue
+
+
+@api_route(bp, "/sites/{site_id}/supervision/queue", roles=SUPERVISORS)
+def queue(ctx: RequestContext, site_id: str) -> dict[str, Any]:
+    """Everything waiting for the site's centre, with its deadline: reviews of terminations and of substantive
+    responses, corrected findings, complaints, credit decisions, open alerts and questions (each source bounded)."""
+    from chalicelib.domain import supervision_queue as q
+    from chalicelib.domain.alerts import AlertStatus
+    from chalicelib.domain.competitions import Status
+    from chalicelib.store.workbench import DynamoWorkCounts
+
+    calendar = _calendar()
+    reviewing, _ = stores().competitions.for_site(site_id, Status.REVIEWING, 100, None)
+    items = [
+        *q.terminations(calendar, DynamoWorkCounts().recent_orders(site_id)),
+        *q.responsiveness_reviews(calendar, reviewing),
+        *q.findings(stores().inspections.findings_of_site(site_id)),
+        *q.complaints(stores().complaints.of_site(site_id), ctx.now),
+        *q.credit_entries(stores().credit.of_scope(site_id), ctx.now),
+        *q.alerts(stores().alerts.queue(site_id, AlertStatus.OPEN)),
+        *q.tickets(stores().tickets.open_ones(site_id)),
+    ]
+    return {"items": q.ordered(items, ctx.now)}

@@ -65,6 +65,8 @@ class RatingBody(StrictBody):
 
 class FollowupCloseBody(StrictBody):
     note: str = Field(min_length=1, max_length=500)
+    reached: bool = True
+    satisfaction: Literal["satisfied", "basically", "dissatisfied", ""] = ""
 
 
 class PaymentNoticeBody(StrictBody):

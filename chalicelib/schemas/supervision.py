@@ -107,6 +107,7 @@ class AlertRulesBody(StrictBody):
     complaint_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
     answer_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
     decide_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    ticket_target_hours: int | None = Field(default=None, ge=-(10**12), le=10**12)
 
 
 class ComplaintBody(StrictBody):
@@ -132,3 +133,22 @@ class ComplaintDecisionBody(StrictBody):
     uphold: bool
     reason: str = Field(min_length=1, max_length=1000)
     credit: CreditProposalBody | None = None
+
+
+class TicketBody(StrictBody):
+    category: Literal["onboarding", "listing", "framework", "orders", "bidding", "plans", "account", "other"]
+    question: str = Field(min_length=1, max_length=1000)
+
+
+class HotlineCallBody(StrictBody):
+    category: Literal["onboarding", "listing", "framework", "orders", "bidding", "plans", "account", "other"]
+    caller: str = Field(default="", max_length=60)
+    question: str = Field(min_length=1, max_length=1000)
+    answered: bool
+    answer: str = Field(default="", max_length=2000)
+    at: str = Field(default="", max_length=40)
+
+
+class TicketQuery(QueryParams):
+    month: str = Field(default="", pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")
+    status: Literal["", "open", "answered", "missed"] = ""

@@ -60,6 +60,9 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {site}#COMPLAINTS                    site_complaints (GSI1): a site's complaints, newest first
     shandong#PARTY#{uscc}#COMPLAINTS     complainant_complaints (GSI2): what a unit filed, in every site
     shandong#PARTY#{uscc}#COMPLAINED     respondent_complaints (GSI3): what a unit must answer, in every site
+    {site}#TICKET#{ticket_id}            ticket: TICKET, a question to the service desk or a hotline call
+    {site}#TICKETS                       site_tickets (GSI1): a site's tickets by when they came in
+    {site}#ASKER#{uscc}#TICKETS          asker_tickets (GSI2): what a unit asked in a site
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -318,3 +321,15 @@ def complainant_complaints(uscc: str) -> str:
 
 def respondent_complaints(uscc: str) -> str:
     return f"{PROVINCE}#PARTY#{uscc}#COMPLAINED"
+
+
+def ticket(site: str, ticket_id: str) -> str:
+    return f"{site}#TICKET#{ticket_id}"
+
+
+def site_tickets(site: str) -> str:
+    return f"{site}#TICKETS"
+
+
+def asker_tickets(site: str, uscc: str) -> str:
+    return f"{site}#ASKER#{uscc}#TICKETS"

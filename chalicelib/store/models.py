@@ -385,6 +385,14 @@ class ComplaintItem(MainItem, discriminator="complaint"):
     data = JSONAttribute()
 
 
+class TicketItem(MainItem, discriminator="ticket"):
+    """A question to the service desk or a hotline call (domain.service_desk)."""
+
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    data = JSONAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

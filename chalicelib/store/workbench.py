@@ -110,6 +110,10 @@ class DynamoWorkCounts:
 
         return len(stores().rollups.report_entries(site_id))
 
+    def recent_orders(self, site_id: str) -> list[dict[str, Any]]:
+        """The site's newest orders as stored documents (the centre's queue finds termination requests in them)."""
+        return self._recent_orders(site_id)
+
     @staticmethod
     def _recent_orders(site_id: str) -> list[dict[str, Any]]:
         recent = OrderItem.gsi3.query(site_orders_pk(site_id), scan_index_forward=False, limit=RECENT_ORDERS)

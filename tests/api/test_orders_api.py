@@ -282,8 +282,14 @@ def test_ratings_after_acceptance_once_each_way(api: Api, shop: Shop, projection
     assert status == 200 and [(f["order_no"], f["target"], f["stars"]) for f in queue["items"]] == [(no, "mall", 2)]
     path = f"/sites/{SITE}/followups/{no}/mall/close"
     assert api.call("POST", path, {"note": ""}, as_user="liaocheng.center")[0] == 400
-    status, closed = api.call("POST", path, {"note": "已电话回访，已优化页面"}, as_user="liaocheng.center")
-    assert status == 200 and closed["status"] == "closed"
+    status, answer = api.call("POST", path, {"note": "已电话回访，已优化页面"}, as_user="liaocheng.center")
+    assert (status, answer["details"][0]["field"]) == (
+        400,
+        "satisfaction",
+    )  # a call that reached someone says how it went
+    body = {"note": "已电话回访，已优化页面", "reached": True, "satisfaction": "basically"}
+    status, closed = api.call("POST", path, body, as_user="liaocheng.center")
+    assert status == 200 and closed["status"] == "closed" and closed["satisfaction_label"] == "基本满意"
     status, body = api.call("POST", path, {"note": "再次回访"}, as_user="liaocheng.center")
     assert (status, body["code"]) == (409, "FOLLOWUP_CLOSED")
     assert api.call("GET", f"/sites/{SITE}/followups", as_user="liaocheng.center")[1]["items"] == []

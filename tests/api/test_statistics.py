@@ -379,20 +379,25 @@ def test_ratings_and_follow_ups_count_once_in_the_report(api: Api, projection: P
         "status": "open",
     }
     roll_up(Change("f1", "INSERT", "followup", {}, None, {"data": json.dumps(followup)}))
-    roll_up(Change("f2", "MODIFY", "followup", {}, None, {"data": json.dumps({**followup, "status": "closed"})}))
+    closed = {**followup, "status": "closed", "reached": True, "satisfaction": "satisfied"}
+    roll_up(Change("f2", "MODIFY", "followup", {}, None, {"data": json.dumps(closed)}))
+    unreached = {**followup, "order_no": "YC202506010000000002", "status": "closed", "reached": False}
+    roll_up(Change("f3", "INSERT", "followup", {}, None, {"data": json.dumps(unreached)}))
     rollup = compose(stores().rollups.days(SITE, "2025-06-01", "2025-06-01"))
     assert (
         rollup.get("rt", "supplier", "n"),
         rollup.get("rt", "supplier", "good"),
         rollup.get("rt", "mall", "good"),
     ) == (2, 1, 1)
-    assert (rollup.get("fu", "n"), rollup.get("fu", "closed")) == (1, 1)
+    assert (rollup.get("fu", "n"), rollup.get("fu", "closed"), rollup.get("fu", "reached")) == (2, 2, 1)
     job = compile_now(api, "2025-06")
     projection.drain()
     status, detail = api.call("GET", f"/sites/{SITE}/reports/2025-06", as_user="liaocheng.finance")
     assert status == 200, (job, detail)
     assert detail["report"]["ratings"]["good_rate"] == "66.67"  # 2 good of 3 (supplier and mall ratings)
-    assert detail["report"]["ratings"]["followups_closed"] == 1
+    assert detail["report"]["ratings"]["followups_closed"] == 2
+    # 回访满意率 is computed: one reached and satisfied, the unreached call is not in it.
+    assert detail["report"]["ratings"]["followup_satisfaction"] == "100.00"
 
 
 def test_backfill_rebuilds_a_years_rollups_from_the_stored_purchases(
