@@ -16,6 +16,7 @@ import {
   OfficeBuilding,
   Postcard,
   Promotion,
+  Service,
   Setting,
   Shop,
   ShoppingCart,
@@ -24,6 +25,7 @@ import {
   Timer,
   User,
   View,
+  WarnTriangleFilled,
   Warning,
 } from '@element-plus/icons-vue'
 
@@ -53,4 +55,6 @@ export const MENU_ICONS = Object.freeze({
   Medal,
   View,
   Warning,
+  WarnTriangleFilled,
+  Service,
 })

@@ -52,14 +52,14 @@ describe('menus and guards by role', () => {
   const titles = (role) => menuFor(role).map((m) => m.title)
 
   it('shows each role its menu', () => {
-    expect(titles('buyer')).toEqual(['首页', '网上超市', '购物车', '订单管理', '竞价与反拍', '框架协议', '批量采购', '定点采购', '采购计划', '个人信息'])
-    expect(titles('supplier')).toEqual(['首页', '网上超市', '订单管理', '竞价与反拍', '框架协议', '批量采购', '定点采购', '我的商品', '企业资料', '整改与信用', '个人信息'])
-    const admin = ['首页', '网上超市', '订单管理', '竞价与反拍', '框架协议', '批量采购', '定点采购', '供应商审核', '商品审核', '采购计划', '监督巡检', '动态预警', '诚信管理', '差评回访', '公告管理', '特色场馆', '站点配置', '采购单位', '统计报表', '审计日志', '个人信息']
+    expect(titles('buyer')).toEqual(['首页', '网上超市', '购物车', '订单管理', '竞价与反拍', '框架协议', '批量采购', '定点采购', '采购计划', '投诉举报', '咨询服务', '个人信息'])
+    expect(titles('supplier')).toEqual(['首页', '网上超市', '订单管理', '竞价与反拍', '框架协议', '批量采购', '定点采购', '我的商品', '企业资料', '整改与信用', '投诉举报', '咨询服务', '个人信息'])
+    const admin = ['首页', '网上超市', '订单管理', '竞价与反拍', '框架协议', '批量采购', '定点采购', '供应商审核', '商品审核', '采购计划', '监督巡检', '动态预警', '诚信管理', '差评回访', '公告管理', '特色场馆', '站点配置', '采购单位', '统计报表', '审计日志', '投诉举报', '咨询服务', '个人信息']
     expect(titles('center_admin')).toEqual(admin)
     expect(titles('province_admin')).toEqual(admin)
-    expect(titles('finance')).toEqual(['首页', '网上超市', '订单管理', '竞价与反拍', '框架协议', '批量采购', '定点采购', '供应商审核', '采购计划', '监督巡检', '动态预警', '诚信管理', '站点配置', '采购单位', '统计报表', '审计日志', '个人信息'])
+    expect(titles('finance')).toEqual(['首页', '网上超市', '订单管理', '竞价与反拍', '框架协议', '批量采购', '定点采购', '供应商审核', '采购计划', '监督巡检', '动态预警', '诚信管理', '站点配置', '采购单位', '统计报表', '审计日志', '投诉举报', '咨询服务', '个人信息'])
     // A site that has not enabled a method does not list it.
-    expect(menuFor('buyer', ['direct', 'batch']).map((m) => m.title)).toEqual(['首页', '网上超市', '购物车', '订单管理', '竞价与反拍', '批量采购', '采购计划', '个人信息'])
+    expect(menuFor('buyer', ['direct', 'batch']).map((m) => m.title)).toEqual(['首页', '网上超市', '购物车', '订单管理', '竞价与反拍', '批量采购', '采购计划', '投诉举报', '咨询服务', '个人信息'])
     expect(canManage('finance')).toBe(false)
     expect(canManage('center_admin')).toBe(true)
   })

@@ -35,7 +35,19 @@ def test_liaocheng_buyer_sees_the_liaocheng_site(page: Page, mall: Mall, artifac
     # A buyer's menu: no review queues, no site configuration.
     menu = page.locator(".el-menu .el-menu-item")
     expect(menu).to_have_text(
-        ["首页", "网上超市", "购物车", "订单管理", "竞价与反拍", "框架协议", "批量采购", "采购计划", "个人信息"]
+        [
+            "首页",
+            "网上超市",
+            "购物车",
+            "订单管理",
+            "竞价与反拍",
+            "框架协议",
+            "批量采购",
+            "采购计划",
+            "投诉举报",
+            "咨询服务",
+            "个人信息",
+        ]
     )
     expect(page.get_by_text("80.00").first).to_be_visible()  # per-order limit in 万元
     page.screenshot(path=str(artifacts / "web-shell-liaocheng-buyer.png"), full_page=True)
@@ -65,6 +77,8 @@ def test_operator_changes_limits_in_the_ui_and_sees_the_audit_entry(page: Page, 
             "采购单位",
             "统计报表",
             "审计日志",
+            "投诉举报",
+            "咨询服务",
             "个人信息",
         ]
     )

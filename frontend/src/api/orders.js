@@ -49,6 +49,7 @@ export const ordersApi = {
   ratingSummary: (siteId) => request('GET', `/sites/${enc(siteId)}/ratings/summary`),
   followups: (siteId, { status = 'open', cursor } = {}) =>
     request('GET', `/sites/${enc(siteId)}/followups`, { query: { status, cursor } }),
-  closeFollowup: (siteId, orderNo, target, note) =>
-    request('POST', `/sites/${enc(siteId)}/followups/${enc(orderNo)}/${enc(target)}/close`, { body: { note } }),
+  /** 回访：outcome 为 { reached, satisfaction }（接通时须有满意度 satisfied / basically / dissatisfied）。 */
+  closeFollowup: (siteId, orderNo, target, note, outcome = { reached: true, satisfaction: 'satisfied' }) =>
+    request('POST', `/sites/${enc(siteId)}/followups/${enc(orderNo)}/${enc(target)}/close`, { body: { note, ...outcome } }),
 }

@@ -34,3 +34,24 @@ export const alertsApi = {
   rules: (siteId) => request('GET', `/sites/${enc(siteId)}/alert-rules`),
   reviseRules: (siteId, body) => request('PUT', `/sites/${enc(siteId)}/alert-rules`, { body }),
 }
+
+export const complaintsApi = {
+  list: (siteId) => request('GET', `/sites/${enc(siteId)}/complaints`),
+  file: (siteId, body) => request('POST', `/sites/${enc(siteId)}/complaints`, { body }),
+  answer: (siteId, id, text) => request('POST', `/sites/${enc(siteId)}/complaints/${enc(id)}/answer`, { body: { text } }),
+  withdraw: (siteId, id, text) => request('POST', `/sites/${enc(siteId)}/complaints/${enc(id)}/withdraw`, { body: { text } }),
+  decide: (siteId, id, body) => request('POST', `/sites/${enc(siteId)}/complaints/${enc(id)}/decision`, { body }),
+}
+
+export const ticketsApi = {
+  list: (siteId, query) => request('GET', `/sites/${enc(siteId)}/tickets`, { query }),
+  ask: (siteId, body) => request('POST', `/sites/${enc(siteId)}/tickets`, { body }),
+  logCall: (siteId, body) => request('POST', `/sites/${enc(siteId)}/tickets/calls`, { body }),
+  answer: (siteId, id, text) => request('POST', `/sites/${enc(siteId)}/tickets/${enc(id)}/answer`, { body: { text } }),
+  toFaq: (siteId, id) => request('POST', `/sites/${enc(siteId)}/tickets/${enc(id)}/faq`, { body: {} }),
+  figures: (siteId, month) => request('GET', `/sites/${enc(siteId)}/tickets/figures`, { query: { month } }),
+}
+
+export const queueApi = {
+  list: (siteId) => request('GET', `/sites/${enc(siteId)}/supervision/queue`),
+}

@@ -39,3 +39,31 @@ export function measureText(measure, points, days) {
   if (points) parts.push(`扣 ${points} 分`)
   return (MEASURE_LABELS[measure] || measure) + (parts.length ? `（${parts.join('，')}）` : '')
 }
+
+export const GROUND_LABELS = Object.freeze({
+  contract_breach: '合同违约（不按约定履约）',
+  signing_refusal: '无正当理由拒绝签约或确认订单',
+  goods_noncompliance: '货物或服务不符合约定要求',
+  process: '竞价过程违规',
+  result: '成交结果使本单位权益受损',
+})
+
+export const VIOLATION_GROUNDS = Object.freeze(['contract_breach', 'signing_refusal', 'goods_noncompliance'])
+export const OBJECTION_GROUNDS = Object.freeze(['process', 'result'])
+
+export const COMPLAINT_STATUS_TAG = Object.freeze({ filed: 'warning', awaiting_decision: 'primary', upheld: 'danger', rejected: 'info', withdrawn: 'info' })
+
+export const TICKET_CATEGORY_LABELS = Object.freeze({
+  onboarding: '入驻申请',
+  listing: '商品上架',
+  framework: '框架协议采购',
+  orders: '订单与履约',
+  bidding: '竞价与反拍',
+  plans: '采购计划',
+  account: '账号与登录',
+  other: '其他',
+})
+
+export const TICKET_STATUS_TAG = Object.freeze({ open: 'warning', answered: 'success', missed: 'danger' })
+
+export const SATISFACTION_LABELS = Object.freeze({ satisfied: '满意', basically: '基本满意', dissatisfied: '不满意' })
