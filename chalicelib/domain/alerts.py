@@ -42,6 +42,8 @@ class AlertKind(StrEnum):
     CONCENTRATION = "concentration"
     EXCLUSIVE = "exclusive"
     CIRCLE = "circle"
+    PRICE_HIGH = "price_high"
+    PRICE_RAISE = "price_raise"
 
     @property
     def label(self) -> str:
@@ -50,6 +52,8 @@ class AlertKind(StrEnum):
             "concentration": "采购集中",
             "exclusive": "特供专供",
             "circle": "围标陪标",
+            "price_high": "价格偏高",
+            "price_raise": "临期涨价",
         }[self.value]
 
 
@@ -83,6 +87,8 @@ class AlertRules(NamedTuple):
     answer_days: int = 7
     decide_days: int = 30
     ticket_target_hours: int = 24  # the service desk answers a question within this
+    price_margin_bp: int = 1000  # 价格偏高: above the mall's recent transaction median by more than this
+    raise_window_days: int = 7  # 临期涨价: a raise within this after an order, or while invited to a bidding
 
 
 # field → (lowest, highest, how it is said)
@@ -102,6 +108,8 @@ RULE_RANGES: dict[str, tuple[int, int, str]] = {
     "answer_days": (1, 15, "个工作日"),
     "decide_days": (5, 30, "个工作日"),
     "ticket_target_hours": (1, 72, "小时"),
+    "price_margin_bp": (0, 5000, "‱"),
+    "raise_window_days": (1, 30, "天"),
 }
 
 
@@ -213,6 +221,8 @@ _RULE_WORDS = {
     "answer_days": "答复期限",
     "decide_days": "投诉处理期限",
     "ticket_target_hours": "咨询答复时限",
+    "price_margin_bp": "价格偏高幅度",
+    "raise_window_days": "临期涨价天数",
 }
 
 
@@ -279,7 +289,7 @@ def splitting(
         f"下单 {len(group)} 笔，"
         f"单笔均低于 {format_wan(limit)} 万元，合计 {format_wan(total)} 万元，超过该标准，疑似化整为零规避采购限额"
     )
-    return _alert(
+    return make_alert(
         site_id,
         AlertKind.SPLITTING,
         placed.buyer_uscc,
@@ -311,7 +321,7 @@ def concentration(
         f"其中 {format_wan(share_fen)} 万元（{share_bp / 100:.1f}%，{len(theirs)} 笔）向 {placed.supplier_name} 采购，"
         f"超过 {rules.concentration_share_bp / 100:g}% 的集中度标准"
     )
-    return _alert(
+    return make_alert(
         site_id,
         AlertKind.CONCENTRATION,
         placed.buyer_uscc,
@@ -347,7 +357,7 @@ def exclusive(
             f"全部来自{placed.buyer_name}，无其他采购人购买，疑似特供专供"
         )
         found.append(
-            _alert(
+            make_alert(
                 site_id,
                 AlertKind.EXCLUSIVE,
                 listing_id,
@@ -401,7 +411,7 @@ def circle(
         }
         for m in sorted(met, key=lambda m: m.at)
     )
-    return _alert(
+    return make_alert(
         site_id,
         AlertKind.CIRCLE,
         ",".join(sorted(ring)),
@@ -414,7 +424,7 @@ def circle(
     )
 
 
-def _alert(
+def make_alert(
     site_id: str,
     kind: AlertKind,
     subject: str,

@@ -563,6 +563,8 @@ FIELD_LABELS: dict[str, str] = {
     "competition_id": "竞价项目",
     "credit": "信用处理",
     "ticket_target_hours": "咨询答复时限（小时）",
+    "price_margin_bp": "价格偏高幅度",
+    "raise_window_days": "临期涨价天数",
     "question": "问题",
     "answer": "答复",
     "caller": "来电人",

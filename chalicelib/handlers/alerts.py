@@ -98,17 +98,19 @@ def _data(image: dict[str, Any] | None) -> dict[str, Any] | None:
 @stream_consumer(
     "supervision_alerts",
     table="MainTable",
-    kinds=("order", "competition"),
+    kinds=("order", "competition", "listing"),
     needs=("MainTable:write", "AuditTable:append"),
     queued=True,
 )
 def detect(change: Change) -> None:
-    """A placed order, or a bidding that has just been ranked: the patterns it completes, raised once."""
+    """A placed order, a bidding that has just been ranked, a listing's new price: the patterns it completes."""
     new, old = _data(change.new), _data(change.old)
     if new is None:
         return
     if change.kind == "order":
         raised = _after_order(old, new)
+    elif change.kind == "listing":
+        raised = _after_listing(change)
     else:
         raised = _after_competition(old, new)
     if raised:
@@ -169,6 +171,74 @@ def _after_competition(old: dict[str, Any] | None, new: dict[str, Any]) -> int:
         meetings.append(closed)
     found = alerts.circle(c.site_id, closed, meetings, rules, _names(), now)
     return _raise([found] if found else [], now)
+
+
+def _after_listing(change: Change) -> int:
+    """A listing put on sale or repriced: above the mall's transaction prices, or raised near a deal."""
+    from chalicelib.domain import prices
+    from chalicelib.domain.clock import parse_iso
+    from chalicelib.domain.listings import ListingStatus
+    from chalicelib.store.listings import listing_from_image
+
+    if change.new is None or change.old is None or "data" not in change.old:
+        return 0
+    before, after = listing_from_image(change.old), listing_from_image(change.new)
+    if after.status is not ListingStatus.ACTIVE:
+        return 0
+    repriced = before.draft.price_fen != after.draft.price_fen
+    if not repriced and before.status is ListingStatus.ACTIVE:
+        return 0  # only a new price, or a listing that has just gone on sale
+    rules = stores().alerts.rules(after.site_id)
+    now = parse_iso(after.updated_at)
+    product = prices.product_key(after.draft.brand, after.draft.model)
+    seen = stores().alerts.observations(product, alerts.window_start(now, prices.RECENT_DAYS))
+    found = [prices.above_market(after, seen, rules, now)]
+    if repriced and after.draft.price_fen > before.draft.price_fen:
+        start = alerts.window_start(now, rules.raise_window_days)
+        sold = [
+            {"order_no": o.order_no, "at": o.created_at, "title": o.buyer_name}
+            for o in stores().alerts.supplier_orders_since(after.site_id, after.supplier.uscc, start)
+            if any(line.listing_id == after.id for line in o.lines)
+        ]
+        invited = [
+            {"competition_id": c.id, "at": c.created_at, "title": c.title}
+            for c in stores().alerts.open_invitations(after.supplier.uscc, after.site_id, start)
+            if c.item.category_id == after.draft.category_id
+        ]
+        found.append(prices.raised_near_a_deal(before, after, sold, invited, rules, now))
+    return _raise([a for a in found if a is not None], now)
+
+
+@stream_consumer("price_observations", table="MainTable", kinds=("order",), needs=("MainTable:write",))
+def observe_prices(change: Change) -> None:
+    """Inline, within DynamoDB: each deal's lines become the product's transaction prices (a deal terminated or
+    cancelled takes them back). Idempotent: an observation's key is its deal line."""
+    from chalicelib.domain import prices
+    from chalicelib.domain.orders import order_from_dict
+    from chalicelib.store.documents import fields_of
+
+    new, old = _data(change.new), _data(change.old)
+    if new is None:
+        return
+    before = order_from_dict(fields_of("order", old)) if old else None
+    add, remove = prices.deal_change(before, order_from_dict(fields_of("order", new)))
+    if add or remove:
+        stores().alerts.observe(add, remove)
+
+
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}/prices", roles=None)
+def listing_prices(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
+    """A listing's price beside what the mall paid for the same product (brand + model) across sites this year."""
+    from chalicelib.domain import prices
+    from chalicelib.domain.errors import NotFound
+    from chalicelib.domain.listings import ListingStatus
+
+    listing = stores().listings.get(site_id, listing_id) if 1 <= len(listing_id) <= 40 else None
+    if listing is None or listing.status is not ListingStatus.ACTIVE:
+        raise NotFound("商品不存在或已下架", code="LISTING_NOT_FOUND")
+    product = prices.product_key(listing.draft.brand, listing.draft.model)
+    seen = stores().alerts.observations(product, alerts.window_start(ctx.now, prices.HISTORY_DAYS))
+    return prices.intelligence(listing, seen, ctx.now)
 
 
 def _raise(found: list[alerts.Alert], now: Any) -> int:

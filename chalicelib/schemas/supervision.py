@@ -108,6 +108,8 @@ class AlertRulesBody(StrictBody):
     answer_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
     decide_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
     ticket_target_hours: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    price_margin_bp: int | None = Field(default=None, ge=-(10**12), le=10**12)
+    raise_window_days: int | None = Field(default=None, ge=-(10**12), le=10**12)
 
 
 class ComplaintBody(StrictBody):

@@ -11,9 +11,10 @@ from chalicelib.domain.audit import AuditEvent
 from chalicelib.domain.competitions import Competition
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.orders import Order, order_from_dict
+from chalicelib.domain.prices import Observation, observation_from_dict
 from chalicelib.store import keys
 from chalicelib.store.documents import fields_of
-from chalicelib.store.models import AlertItem, AlertRulesItem, CompetitionItem, OrderItem
+from chalicelib.store.models import AlertItem, AlertRulesItem, CompetitionItem, OrderItem, PriceObservationItem
 from chalicelib.store.tx import AuditedWrite
 
 _CHANGED = Conflict("该预警已被他人处理，请刷新后重试", code="ALERT_CHANGED")
@@ -106,3 +107,39 @@ class DynamoAlertStore:
             keys.site_competitions(site_id), CompetitionItem.gsi2sk >= since, scan_index_forward=False, limit=MAX_READ
         )
         return [competition_from_item(i) for i in found if isinstance(i, CompetitionItem)]
+
+    # ---------------------------------------------------------------- price observations (domain.prices)
+
+    def observe(self, add: list[Observation], remove: list[Observation]) -> None:
+        """Idempotent: an observation's key is its deal line, so a repeated change writes the same item again."""
+        with PriceObservationItem.batch_write() as batch:
+            for o in add:
+                batch.save(PriceObservationItem(pk=keys.price_observations(o.product), sk=_sort(o), data=o._asdict()))
+            for o in remove:
+                batch.delete(PriceObservationItem(pk=keys.price_observations(o.product), sk=_sort(o)))
+
+    def observations(self, product: str, since: str) -> list[Observation]:
+        found = PriceObservationItem.query(
+            keys.price_observations(product), PriceObservationItem.sk >= since, limit=MAX_READ
+        )
+        return [observation_from_dict(i.data) for i in found if isinstance(i, PriceObservationItem)]
+
+    def open_invitations(self, supplier_uscc: str, site_id: str, since: str) -> list[Competition]:
+        """The running competitions of a site the supplier was invited to since a moment."""
+        from chalicelib.store.competitions import competition_from_item
+        from chalicelib.store.models import InvitationItem
+
+        invited = InvitationItem.gsi1.query(
+            keys.supplier_invitations(supplier_uscc), InvitationItem.gsi1sk >= since, limit=100
+        )
+        wanted = [
+            (keys.competition(i.site_id, i.competition_id), "STATE")
+            for i in invited
+            if isinstance(i, InvitationItem) and i.site_id == site_id
+        ]
+        found = [competition_from_item(c) for c in CompetitionItem.batch_get(wanted) if isinstance(c, CompetitionItem)]
+        return [c for c in found if c.status.value == "open"]
+
+
+def _sort(o: Observation) -> str:
+    return keys.sorted_by(o.at, o.site_id, o.order_no, str(o.line))

@@ -63,6 +63,7 @@ Main table partitions (every tenant key starts with the tenant id, province-wide
     {site}#TICKET#{ticket_id}            ticket: TICKET, a question to the service desk or a hotline call
     {site}#TICKETS                       site_tickets (GSI1): a site's tickets by when they came in
     {site}#ASKER#{uscc}#TICKETS          asker_tickets (GSI2): what a unit asked in a site
+    shandong#PRICE#{product}             price_observations: {at}#{site}#{order}#{line}, the mall's deals of a product
 
 Catalog table (the rest of its partitions in domain/catalog_index.py):
 
@@ -333,3 +334,7 @@ def site_tickets(site: str) -> str:
 
 def asker_tickets(site: str, uscc: str) -> str:
     return f"{site}#ASKER#{uscc}#TICKETS"
+
+
+def price_observations(product: str) -> str:
+    return f"{PROVINCE}#PRICE#{product}"

@@ -393,6 +393,12 @@ class TicketItem(MainItem, discriminator="ticket"):
     data = JSONAttribute()
 
 
+class PriceObservationItem(MainItem, discriminator="price_observation"):
+    """One line of a deal: what the mall paid for a product (brand + model), where and when (domain.prices)."""
+
+    data = JSONAttribute()
+
+
 class NonceItem(MainItem, discriminator="nonce"):
     expires_at = NumberAttribute()  # the table's TTL attribute
 

@@ -18,6 +18,8 @@ export const catalogApi = {
   /** 搜索框联想：{items: [{text, kind, meant}]} */
   suggest: (siteId, q) => request('GET', `${base(siteId)}/suggest`, { query: { q }, auth: false }),
   detail: (siteId, id) => request('GET', `/sites/${enc(siteId)}/listings/${enc(id)}`),
+  /** 价格监测：参考价、商城同型号成交价（跨站点、近一年）与走势。 */
+  prices: (siteId, id) => request('GET', `/sites/${enc(siteId)}/listings/${enc(id)}/prices`, { auth: false }),
   /** 特色场馆：首页货架 {items: [{code, name, intro, items}]}（公开） */
   pavilions: (siteId) => request('GET', `/sites/${enc(siteId)}/pavilions`, { auth: false }),
   /** 某个场馆的商品（按销量），可按关键词与筛选条件查找：{pavilion, items, next_cursor} */

@@ -30,7 +30,14 @@ export const ALERT_STATUS_LABELS = Object.freeze({
   dismissed: '已排除',
 })
 
-export const ALERT_KIND_TAG = Object.freeze({ splitting: 'danger', concentration: 'warning', exclusive: 'warning', circle: 'danger' })
+export const ALERT_KIND_TAG = Object.freeze({
+  splitting: 'danger',
+  concentration: 'warning',
+  exclusive: 'warning',
+  circle: 'danger',
+  price_high: 'warning',
+  price_raise: 'danger',
+})
 
 /** 信用处理的说明：措施、扣分、天数，如“暂停交易（30 天，扣 10 分）”。 */
 export function measureText(measure, points, days) {
