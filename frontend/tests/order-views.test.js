@@ -401,7 +401,7 @@ describe('OrderDetailView', () => {
 })
 
 describe('FollowupsView', () => {
-  it('lists open poor ratings with the site\'s 好评率 and closes one with a note', async () => {
+  it('lists open poor ratings with the site\'s 好评率 and closes one with the call\'s outcome', async () => {
     login(CENTER_USER)
     const followup = { site_id: 'liaocheng', order_no: ORDER_NO, target: 'supplier', target_label: '采购人评价供应商', stars: 1, comment: '质量差', opened_at: '2026-11-22T03:00:00.000Z', status: 'open' }
     const fetch = mockFetch({
@@ -418,14 +418,19 @@ describe('FollowupsView', () => {
     expect(row.text()).toContain(ORDER_NO)
     expect(row.text()).toContain('质量差')
     await row.find('[data-testid="followup-close"]').trigger('click')
-    await vi.waitFor(() => expect(q('[data-testid="reason-dialog"]')).not.toBeNull())
-    const input = q('[data-testid="reason-input"]')
+    await vi.waitFor(() => expect(q('[data-testid="followup-dialog"]')).not.toBeNull())
+    const input = q('[data-testid="followup-note"]')
     input.value = '已电话回访，供应商已换货'
     input.dispatchEvent(new Event('input'))
     await flushPromises()
-    q('[data-testid="reason-confirm"]').click()
+    q('[data-testid="followup-confirm"]').click() // a call that reached the buyer says how satisfied it was
+    await flushPromises()
+    expect(posts(fetch, '/close')).toHaveLength(0)
+    q('[data-testid="followup-satisfaction"] input[value="basically"]').click()
+    await flushPromises()
+    q('[data-testid="followup-confirm"]').click()
     await vi.waitFor(() => expect(posts(fetch, '/close')).toHaveLength(1))
-    expect(JSON.parse(posts(fetch, '/close')[0][1].body)).toEqual({ note: '已电话回访，供应商已换货' })
+    expect(JSON.parse(posts(fetch, '/close')[0][1].body)).toEqual({ note: '已电话回访，供应商已换货', reached: true, satisfaction: 'basically' })
     wrapper.unmount()
   })
 })
