@@ -134,7 +134,7 @@ def record_finding(ctx: RequestContext, campaign_id: str) -> Reply:
         body.listing_id,
         tuple(body.checks),
         body.description,
-        inspections.Evidence(body.evidence.text, tuple(body.evidence.attachments)),
+        inspections.Evidence(body.evidence.text),
     )
     f = inspections.record_finding(
         stores().inspections, stores().timer, _calendar(), c, ctx.user, listing, new, ctx.now

@@ -20,7 +20,6 @@ class CampaignBody(StrictBody):
 
 class EvidenceBody(StrictBody):
     text: str = Field(default="", max_length=1000)
-    attachments: list[str] = Field(default_factory=list, max_length=5)
 
 
 class FindingBody(StrictBody):

@@ -120,7 +120,7 @@ def finding_body(listing_id: str, **changes: Any) -> dict[str, Any]:
         "listing_id": listing_id,
         "checks": ["category"],
         "description": "吸顶灯上架于台式计算机品目，混淆品目分类",
-        "evidence": {"text": "2026-12-07 商品详情页截图：名称为吸顶灯，所在品目台式计算机", "attachments": []},
+        "evidence": {"text": "2026-12-07 商品详情页截图：名称为吸顶灯，所在品目台式计算机"},
     }
     return body | changes
 
@@ -173,7 +173,7 @@ def test_a_campaign_from_its_precheck_to_correction_and_delisting(
     assert [c["id"] for c in listed["items"]] == [cid]
 
     before = snapshot()
-    no_evidence = finding_body(market["lamp"], evidence={"text": "", "attachments": []})
+    no_evidence = finding_body(market["lamp"], evidence={"text": ""})
     for body, expected in (
         (no_evidence, (400, "EVIDENCE_REQUIRED")),
         (finding_body(market["paper"]), (422, "LISTING_OUT_OF_SCOPE")),
