@@ -105,6 +105,15 @@ class Problem(NamedTuple):
     message: str
 
 
+class PriceNotice(NamedTuple):
+    """A manufacturer's new price for a product (厂商调价): listings above it must follow within 5 working days."""
+
+    brand: str
+    model: str
+    official_price_fen: int
+    source: str  # where the new price was published (the manufacturer's notice)
+
+
 class Campaign(NamedTuple):
     id: str
     owner: str  # a site id, or shandong for the province's campaigns
@@ -120,9 +129,17 @@ class Campaign(NamedTuple):
     created_at: str
     updated_at: str
     version: int
+    price_notice: PriceNotice | None = None  # a 厂商调价 campaign: its product instead of catalog codes
 
     def covers(self, catalog_code: str) -> bool:
         return any(catalog_code.startswith(_stem(code)) for code in self.catalog_codes)
+
+    def holds(self, listing: Listing) -> bool:
+        """A listing in the campaign's scope: under its codes, or (厂商调价) the same brand and model."""
+        if self.price_notice is not None:
+            n = self.price_notice
+            return product_key(listing.draft.brand, listing.draft.model) == product_key(n.brand, n.model)
+        return self.covers(listing.catalog_code)
 
 
 class Flag(NamedTuple):
@@ -168,6 +185,7 @@ class Finding(NamedTuple):
     created_at: str
     updated_at: str
     version: int
+    price_ceiling_fen: int = 0  # 厂商调价: the price the listing must come down to (0: none)
 
 
 class NewCampaign(NamedTuple):
@@ -314,6 +332,124 @@ def _campaign_problems(
     if not 1 <= new.correction_days <= MAX_CORRECTION_DAYS:
         found.append(_problem("correction_days", f"整改期限须在 1–{MAX_CORRECTION_DAYS} 个工作日之间"))
     return found
+
+
+PRICE_UPDATE_WORKING_DAYS = 5  # anchors.md B5 [C, ZJ]: parameter and price changes within 5 working days
+
+
+def open_price_notice(
+    store: InspectionStore,
+    actor: Principal,
+    notice: PriceNotice,
+    sites: Sequence[str],
+    known_sites: Sequence[str],
+    now: datetime,
+) -> Campaign:
+    """A manufacturer lowered its price (厂商调价): the listings of the product selling above it are found on the
+    asynchronous side, and each supplier must follow within 5 working days or the listing is delisted."""
+    if actor.role is Role.PROVINCE_ADMIN:
+        owner, scope = PROVINCE_SCOPE, tuple(dict.fromkeys(sites)) or tuple(known_sites)
+    elif actor.role is Role.CENTER_ADMIN:
+        owner, scope = actor.tenant, (actor.tenant,)
+        if sites and set(sites) != {actor.tenant}:
+            raise Forbidden("采购中心只能通知本站点", code="FORBIDDEN_TENANT")
+    else:
+        raise Forbidden("只有采购中心或省级管理员可以登记厂商调价", code="FORBIDDEN_ROLE")
+    found = []
+    if not notice.brand.strip() or not notice.model.strip():
+        found.append(_problem("model", "请填写品牌和型号"))
+    if notice.official_price_fen <= 0:
+        found.append(_problem("official_price_fen", "调整后价格须大于 0"))
+    if len(notice.source.strip()) < 2:
+        found.append(_problem("basis", "请注明调价依据（厂商通知、官网公告等）"))
+    if [x for x in scope if x not in known_sites]:
+        found.append(_problem("sites", "站点不存在"))
+    if found:
+        raise InvalidInput(
+            "厂商调价信息有误：" + "；".join(p["message"] for p in found), code="PRICE_NOTICE_INVALID", details=found
+        )
+    clean = notice._replace(brand=notice.brand.strip(), model=notice.model.strip(), source=notice.source.strip())
+    title = f"厂商调价：{clean.brand} {clean.model} 调至 {format_yuan(clean.official_price_fen)} 元"
+    campaign = Campaign(
+        id=f"XJ{china_date(now):%Y%m%d}{uuid.uuid4().int % 10**8:08d}",
+        owner=owner,
+        sites=scope,
+        title=title,
+        catalog_codes=(),
+        checks=(Check.PRICE,),
+        correction_days=PRICE_UPDATE_WORKING_DAYS,
+        status=CampaignStatus.PRECHECKING,
+        checked=0,
+        flagged=0,
+        created_by=actor.display_name,
+        created_at=to_iso(now),
+        updated_at=to_iso(now),
+        version=1,
+        price_notice=clean,
+    )
+    summary = f"登记{title}（{clean.source}）"
+    store.create(campaign, _campaign_event(campaign, "inspection.opened", summary, actor.as_actor(), now))
+    return campaign
+
+
+def follow_price_notice(
+    store: InspectionStore,
+    timer: DeadlineTimer,
+    calendar: WorkCalendar,
+    campaign: Campaign,
+    in_scope: list[Listing],
+    now: datetime,
+) -> str:
+    """The listings of the product above the manufacturer's new price: each a finding the supplier must correct by
+    repricing within 5 working days; then the campaign is open with its figures (runs once, on its version)."""
+    notice = campaign.price_notice
+    if notice is None or campaign.status is not CampaignStatus.PRECHECKING:
+        return "skipped"
+    above = [x for x in in_scope if x.draft.price_fen > notice.official_price_fen]
+    deadline = after_working_days(calendar, now, campaign.correction_days)
+    for listing in above:
+        message = (
+            f"厂商已将 {notice.brand} {notice.model} 价格调至 {format_yuan(notice.official_price_fen)} 元，"
+            f"本商品售价 {format_yuan(listing.draft.price_fen)} 元，须在 {campaign.correction_days} 个工作日内调价"
+        )
+        finding = Finding(
+            id=f"F{china_date(now):%y%m%d}{uuid.uuid4().int % 10**6:06d}",
+            campaign_id=campaign.id,
+            site_id=listing.site_id,
+            listing_id=listing.id,
+            listing_name=listing.draft.name,
+            supplier_uscc=listing.supplier.uscc,
+            supplier_name=listing.supplier.name,
+            problems=(Problem(Check.PRICE, message),),
+            evidence=Evidence(f"厂商调价依据：{notice.source}"),
+            status=FindingStatus.NOTIFIED,
+            correct_by=to_iso(deadline.ends_at),
+            correction=None,
+            outcome="",
+            credit_entry="",
+            created_by="系统（厂商调价）",
+            created_at=to_iso(now),
+            updated_at=to_iso(now),
+            version=1,
+            price_ceiling_fen=notice.official_price_fen,
+        )
+        try:
+            store.add_finding(finding, _finding_event(finding, "finding.recorded", message, SYSTEM_ACTOR, now))
+        except Conflict:
+            continue  # recorded by an earlier run of this task
+        timer.start(**deadline_timer(finding))
+    done = campaign._replace(
+        status=CampaignStatus.OPEN,
+        checked=len(in_scope),
+        flagged=len(above),
+        updated_at=to_iso(now),
+        version=campaign.version + 1,
+    )
+    summary = f"{campaign.title}：在售 {done.checked} 件，高于调整后价格 {done.flagged} 件，已通知供应商限期调价"
+    store.prechecked(
+        done, [], campaign.version, _campaign_event(done, "inspection.prechecked", summary, SYSTEM_ACTOR, now)
+    )
+    return "applied"
 
 
 def require_reader(campaign: Campaign, viewer: Principal) -> None:
@@ -468,7 +604,7 @@ def precheck(
 
 
 def in_scope(campaign: Campaign, listings: Iterable[Listing]) -> list[Listing]:
-    return [x for x in listings if x.status is ListingStatus.ACTIVE and campaign.covers(x.catalog_code)]
+    return [x for x in listings if x.status is ListingStatus.ACTIVE and campaign.holds(x)]
 
 
 # ---------------------------------------------------------------- findings
@@ -622,12 +758,29 @@ def escalated(store: InspectionStore, finding: Finding, entry_id: str, actor: Pr
     return updated
 
 
-def on_deadline(store: InspectionStore, delister: ListingDelister, finding: Finding | None, now: datetime) -> str:
-    """The correction period ended: a finding still waiting for its correction ends in delisting."""
+def on_deadline(
+    store: InspectionStore,
+    delister: ListingDelister,
+    finding: Finding | None,
+    now: datetime,
+    current_price_fen: int | None = None,
+) -> str:
+    """The correction period ended: a finding still waiting for its correction ends in delisting; a 厂商调价 finding
+    whose listing now sells at or below the manufacturer's price is closed instead."""
     if finding is None or finding.status is not FindingStatus.NOTIFIED:
         return "skipped"
     if now < parse_iso(finding.correct_by):
         return "early"
+    if finding.price_ceiling_fen and current_price_fen is not None and current_price_fen <= finding.price_ceiling_fen:
+        outcome = f"已按厂商调价将售价调至 {format_yuan(current_price_fen)} 元"
+        done = finding._replace(
+            status=FindingStatus.CLOSED, outcome=outcome, updated_at=to_iso(now), version=finding.version + 1
+        )
+        audit = _finding_event(
+            done, "finding.close", f"巡检问题（{finding.listing_name}）{outcome}", SYSTEM_ACTOR, now, finding
+        )
+        store.save_finding(done, finding.version, audit)
+        return "applied"
     reason = f"巡检问题逾期未整改（整改期限 {china_date(parse_iso(finding.correct_by) - _ONE_SECOND).isoformat()}）"
     delister.delist(finding.site_id, finding.listing_id, reason, SYSTEM_ACTOR, now)
     updated = finding._replace(
@@ -659,7 +812,8 @@ def figures(campaign: Campaign, findings: Sequence[Finding], flags: Sequence[Fla
     """Seed 000's figures; for one site, the flags and findings of that site only."""
     return Figures(
         checked=campaign.checked if site_id is None else -1,
-        flagged=len(flags),
+        # 厂商调价: every listing above the new price became a finding at once (no flags for an inspector)
+        flagged=len(findings) if campaign.price_notice is not None else len(flags),
         findings=len(findings),
         suppliers_with_findings=len({f.supplier_uscc for f in findings}),
         corrected=sum(1 for f in findings if f.status is FindingStatus.CLOSED),
@@ -754,11 +908,14 @@ def campaign_to_dict(c: Campaign) -> dict[str, Any]:
         "checks": [x.value for x in c.checks],
         "sites": list(c.sites),
         "catalog_codes": list(c.catalog_codes),
+        "price_notice": c.price_notice._asdict() if c.price_notice else None,
     }
 
 
 def campaign_from_dict(raw: Mapping[str, Any]) -> Campaign:
+    notice = raw.get("price_notice")
     return Campaign(
+        price_notice=PriceNotice(**notice) if notice else None,
         **{k: raw[k] for k in ("id", "owner", "title", "created_by", "created_at", "updated_at")},
         sites=tuple(raw["sites"]),
         catalog_codes=tuple(raw["catalog_codes"]),
@@ -815,6 +972,7 @@ def finding_from_dict(raw: Mapping[str, Any]) -> Finding:
     )
     correction = raw.get("correction")
     return Finding(
+        price_ceiling_fen=int(raw.get("price_ceiling_fen", 0)),
         **{k: raw[k] for k in plain},
         problems=_problems_from_list(raw["problems"]),
         evidence=Evidence(str(raw["evidence"]["text"]), tuple(raw["evidence"].get("attachments", ()))),

@@ -565,6 +565,7 @@ FIELD_LABELS: dict[str, str] = {
     "ticket_target_hours": "咨询答复时限（小时）",
     "price_margin_bp": "价格偏高幅度",
     "raise_window_days": "临期涨价天数",
+    "official_price_fen": "厂商调整后价格",
     "question": "问题",
     "answer": "答复",
     "caller": "来电人",

@@ -107,6 +107,18 @@ def open_campaign(ctx: RequestContext) -> Reply:
     return Reply(_campaign_detail(ctx, c), status=201)
 
 
+@api_route(bp, "/price-notices", methods=("POST",), roles=OPERATORS)
+def price_notice(ctx: RequestContext) -> Reply:
+    """厂商调价: the listings of the product above the new price must follow within 5 working days."""
+    from chalicelib.schemas.supervision import PriceNoticeBody
+
+    body = ctx.body(PriceNoticeBody)
+    notice = inspections.PriceNotice(body.brand, body.model, body.official_price_fen, body.basis)
+    known = [s.id for s in stores().sites.list_sites()]
+    c = inspections.open_price_notice(stores().inspections, ctx.user, notice, tuple(body.sites), known, ctx.now)
+    return Reply(_campaign_detail(ctx, c), status=201)
+
+
 @api_route(bp, "/inspections/{campaign_id}", roles=SUPERVISORS)
 def one_campaign(ctx: RequestContext, campaign_id: str) -> dict[str, Any]:
     return _campaign_detail(ctx, _campaign(ctx, campaign_id))
@@ -332,7 +344,8 @@ def credit_notices(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- the asynchronous side
 
-PRECHECK_NEEDS = ("MainTable:write", "AuditTable:append")
+# The 厂商调价 findings arm their correction timers (the deadline machine does not invoke this function: no cycle).
+PRECHECK_NEEDS = ("MainTable:write", "AuditTable:append", "DeadlineStateMachine:start")
 
 
 @stream_consumer(
@@ -357,6 +370,12 @@ def run_precheck(change: Change) -> None:
     for site_id in campaign.sites:
         listings += inspections.in_scope(campaign, _on_sale(site_id))
     now = utc_now()
+    if campaign.price_notice is not None:
+        outcome = inspections.follow_price_notice(
+            stores().inspections, stores().timer, _calendar(), campaign, listings, now
+        )
+        logger.info("price notice", extra={"campaign": campaign.id, "checked": len(listings), "outcome": outcome})
+        return
     ctx = inspections.CheckContext(china_date(now), catalog_words(), _names(), inspections.median_prices(listings))
     outcome = inspections.precheck(stores().inspections, campaign, listings, ctx, now)
     logger.info("inspection precheck", extra={"campaign": campaign.id, "checked": len(listings), "outcome": outcome})
@@ -379,7 +398,9 @@ def _on_sale(site_id: str) -> list[Any]:
 def finding_deadline(task: Mapping[str, Any], now: datetime) -> str:
     """A finding's correction period has ended: not corrected, its listing is delisted."""
     finding = stores().inspections.finding(str(task["campaign_id"]), str(task["finding_id"]))
-    return inspections.on_deadline(stores().inspections, stores().delister, finding, now)
+    listing = stores().listings.get(finding.site_id, finding.listing_id) if finding else None
+    price = listing.draft.price_fen if listing is not None else None
+    return inspections.on_deadline(stores().inspections, stores().delister, finding, now, price)
 
 
 # ---------------------------------------------------------------- the centre's queue

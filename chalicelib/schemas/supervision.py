@@ -153,3 +153,11 @@ class HotlineCallBody(StrictBody):
 class TicketQuery(QueryParams):
     month: str = Field(default="", pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")
     status: Literal["", "open", "answered", "missed"] = ""
+
+
+class PriceNoticeBody(StrictBody):
+    brand: str = Field(min_length=1, max_length=40)
+    model: str = Field(min_length=1, max_length=60)
+    official_price_fen: int = Field(ge=-(10**12), le=10**12)
+    basis: str = Field(min_length=1, max_length=200)
+    sites: list[str] = Field(default_factory=list, max_length=30)

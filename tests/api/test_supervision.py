@@ -364,3 +364,45 @@ def test_the_rule_table_is_the_provinces_and_checked(api: Api) -> None:
     assert status == 200 and table["version"] == 1 and table["rules"][0]["max_points"] == 3
     status, answer = api.call("PUT", "/credit/rules", {"version": 0, "rules": revised}, as_user="province.admin")
     assert (status, answer["code"]) == (409, "RULES_CHANGED")
+
+
+def test_a_manufacturers_new_price_is_followed_within_five_working_days(
+    api: Api, market: dict[str, str], projection: Projection
+) -> None:
+    notice = {
+        "brand": "联想",
+        "model": "启天M437",
+        "official_price_fen": 500_000,
+        "basis": "联想官网 2026-12-07 调价公告",
+    }
+    before = snapshot()
+    for body, code in (
+        (notice | {"official_price_fen": 0}, "PRICE_NOTICE_INVALID"),
+        (notice | {"basis": " "}, "VALIDATION_FAILED"),
+    ):
+        status, answer = api.call("POST", "/price-notices", body, as_user=CENTER)
+        assert (status, answer["code"]) == (400, code), answer
+    assert snapshot() == before
+    status, campaign = api.call("POST", "/price-notices", notice, as_user=CENTER)
+    assert status == 201 and campaign["title"] == "厂商调价：联想 启天M437 调至 5,000.00 元"
+    projection.drain()
+    status, campaign = api.call("GET", f"/inspections/{campaign['id']}", as_user=CENTER)
+    # The fair desktop (4,800) is under the new price; the dear one (6,800) must follow.
+    assert (campaign["figures"]["checked"], campaign["figures"]["flagged"]) == (2, 1)
+    [finding] = campaign["findings"]
+    assert finding["listing_id"] == market["dear"] and finding["status_label"] == "待整改"
+    assert "须在 5 个工作日内调价" in finding["problems"][0]["message"]
+    projection.drain()
+    told = next(n for n in inbox(api, "supplier.lc02")["items"] if n["kind"] == "finding_notified")
+    assert "5,000.00 元" in told["body"]
+
+    # The supplier reprices in time: at the deadline the finding closes itself; nothing is delisted.
+    body = {"price_fen": 499_000, "reference_price_fen": 520_000, "reference_source": "联想官网 2026-12"}
+    status, _ = api.call("PUT", f"/sites/{SITE}/listings/{market['dear']}/price", body, as_user="supplier.lc02")
+    assert status == 200
+    assert deadline(finding, timedelta(minutes=1)) == "applied"
+    status, campaign = api.call("GET", f"/inspections/{campaign['id']}", as_user=CENTER)
+    assert campaign["findings"][0]["status_label"] == "整改完成"
+    assert campaign["findings"][0]["outcome"] == "已按厂商调价将售价调至 4,990.00 元"
+    status, listing = api.call("GET", f"/sites/{SITE}/listings/{market['dear']}/review", as_user=CENTER)
+    assert listing["status"] == "active"

@@ -14,6 +14,7 @@ export const inspectionsApi = {
     request('POST', `/inspections/${enc(id)}/findings/${enc(findingId)}/review`, { body: { action, reason } }),
   escalate: (id, findingId, body) => request('POST', `/inspections/${enc(id)}/findings/${enc(findingId)}/escalate`, { body }),
   findings: (query) => request('GET', '/findings', { query }),
+  priceNotice: (body) => request('POST', '/price-notices', { body }),
 }
 
 export const creditApi = {
