@@ -9,8 +9,9 @@ Two alerts join the 动态预警 queue (domain.alerts), each explained by the fi
 - 价格偏高: a listing priced above the mall's recent (90 days) transaction median by more than the site's margin;
 - 临期涨价: a supplier raising a listing's price within `raise_window_days` after an order of it (after winning) or
   while it is invited to a bidding of the listing's category (just before quoting).
-Not detected yet: SH's 抬高选配件价格 (padded accessory prices need configurations the listings do not have), and
-a manufacturer's price change the listings must follow within 5 working days (anchors.md B5 [C, ZJ]).
+A manufacturer's price change the listings must follow within 5 working days (anchors.md B5 [C, ZJ]) is a 厂商调价
+campaign of domain.inspections. Not detected yet: SH's 抬高选配件价格 (padded accessory prices need configurations
+the listings do not have).
 """
 
 from __future__ import annotations
