@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Iterator
 
 import pytest
 import time_machine
@@ -74,6 +75,22 @@ def test_login_failures_do_not_tell_which_part_was_wrong(api: Api, username: str
     }
 
 
+@pytest.fixture(scope="module")
+def walk() -> Iterator[Api]:
+    """One emulated AWS for the walks over every route: they only read (every request is refused or fails its
+    body), so a backend of their own per route would cost minutes and show nothing more."""
+    from chalice.test import Client
+
+    import app as app_module
+    from scheduled import seed
+    from tests.conftest import ROOT, STAGE, moto_environment
+
+    with moto_environment() as outputs:
+        seed.seed_all(outputs["USER_POOL_ID"])
+        with Client(app_module.app, stage_name=STAGE, project_dir=str(ROOT)) as client:
+            yield Api(client)
+
+
 def test_every_protected_route_is_declared() -> None:
     # The walk below is only meaningful if it sees the routes: guard against an empty registry.
     assert len(PROTECTED) >= 8
@@ -81,7 +98,8 @@ def test_every_protected_route_is_declared() -> None:
 
 
 @pytest.mark.parametrize("policy", PROTECTED, ids=lambda p: f"{'/'.join(p.methods)} {p.path}")
-def test_route_rejects_missing_forged_tampered_and_expired_tokens(api: Api, policy: RoutePolicy) -> None:
+def test_route_rejects_missing_forged_tampered_and_expired_tokens(walk: Api, policy: RoutePolicy) -> None:
+    api = walk
     allowed_user = HOME_USERS[sorted(policy.roles or [], key=lambda r: r.value)[0]]
     good = api.token(allowed_user)
     header_b64, payload_b64, signature = good.split(".")
@@ -113,7 +131,8 @@ def test_route_rejects_missing_forged_tampered_and_expired_tokens(api: Api, poli
 
 
 @pytest.mark.parametrize("policy", PROTECTED, ids=lambda p: f"{'/'.join(p.methods)} {p.path}")
-def test_route_rejects_wrong_roles_and_foreign_tenants(api: Api, policy: RoutePolicy) -> None:
+def test_route_rejects_wrong_roles_and_foreign_tenants(walk: Api, policy: RoutePolicy) -> None:
+    api = walk
     refused = [role for role in Role if role not in (policy.roles or set())]
     for method, path in _requests(policy):
         for role in refused:
