@@ -27,6 +27,7 @@ This module imports nothing from AWS: declaring must not cost a cold start.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -97,6 +98,14 @@ class Change(NamedTuple):
     keys: dict[str, str]
     old: dict[str, Any] | None
     new: dict[str, Any] | None
+
+
+def document_of(image: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The JSON document (`data`) of a stream image, as a dict; None for an image without one (a removal)."""
+    if not image or "data" not in image:
+        return None
+    raw = image["data"]
+    return json.loads(raw) if isinstance(raw, str) else dict(raw)
 
 
 class StreamConsumer(NamedTuple):

@@ -438,13 +438,7 @@ def follow_price_notice(
         except Conflict:
             continue  # recorded by an earlier run of this task
         timer.start(**deadline_timer(finding))
-    done = campaign._replace(
-        status=CampaignStatus.OPEN,
-        checked=len(in_scope),
-        flagged=len(above),
-        updated_at=to_iso(now),
-        version=campaign.version + 1,
-    )
+    done = _opened(campaign, len(in_scope), len(above), now)
     summary = f"{campaign.title}：在售 {done.checked} 件，高于调整后价格 {done.flagged} 件，已通知供应商限期调价"
     store.prechecked(
         done, [], campaign.version, _campaign_event(done, "inspection.prechecked", summary, SYSTEM_ACTOR, now)
@@ -589,18 +583,23 @@ def precheck(
                     problems,
                 )
             )
-    done = campaign._replace(
-        status=CampaignStatus.OPEN,
-        checked=len(in_scope),
-        flagged=len(flags),
-        updated_at=to_iso(now),
-        version=campaign.version + 1,
-    )
+    done = _opened(campaign, len(in_scope), len(flags), now)
     summary = f"巡检“{campaign.title}”预检完成：检查在售商品 {done.checked} 件，疑似问题 {done.flagged} 件"
     store.prechecked(
         done, flags, campaign.version, _campaign_event(done, "inspection.prechecked", summary, SYSTEM_ACTOR, now)
     )
     return "applied"
+
+
+def _opened(campaign: Campaign, checked: int, flagged: int, now: datetime) -> Campaign:
+    """The pre-check done: the campaign is open with what it checked and flagged."""
+    return campaign._replace(
+        status=CampaignStatus.OPEN,
+        checked=checked,
+        flagged=flagged,
+        updated_at=to_iso(now),
+        version=campaign.version + 1,
+    )
 
 
 def in_scope(campaign: Campaign, listings: Iterable[Listing]) -> list[Listing]:

@@ -7,7 +7,6 @@ the site's recent biddings (围标陪标). It reads a bounded window and writes 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chalice.app import Blueprint
@@ -17,7 +16,7 @@ from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.principals import Role
 from chalicelib.domain.site_admin import load_site
 from chalicelib.http import RequestContext, api_route
-from chalicelib.lambdas import Change, stream_consumer
+from chalicelib.lambdas import Change, document_of, stream_consumer
 from chalicelib.observability import logger, metrics
 from chalicelib.wiring import stores
 
@@ -88,13 +87,6 @@ def revise_thresholds(ctx: RequestContext, site_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- detection
 
 
-def _data(image: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not image or "data" not in image:
-        return None
-    raw = image["data"]
-    return json.loads(raw) if isinstance(raw, str) else dict(raw)
-
-
 @stream_consumer(
     "supervision_alerts",
     table="MainTable",
@@ -104,7 +96,7 @@ def _data(image: dict[str, Any] | None) -> dict[str, Any] | None:
 )
 def detect(change: Change) -> None:
     """A placed order, a bidding that has just been ranked, a listing's new price: the patterns it completes."""
-    new, old = _data(change.new), _data(change.old)
+    new, old = document_of(change.new), document_of(change.old)
     if new is None:
         return
     if change.kind == "order":
@@ -217,7 +209,7 @@ def observe_prices(change: Change) -> None:
     from chalicelib.domain.orders import order_from_dict
     from chalicelib.store.documents import fields_of
 
-    new, old = _data(change.new), _data(change.old)
+    new, old = document_of(change.new), document_of(change.old)
     if new is None:
         return
     before = order_from_dict(fields_of("order", old)) if old else None

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chalice.app import Blueprint
@@ -17,7 +16,7 @@ from pydantic import Field
 from chalicelib.domain.clock import to_iso, utc_now
 from chalicelib.domain.errors import NotFound
 from chalicelib.http import ALL_ROLES, RequestContext, api_route
-from chalicelib.lambdas import Change, schedule, stream_consumer
+from chalicelib.lambdas import Change, document_of, schedule, stream_consumer
 from chalicelib.observability import logger, metrics
 from chalicelib.validation import QueryParams
 from chalicelib.wiring import stores
@@ -25,13 +24,6 @@ from chalicelib.wiring import stores
 bp = Blueprint(__name__)
 
 NOTICE_ID_LENGTH = 24
-
-
-def _data(image: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not image or "data" not in image:
-        return None
-    raw = image["data"]
-    return json.loads(raw) if isinstance(raw, str) else dict(raw)
 
 
 @stream_consumer(
@@ -46,7 +38,7 @@ def notify(change: Change) -> None:
     from chalicelib.domain import notifications
     from chalicelib.store.documents import fields_of
 
-    new, old = _data(change.new), _data(change.old)
+    new, old = document_of(change.new), document_of(change.old)
     if new is None:
         return
     if change.kind == "order":

@@ -17,7 +17,7 @@ from chalice.app import Blueprint
 from chalicelib.domain.clock import china_date, china_date_text, to_iso, utc_now
 from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.http import RequestContext, api_route
-from chalicelib.lambdas import Change, entry_point, schedule, stream_consumer
+from chalicelib.lambdas import Change, document_of, entry_point, schedule, stream_consumer
 from chalicelib.observability import logger
 
 bp = Blueprint(__name__)
@@ -46,13 +46,6 @@ def _put(key: str, document: Any) -> None:
     _s3().put_object(Bucket=_bucket(), Key=key, Body=body, ContentType=JSON)
 
 
-def _data(image: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not image or "data" not in image:
-        return None
-    raw = image["data"]
-    return json.loads(raw) if isinstance(raw, str) else dict(raw)
-
-
 @stream_consumer(
     "open_data_releases",
     table="MainTable",
@@ -64,7 +57,7 @@ def publish_release(change: Change) -> None:
     """A deal, a change of a deal's contract or an accepted plan becomes a release (idempotent: same key)."""
     from chalicelib.domain import ocds
 
-    new, old = _data(change.new), _data(change.old)
+    new, old = document_of(change.new), document_of(change.old)
     if new is None:
         return
     if change.kind == "order":
