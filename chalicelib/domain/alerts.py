@@ -44,6 +44,7 @@ class AlertKind(StrEnum):
     CIRCLE = "circle"
     PRICE_HIGH = "price_high"
     PRICE_RAISE = "price_raise"
+    ACCESSORY = "accessory"
 
     @property
     def label(self) -> str:
@@ -54,6 +55,7 @@ class AlertKind(StrEnum):
             "circle": "围标陪标",
             "price_high": "价格偏高",
             "price_raise": "临期涨价",
+            "accessory": "选配件加价",
         }[self.value]
 
 

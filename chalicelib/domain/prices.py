@@ -5,13 +5,15 @@ supplier confirmed) leaves one observation per line: the unit price, the site, t
 shows its reference price beside the mall's own transaction prices for the same product across sites and over
 time, with the monthly medians (the trend).
 
-Two alerts join the 动态预警 queue (domain.alerts), each explained by the figures behind it:
+Three alerts join the 动态预警 queue (domain.alerts), each explained by the figures behind it:
 - 价格偏高: a listing priced above the mall's recent (90 days) transaction median by more than the site's margin;
 - 临期涨价: a supplier raising a listing's price within `raise_window_days` after an order of it (after winning) or
   while it is invited to a bidding of the listing's category (just before quoting).
+- 抬高选配件价格 (SH): a purchase whose main item (its dearest unit) is at the market price while an accessory
+  bought with it (a cheaper line of the same order: toner with a printer, a monitor with a desktop) is priced above the mall's median
+  for that accessory by more than the margin, so the headline price looks fair and the padding hides in the rest.
 A manufacturer's price change the listings must follow within 5 working days (anchors.md B5 [C, ZJ]) is a 厂商调价
-campaign of domain.inspections. Not detected yet: SH's 抬高选配件价格 (padded accessory prices need configurations
-the listings do not have).
+campaign of domain.inspections.
 """
 
 from __future__ import annotations
@@ -178,6 +180,61 @@ def raised_near_a_deal(
         {"old_price_fen": old, "new_price_fen": new},
         now,
         key=(after.id, str(after.version)),
+    )
+
+
+def padded_accessories(order: Any, medians: Mapping[str, int | None], rules: AlertRules, now: datetime) -> Alert | None:
+    """An order (domain.orders.Order) whose main line sits within the margin of its median while a cheaper line
+    (an accessory of the configuration) is above its own median by more than the margin."""
+    lines = [line for line in order.lines if line.brand.strip() and line.model.strip()]
+    if len(lines) < 2:
+        return None
+    main = max(lines, key=lambda line: line.unit_price_fen)  # the configuration's main item: its dearest unit
+
+    def above(line: Any) -> int | None:
+        """How far above its median, in basis points (None: no median)."""
+        median = medians.get(product_key(line.brand, line.model))
+        return (line.unit_price_fen - median) * 10_000 // median if median else None
+
+    main_above = above(main)
+    if main_above is None or main_above > rules.price_margin_bp:
+        return None
+    padded: list[tuple[Any, int]] = []
+    for line in lines:
+        bp = above(line) if line is not main else None
+        if bp is not None and bp > rules.price_margin_bp:
+            padded.append((line, bp))
+    if not padded:
+        return None
+    words = "；".join(
+        f"“{line.name}”单价 {format_yuan(line.unit_price_fen)} 元，高于商城成交中位价 "
+        f"{format_yuan(medians[product_key(line.brand, line.model)] or 0)} 元 {bp / 100:.1f}%"
+        for line, bp in padded
+    )
+    explanation = (
+        f"订单 {order.order_no}（{order.supplier_name}）主商品“{main.name}”按市场价成交，"
+        f"选配件{words}，疑似抬高选配件价格"
+    )
+    evidence = tuple(
+        {
+            "name": line.name,
+            "unit_price_fen": line.unit_price_fen,
+            "median_fen": medians.get(product_key(line.brand, line.model)),
+            "quantity": line.quantity,
+            "main": line is main,
+        }
+        for line in lines
+    )
+    return make_alert(
+        order.site_id,
+        AlertKind.ACCESSORY,
+        order.order_no,
+        f"订单 {order.order_no}（{order.supplier_name}）",
+        explanation,
+        evidence,
+        {"padded_lines": len(padded), "total_fen": order.total_fen},
+        now,
+        key=(order.order_no,),
     )
 
 

@@ -141,7 +141,23 @@ def _after_order(old: dict[str, Any] | None, new: dict[str, Any]) -> int:
         theirs.append(placed)
     names = {line.listing_id: line.name for line in order.lines}
     found += alerts.exclusive(order.site_id, placed, theirs, names, rules, now)
+    found.append(_padded(order, rules, now))
     return _raise([a for a in found if a is not None], now)
+
+
+def _padded(order: Any, rules: alerts.AlertRules, now: Any) -> alerts.Alert | None:
+    """抬高选配件价格: each line's product against the mall's recent transaction median (one Query a line)."""
+    from chalicelib.domain import prices
+
+    if len(order.lines) < 2:
+        return None
+    start = alerts.window_start(now, prices.RECENT_DAYS)
+    medians = {}
+    for line in order.lines[:20]:
+        product = prices.product_key(line.brand, line.model)
+        if product not in medians:
+            medians[product] = prices.recent_median(stores().alerts.observations(product, start), now)
+    return prices.padded_accessories(order, medians, rules, now)
 
 
 def _after_competition(old: dict[str, Any] | None, new: dict[str, Any]) -> int:

@@ -73,3 +73,29 @@ def test_a_circle_is_the_same_suppliers_meeting_with_rotating_wins() -> None:
     assert alerts.circle("lc", history[-1], history[1:], RULES, {}, NOW) is None
     elsewhere = [meet("C1", 60, ring, "S1", "A05040000"), *history[1:]]
     assert alerts.circle("lc", history[-1], elsewhere, RULES, {}, NOW) is None
+
+
+def test_padded_accessories_hide_behind_a_fair_main_price() -> None:
+    from types import SimpleNamespace
+
+    from chalicelib.domain import prices
+    from chalicelib.domain.orders import OrderLine
+
+    def line(name: str, brand: str, model: str, price: int, quantity: int = 1) -> OrderLine:
+        return OrderLine("L-" + model, name, brand, model, "LC-0302", "A02010105", price, quantity)
+
+    printer = line("惠普 M1005 激光打印机", "惠普", "M1005", 150_000)
+    toner = line("惠普 12A 硒鼓", "惠普", "Q2612A", 68_000, 4)
+    order = SimpleNamespace(
+        order_no="YC1", site_id="lc", supplier_name="某公司", lines=(printer, toner), total_fen=422_000
+    )
+    medians = {prices.product_key("惠普", "M1005"): 150_000, prices.product_key("惠普", "Q2612A"): 45_000}
+    found = prices.padded_accessories(order, medians, RULES, NOW)
+    assert found is not None and found.kind is alerts.AlertKind.ACCESSORY
+    assert "“惠普 12A 硒鼓”单价 680.00 元，高于商城成交中位价 450.00 元 51.1%" in found.explanation
+    # The main item itself above the market: that is 价格偏高, not padding; no medians: nothing to say.
+    dear_main = {**medians, prices.product_key("惠普", "M1005"): 120_000}
+    assert prices.padded_accessories(order, dear_main, RULES, NOW) is None
+    assert prices.padded_accessories(order, {}, RULES, NOW) is None
+    fair = {**medians, prices.product_key("惠普", "Q2612A"): 65_000}  # 4.6 % above: within the margin
+    assert prices.padded_accessories(order, fair, RULES, NOW) is None

@@ -37,6 +37,7 @@ export const ALERT_KIND_TAG = Object.freeze({
   circle: 'danger',
   price_high: 'warning',
   price_raise: 'danger',
+  accessory: 'danger',
 })
 
 /** 信用处理的说明：措施、扣分、天数，如“暂停交易（30 天，扣 10 分）”。 */
