@@ -10,8 +10,9 @@ Three alerts join the 动态预警 queue (domain.alerts), each explained by the 
 - 临期涨价: a supplier raising a listing's price within `raise_window_days` after an order of it (after winning) or
   while it is invited to a bidding of the listing's category (just before quoting).
 - 抬高选配件价格 (SH): a purchase whose main item (its dearest unit) is at the market price while an accessory
-  bought with it (a cheaper line of the same order: toner with a printer, a monitor with a desktop) is priced above the mall's median
-  for that accessory by more than the margin, so the headline price looks fair and the padding hides in the rest.
+  bought with it (a cheaper line of the same order: toner with a printer, a monitor with a desktop) is priced
+  above the mall's median for that accessory by more than the margin, so the headline price looks fair and the
+  padding hides in the rest.
 A manufacturer's price change the listings must follow within 5 working days (anchors.md B5 [C, ZJ]) is a 厂商调价
 campaign of domain.inspections.
 """
