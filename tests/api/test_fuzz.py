@@ -192,6 +192,7 @@ PLAUSIBLE_PATH = {
     "entry_id": "XY202612070000000001",
     "alert_id": "YJ0000000000000000",
     "complaint_id": "TS202612070000000001",
+    "ticket_id": "ZX202612070000000001",
 }
 # Bodies that are well-formed JSON with every known field of a wrong kind.
 WRONG_KINDS: list[Any] = [
