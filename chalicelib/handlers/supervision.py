@@ -214,12 +214,15 @@ def escalate_finding(ctx: RequestContext, campaign_id: str, finding_id: str) -> 
 
 @api_route(bp, "/findings", roles=FINDING_READERS)
 def list_findings(ctx: RequestContext) -> dict[str, Any]:
-    """A supplier's findings in every site; a city's: its site's; the province: one site's (?site=)."""
+    """A supplier's findings in every site; a city's: its site's; the province: one site's (?site=). A supervisor may
+    read one supplier's findings in every site (?supplier=): its record is the province's."""
     from chalicelib.schemas.supervision import FindingsQuery
 
     query = ctx.query(FindingsQuery)
     if ctx.user.role is Role.SUPPLIER:
         found = stores().inspections.findings_of_supplier(ctx.user.org_id)
+    elif query.supplier:
+        found = stores().inspections.findings_of_supplier(query.supplier)
     elif ctx.user.role is Role.PROVINCE_ADMIN:
         if not query.site:
             raise InvalidInput("请选择站点", code="VALIDATION_FAILED", details=[{"field": "site", "message": "必填"}])

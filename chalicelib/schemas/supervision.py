@@ -79,6 +79,7 @@ class RulesBody(StrictBody):
 
 class FindingsQuery(QueryParams):
     site: str = Field(default="", max_length=31)
+    supplier: str = Field(default="", max_length=18)
 
 
 class CreditQuery(QueryParams):

@@ -238,6 +238,9 @@ def test_a_campaign_from_its_precheck_to_correction_and_delisting(
         "delisted": 1,
         "open": 0,
     }
+    # The supplier's record is the province's: another city's centre reads its findings everywhere.
+    status, theirs = api.call("GET", f"/findings?supplier={supplier_code('supplier.lc04')}", as_user="weihai.center")
+    assert status == 200 and [f["listing_id"] for f in theirs["items"]] == [market["lamp"]]
     status, log = api.call("GET", f"/sites/{SITE}/audit?limit=20", as_user="liaocheng.finance")
     actions = [e["action_label"] for e in log["items"]]
     assert "逾期未整改下架" in actions and "确认整改完成" in actions and "登记巡检问题" in actions
