@@ -53,8 +53,9 @@ package: venv
 lint-template: package
 	$(PY) -m infra.build lint
 
+# The browser journeys run in a process of their own beside the rest (scripts/pytest-all.sh).
 pytest: venv system-deps frontend
-	$(PY) -m pytest -q
+	PY=$(PY) scripts/pytest-all.sh
 
 # pytest runs last: CI reads its closing line.
 test: lint typecheck frontend-test check-sites lint-template
