@@ -26,7 +26,7 @@ from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, parse_iso, to_iso
-from chalicelib.domain.errors import Conflict, DomainError, InvalidInput, RuleViolation
+from chalicelib.domain.errors import Conflict, DomainError, InvalidInput, RuleViolation, field_problem
 from chalicelib.domain.money import format_yuan
 from chalicelib.domain.orders import (
     Delivery,
@@ -170,12 +170,8 @@ class BatchStore(Protocol):
 # ---------------------------------------------------------------- helpers
 
 
-def _problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
 def _refuse(message: str, code: str, field: str = "") -> RuleViolation:
-    return RuleViolation(message, code=code, details=[_problem(field, message)] if field else None)
+    return RuleViolation(message, code=code, details=[field_problem(field, message)] if field else None)
 
 
 def new_batch_id(now: datetime) -> str:
@@ -189,7 +185,7 @@ def parse_rate(text: str) -> int:
         raise InvalidInput(
             "优惠率须为 0 到 100 之间（不含 100）的百分数，最多两位小数，如 12.5",
             code="RATE_INVALID",
-            details=[_problem("rate", "最多两位小数，0 ≤ 优惠率 < 100")],
+            details=[field_problem("rate", "最多两位小数，0 ≤ 优惠率 < 100")],
         )
     try:
         return int(Decimal(cleaned) * 100)
@@ -242,11 +238,11 @@ def open_batch(
         raise InvalidInput(
             "商城品目不存在或不是末级品目",
             code="CATEGORY_NOT_FOUND",
-            details=[_problem("category_id", "请选择末级品目")],
+            details=[field_problem("category_id", "请选择末级品目")],
         )
     if new.reference_price_fen <= 0:
         raise InvalidInput(
-            "参考单价须大于 0", code="VALIDATION_FAILED", details=[_problem("reference_price_fen", "须大于 0")]
+            "参考单价须大于 0", code="VALIDATION_FAILED", details=[field_problem("reference_price_fen", "须大于 0")]
         )
     if not now + MIN_WINDOW - CLOCK_SLACK <= new.join_until <= now + MAX_WINDOW:
         raise _refuse("报名截止时间须在 1 分钟到 30 天之后", "WINDOW_INVALID", "join_until")
@@ -318,7 +314,7 @@ def join(
     if outside is not None:
         raise RuleViolation(outside[1], code=outside[0])
     if request.quantity <= 0:
-        raise InvalidInput("数量须大于 0", code="VALIDATION_FAILED", details=[_problem("quantity", "须大于 0")])
+        raise InvalidInput("数量须大于 0", code="VALIDATION_FAILED", details=[field_problem("quantity", "须大于 0")])
     reserved = request.quantity * b.reference_price_fen
     if reserved > plan.balance_fen:
         raise _refuse(

@@ -40,7 +40,7 @@ from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, parse_iso, to_iso
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation, field_problem
 from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move, required_reason
 from chalicelib.domain.money import format_yuan
 from chalicelib.domain.orders import check_expected_date
@@ -402,12 +402,8 @@ def actions_for(c: Competition, principal: Principal, now: datetime) -> list[str
 # ---------------------------------------------------------------- launching
 
 
-def _problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
 def _refuse(message: str, code: str, field: str = "") -> RuleViolation:
-    return RuleViolation(message, code=code, details=[_problem(field, message)] if field else None)
+    return RuleViolation(message, code=code, details=[field_problem(field, message)] if field else None)
 
 
 def new_competition_id(kind: Kind, now: datetime) -> str:
@@ -433,7 +429,7 @@ def _category(site: SiteConfig, category_id: str) -> MallCategory:
         raise InvalidInput(
             "商城品目不存在或不是末级品目",
             code="CATEGORY_NOT_FOUND",
-            details=[_problem("category_id", "请选择末级品目")],
+            details=[field_problem("category_id", "请选择末级品目")],
         )
     return found
 
@@ -476,7 +472,9 @@ def _step_fen(site: SiteConfig, ceiling_fen: int, step_bp: int) -> int:
 
 def _check_ceiling(site: SiteConfig, plan: Plan, ceiling: int, spent_fen: int) -> None:
     if ceiling <= 0:
-        raise InvalidInput("最高限价须大于 0", code="VALIDATION_FAILED", details=[_problem("ceiling_fen", "须大于 0")])
+        raise InvalidInput(
+            "最高限价须大于 0", code="VALIDATION_FAILED", details=[field_problem("ceiling_fen", "须大于 0")]
+        )
     if ceiling > plan.balance_fen:
         raise _refuse(
             f"最高限价 {format_yuan(ceiling)} 元超过采购计划可用余额 {format_yuan(plan.balance_fen)} 元",
@@ -522,7 +520,7 @@ def _check_request(
         raise InvalidInput(
             "送货区划不属于本站点",
             code="DISTRICT_UNKNOWN",
-            details=[_problem("delivery.district", "请选择本站点的区划")],
+            details=[field_problem("delivery.district", "请选择本站点的区划")],
         )
     check_expected_date(new.delivery.expected_date, china_date(now))
     _check_ceiling(site, plan, new.ceiling_fen, spent_fen)
@@ -692,7 +690,9 @@ def _may_respond(c: Competition, supplier: Principal, trading: bool, now: dateti
 
 def _price_problems(c: Competition, unit_price_fen: int, uscc: str = "") -> int:
     if unit_price_fen <= 0:
-        raise InvalidInput("报价须大于 0", code="PRICE_NOT_POSITIVE", details=[_problem("unit_price_fen", "须大于 0")])
+        raise InvalidInput(
+            "报价须大于 0", code="PRICE_NOT_POSITIVE", details=[field_problem("unit_price_fen", "须大于 0")]
+        )
     cap = dict(c.caps).get(uscc)
     if cap is not None and unit_price_fen > cap:
         raise _refuse(
@@ -740,7 +740,7 @@ def submit_quote(
     total = _price_problems(c, unit_price_fen, supplier.org_id)
     if c.custom and not technical.strip():
         raise InvalidInput(
-            "定制类项目须提交技术响应文件", code="TECHNICAL_REQUIRED", details=[_problem("technical", "必填")]
+            "定制类项目须提交技术响应文件", code="TECHNICAL_REQUIRED", details=[field_problem("technical", "必填")]
         )
     at = to_iso(now)
     nonce = uuid.uuid4().hex
@@ -1111,11 +1111,11 @@ def submit_evaluation(
     for entry in c.ranking:
         found = by_alias.get(entry.alias)
         if found is None:
-            problems.append(_problem(entry.alias, "须作出审查结论"))
+            problems.append(field_problem(entry.alias, "须作出审查结论"))
         elif not found.responsive and not found.reason.strip():
-            problems.append(_problem(entry.alias, "不通过须说明理由"))
+            problems.append(field_problem(entry.alias, "不通过须说明理由"))
     unknown = set(by_alias) - {e.alias for e in c.ranking}
-    problems += [_problem(a, "不是本项目的响应供应商") for a in sorted(unknown)]
+    problems += [field_problem(a, "不是本项目的响应供应商") for a in sorted(unknown)]
     if problems:
         raise InvalidInput("符合性审查结论不完整", code="EVALUATION_INCOMPLETE", details=problems)
     ranking = tuple(

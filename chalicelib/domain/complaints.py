@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, parse_iso, to_iso
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation, field_problem
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
 from chalicelib.domain.workdays import WorkCalendar, after_working_days
 
@@ -144,10 +144,6 @@ class DeadlineTimer(Protocol):
     def start(self, name: str, due_at: str, payload: dict[str, Any]) -> None: ...
 
 
-def _problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
 def _check_new(new: NewComplaint, kind: ComplaintKind) -> Ground:
     try:
         ground = Ground(new.ground)
@@ -156,9 +152,9 @@ def _check_new(new: NewComplaint, kind: ComplaintKind) -> Ground:
     found = []
     if ground is None or ground.kind is not kind:
         allowed = "、".join(g.label for g in Ground if g.kind is kind)
-        found.append(_problem("ground", f"{kind.label}的事由须为：{allowed}"))
+        found.append(field_problem("ground", f"{kind.label}的事由须为：{allowed}"))
     if len(new.facts.strip()) < 10:
-        found.append(_problem("facts", "请写明事实与诉求（至少 10 个字）"))
+        found.append(field_problem("facts", "请写明事实与诉求（至少 10 个字）"))
     if found:
         raise InvalidInput(
             "投诉信息有误：" + "；".join(p["message"] for p in found), code="COMPLAINT_INVALID", details=found
@@ -318,7 +314,9 @@ def answer(store: ComplaintStore, c: Complaint, respondent: Principal, text: str
     if now > parse_iso(c.answer_by):
         raise RuleViolation("答复期限已过", code="ANSWER_LATE")
     if len(text.strip()) < 4:
-        raise InvalidInput("答复内容至少 4 个字", code="VALIDATION_FAILED", details=[_problem("text", "至少 4 个字")])
+        raise InvalidInput(
+            "答复内容至少 4 个字", code="VALIDATION_FAILED", details=[field_problem("text", "至少 4 个字")]
+        )
     done = c._replace(
         status=ComplaintStatus.AWAITING_DECISION,
         answer=Reply(text.strip(), respondent.display_name, to_iso(now)),
@@ -380,7 +378,7 @@ def decide(
     """The centre's decision (the caller writes it, with the credit measure an upheld report leads to)."""
     check_decidable(c, operator, now)
     if len(reason.strip()) < 4:
-        details = [_problem("reason", "必填")]
+        details = [field_problem("reason", "必填")]
         raise InvalidInput("请写明处理意见（至少 4 个字）", code="REASON_REQUIRED", details=details)
     done = c._replace(
         status=ComplaintStatus.UPHELD if uphold else ComplaintStatus.REJECTED,

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, parse_iso, to_iso
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation, field_problem
 from chalicelib.domain.principals import PROVINCE_SCOPE, Principal, Role
 from chalicelib.domain.suppliers import SiteSuspension, Supplier, SupplierStatus
 from chalicelib.domain.workdays import WorkCalendar, after_working_days
@@ -169,31 +169,29 @@ class CreditStore(Protocol):
 # ---------------------------------------------------------------- the rule table
 
 
-def _problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
 def rule_problems(rules: Sequence[CreditRule]) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     codes = [r.code for r in rules]
     if not rules or len(set(codes)) != len(codes):
-        found.append(_problem("rules", "至少一条规则，规则编号不能重复"))
+        found.append(field_problem("rules", "至少一条规则，规则编号不能重复"))
     for n, r in enumerate(rules):
         at = f"rules.{n}"
         if not RULE_CODE_PATTERN.match(r.code):
-            found.append(_problem(f"{at}.code", "规则编号为两个大写字母加 2–4 位数字，如 XY01"))
+            found.append(field_problem(f"{at}.code", "规则编号为两个大写字母加 2–4 位数字，如 XY01"))
         if len(r.basis.strip()) < 4:
-            found.append(_problem(f"{at}.basis", "须写明依据（制度名称与条款）"))
+            found.append(field_problem(f"{at}.basis", "须写明依据（制度名称与条款）"))
         if not r.measures:
-            found.append(_problem(f"{at}.measures", "至少一种处理措施"))
+            found.append(field_problem(f"{at}.measures", "至少一种处理措施"))
         if not 0 <= r.max_points <= MAX_RULE_POINTS:
-            found.append(_problem(f"{at}.max_points", f"扣分上限须在 0–{MAX_RULE_POINTS} 分之间"))
+            found.append(field_problem(f"{at}.max_points", f"扣分上限须在 0–{MAX_RULE_POINTS} 分之间"))
         if Measure.DEDUCTION in r.measures and r.max_points < 1:
-            found.append(_problem(f"{at}.max_points", "允许扣分的规则须有扣分上限"))
+            found.append(field_problem(f"{at}.max_points", "允许扣分的规则须有扣分上限"))
         if not 0 <= r.max_days <= MAX_RULE_DAYS or ((Measure.SUSPENSION in r.measures) != (r.max_days > 0)):
-            found.append(_problem(f"{at}.max_days", f"允许暂停交易的规则须有 1–{MAX_RULE_DAYS} 天的暂停上限，其余为 0"))
+            found.append(
+                field_problem(f"{at}.max_days", f"允许暂停交易的规则须有 1–{MAX_RULE_DAYS} 天的暂停上限，其余为 0")
+            )
         if not 1 <= r.statement_days <= MAX_STATEMENT_DAYS:
-            found.append(_problem(f"{at}.statement_days", f"申辩期须在 1–{MAX_STATEMENT_DAYS} 个工作日之间"))
+            found.append(field_problem(f"{at}.statement_days", f"申辩期须在 1–{MAX_STATEMENT_DAYS} 个工作日之间"))
     return found
 
 
@@ -242,26 +240,28 @@ def check_proposal(table: RuleTable, proposal: Proposal, scope: str) -> tuple[Cr
         raise InvalidInput(
             "信用处理须依据信用规则表中的一条规则" + (f"：{proposal.rule_code} 不存在" if proposal.rule_code else ""),
             code="LEGAL_BASIS_REQUIRED",
-            details=[_problem("rule_code", "请选择处理依据")],
+            details=[field_problem("rule_code", "请选择处理依据")],
         )
     try:
         measure = Measure(proposal.measure)
     except ValueError:
-        raise InvalidInput("处理措施无效", code="VALIDATION_FAILED", details=[_problem("measure", "无效")]) from None
+        raise InvalidInput(
+            "处理措施无效", code="VALIDATION_FAILED", details=[field_problem("measure", "无效")]
+        ) from None
     found: list[dict[str, str]] = []
     if measure not in rule.measures:
         allowed = "、".join(m.label for m in rule.measures)
-        found.append(_problem("measure", f"规则 {rule.code}“{rule.title}”只允许：{allowed}"))
+        found.append(field_problem("measure", f"规则 {rule.code}“{rule.title}”只允许：{allowed}"))
     if measure is Measure.EXPULSION and scope != PROVINCE_SCOPE:
-        found.append(_problem("measure", "清退在全省生效，须由省级管理员决定"))
+        found.append(field_problem("measure", "清退在全省生效，须由省级管理员决定"))
     if not 0 <= proposal.points <= rule.max_points or (measure is Measure.DEDUCTION and proposal.points < 1):
         found.append(
-            _problem("points", f"扣分须在 {1 if measure is Measure.DEDUCTION else 0}–{rule.max_points} 分之间")
+            field_problem("points", f"扣分须在 {1 if measure is Measure.DEDUCTION else 0}–{rule.max_points} 分之间")
         )
     if measure is Measure.SUSPENSION and not 1 <= proposal.days <= rule.max_days:
-        found.append(_problem("days", f"暂停交易须在 1–{rule.max_days} 天之间"))
+        found.append(field_problem("days", f"暂停交易须在 1–{rule.max_days} 天之间"))
     if measure is not Measure.SUSPENSION and proposal.days:
-        found.append(_problem("days", "只有暂停交易填写天数"))
+        found.append(field_problem("days", "只有暂停交易填写天数"))
     if found:
         raise RuleViolation(
             "超出规则允许的处理：" + "；".join(p["message"] for p in found), code="SANCTION_EXCEEDS_RULE", details=found
@@ -283,7 +283,7 @@ def draft(
         raise NotFound(f"供应商 {proposal.supplier_uscc} 不存在", code="SUPPLIER_NOT_FOUND")
     rule, measure = check_proposal(table, proposal, scope)
     if len(proposal.facts.strip()) < 4:
-        raise InvalidInput("须写明事实与证据", code="FACTS_REQUIRED", details=[_problem("facts", "至少 4 个字")])
+        raise InvalidInput("须写明事实与证据", code="FACTS_REQUIRED", details=[field_problem("facts", "至少 4 个字")])
     entry = CreditEntry(
         id=f"XY{china_date(now):%Y%m%d}{uuid.uuid4().int % 10**10:010d}",
         supplier_uscc=supplier.uscc,
@@ -332,7 +332,9 @@ def state_case(store: CreditStore, entry: CreditEntry, supplier: Principal, text
             f"申辩期已于 {_china_day(entry.statement_until)} 届满，不能再提交申辩", code="STATEMENT_LATE"
         )
     if len(text.strip()) < 4:
-        raise InvalidInput("申辩内容至少 4 个字", code="VALIDATION_FAILED", details=[_problem("text", "至少 4 个字")])
+        raise InvalidInput(
+            "申辩内容至少 4 个字", code="VALIDATION_FAILED", details=[field_problem("text", "至少 4 个字")]
+        )
     updated = entry._replace(
         statement=Statement(text.strip(), supplier.display_name, to_iso(now)),
         updated_at=to_iso(now),
@@ -364,7 +366,7 @@ def decide(
             code="STATEMENT_PERIOD_OPEN",
         )
     if len(reason.strip()) < 2:
-        raise InvalidInput("须填写决定理由", code="REASON_REQUIRED", details=[_problem("reason", "必填")])
+        raise InvalidInput("须填写决定理由", code="REASON_REQUIRED", details=[field_problem("reason", "必填")])
     decided = entry._replace(
         status=EntryStatus.UPHELD if uphold else EntryStatus.WITHDRAWN,
         decision=Decision(uphold, reason.strip(), actor.display_name, to_iso(now)),

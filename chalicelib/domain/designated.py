@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, Protocol
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.catalog import NationalCatalog
 from chalicelib.domain.clock import china_date, to_iso
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation, field_problem
 from chalicelib.domain.orders import (
     Delivery,
     NewOrder,
@@ -100,10 +100,6 @@ class DesignationStore(Protocol):
     def save(self, d: Designation, expected_version: int, audit: AuditEvent) -> None: ...
 
 
-def _problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
 def _event(
     d: Designation, action: str, summary: str, actor: dict[str, str], now: datetime, before: Any = None
 ) -> AuditEvent:
@@ -124,28 +120,30 @@ def _check(site: SiteConfig, new: NewDesignation, catalog: NationalCatalog) -> l
     found: list[dict[str, str]] = []
     entry = catalog.get(new.catalog_code)
     if entry is None:
-        found.append(_problem("catalog_code", f"品目编码 {new.catalog_code} 不在 2022 年品目分类目录中"))
+        found.append(field_problem("catalog_code", f"品目编码 {new.catalog_code} 不在 2022 年品目分类目录中"))
     elif not new.catalog_code.startswith("C"):
-        found.append(_problem("catalog_code", "定点采购用于服务类品目（C 开头）"))
+        found.append(field_problem("catalog_code", "定点采购用于服务类品目（C 开头）"))
     unknown = [code for code in new.districts if site.district(code) is None]
     if not new.districts or unknown:
         found.append(
-            _problem(
+            field_problem(
                 "districts", "服务区划须为本站点的区划" + (f"：{'、'.join(unknown)} 不属于本站点" if unknown else "")
             )
         )
     try:
         start, end = date.fromisoformat(new.valid_from), date.fromisoformat(new.valid_to)
         if end < start:
-            found.append(_problem("valid_to", "截止日期不能早于起始日期"))
+            found.append(field_problem("valid_to", "截止日期不能早于起始日期"))
         elif (end - start).days > MAX_TERM_DAYS:
-            found.append(_problem("valid_to", "定点期限不能超过 3 年"))
+            found.append(field_problem("valid_to", "定点期限不能超过 3 年"))
     except ValueError:
-        found.append(_problem("valid_from", "日期格式须为 YYYY-MM-DD"))
+        found.append(field_problem("valid_from", "日期格式须为 YYYY-MM-DD"))
     codes = [i.code for i in new.items]
     if not new.items or len(set(codes)) != len(codes) or not all(ITEM_CODE_PATTERN.match(c) for c in codes):
-        found.append(_problem("items", "至少一项协议价，项目编号不能重复"))
-    found += [_problem(f"items.{n}.price_fen", "协议价须大于 0") for n, i in enumerate(new.items) if i.price_fen <= 0]
+        found.append(field_problem("items", "至少一项协议价，项目编号不能重复"))
+    found += [
+        field_problem(f"items.{n}.price_fen", "协议价须大于 0") for n, i in enumerate(new.items) if i.price_fen <= 0
+    ]
     return found
 
 
@@ -161,7 +159,7 @@ def designate(
     """The centre designates a registered supplier for a service, at its negotiated rates."""
     found = _check(site, new, catalog)
     if supplier_name is None:
-        found.append(_problem("supplier_uscc", "该供应商未在商城注册或当前不可交易"))
+        found.append(field_problem("supplier_uscc", "该供应商未在商城注册或当前不可交易"))
     if found:
         unknown = any("品目分类目录" in p["message"] for p in found)
         raise InvalidInput(
@@ -266,7 +264,7 @@ def place_order(
     codes = [code for code, _ in request.lines]
     if not request.lines or len(set(codes)) != len(codes):
         raise InvalidInput(
-            "订单须有不重复的服务项目", code="VALIDATION_FAILED", details=[_problem("lines", "服务项目重复或为空")]
+            "订单须有不重复的服务项目", code="VALIDATION_FAILED", details=[field_problem("lines", "服务项目重复或为空")]
         )
     missing = [code for code in codes if code not in items]
     if missing:

@@ -73,3 +73,8 @@ class UnsupportedMediaType(DomainError):
     """The body is not JSON (415)."""
 
     default_code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+def field_problem(field: str, message: str) -> dict[str, str]:
+    """One entry of an error's `details`: the field (the web client shows its label) and what is wrong with it."""
+    return {"field": field, "message": message}

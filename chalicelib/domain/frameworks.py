@@ -31,7 +31,7 @@ from typing import Any, NamedTuple, Protocol
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.catalog import NationalCatalog
 from chalicelib.domain.clock import china_date, to_iso
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation, field_problem
 from chalicelib.domain.listings import Listing, PriceCaps, normalize
 from chalicelib.domain.money import format_yuan
 from chalicelib.domain.orders import (
@@ -193,10 +193,6 @@ class AgreementStore(Protocol):
 # ---------------------------------------------------------------- checking what stage 1 delivers
 
 
-def _problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
 def under(code: str, group: str) -> bool:
     """Whether a catalog code is the group itself or below it (A02021104 is under A02020000)."""
     stem = group.rstrip("0")
@@ -210,54 +206,56 @@ def _member_problems(
     found: list[dict[str, str]] = []
     wrong = uscc_problem(member.uscc)
     if wrong:
-        found.append(_problem(f"{field}.uscc", f"统一社会信用代码不正确：{wrong}"))
+        found.append(field_problem(f"{field}.uscc", f"统一社会信用代码不正确：{wrong}"))
     elif member.uscc not in registered:
-        found.append(_problem(f"{field}.uscc", f"入围供应商“{member.name}”尚未在商城注册，不能参与第二阶段"))
+        found.append(field_problem(f"{field}.uscc", f"入围供应商“{member.name}”尚未在商城注册，不能参与第二阶段"))
     if not member.products:
-        found.append(_problem(f"{field}.products", "每家入围供应商至少有一个入围产品"))
+        found.append(field_problem(f"{field}.products", "每家入围供应商至少有一个入围产品"))
     seen: set[str] = set()
     for p_index, product in enumerate(member.products):
         p_field = f"{field}.products.{p_index}"
         if not PRODUCT_CODE_PATTERN.match(product.code) or product.code in seen:
-            found.append(_problem(f"{p_field}.code", "产品编号缺失、格式不对或重复"))
+            found.append(field_problem(f"{p_field}.code", "产品编号缺失、格式不对或重复"))
         seen.add(product.code)
         if product.catalog_code not in catalog:
             found.append(
-                _problem(f"{p_field}.catalog_code", f"品目编码 {product.catalog_code} 不在 2022 年品目分类目录中")
+                field_problem(f"{p_field}.catalog_code", f"品目编码 {product.catalog_code} 不在 2022 年品目分类目录中")
             )
         elif not any(under(product.catalog_code, code) for code in codes):
-            found.append(_problem(f"{p_field}.catalog_code", f"品目 {product.catalog_code} 不在协议的品目范围内"))
+            found.append(field_problem(f"{p_field}.catalog_code", f"品目 {product.catalog_code} 不在协议的品目范围内"))
         if product.cap_fen <= 0:
-            found.append(_problem(f"{p_field}.cap_fen", "入围限价须大于 0"))
+            found.append(field_problem(f"{p_field}.cap_fen", "入围限价须大于 0"))
     return found
 
 
 def _terms_problems(new: NewAgreement, catalog: NationalCatalog, sites: Collection[str]) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     if not AGREEMENT_NO_PATTERN.match(new.number):
-        found.append(_problem("number", "协议编号须为 6 至 40 位大写字母、数字或连字符"))
+        found.append(field_problem("number", "协议编号须为 6 至 40 位大写字母、数字或连字符"))
     if not new.catalog_codes:
-        found.append(_problem("catalog_codes", "至少一个品目"))
+        found.append(field_problem("catalog_codes", "至少一个品目"))
     found += [
-        _problem(f"catalog_codes.{i}", f"品目编码 {code} 不在 2022 年品目分类目录中")
+        field_problem(f"catalog_codes.{i}", f"品目编码 {code} 不在 2022 年品目分类目录中")
         for i, code in enumerate(new.catalog_codes)
         if code not in catalog
     ]
-    found += [_problem(f"sites.{i}", f"站点 {site} 不存在") for i, site in enumerate(new.sites) if site not in sites]
+    found += [
+        field_problem(f"sites.{i}", f"站点 {site} 不存在") for i, site in enumerate(new.sites) if site not in sites
+    ]
     try:
         start, end = date.fromisoformat(new.valid_from), date.fromisoformat(new.valid_to)
     except ValueError:
-        return [*found, _problem("valid_from", "日期格式须为 YYYY-MM-DD")]
+        return [*found, field_problem("valid_from", "日期格式须为 YYYY-MM-DD")]
     if end < start:
-        found.append(_problem("valid_to", "协议截止日期不能早于起始日期"))
+        found.append(field_problem("valid_to", "协议截止日期不能早于起始日期"))
     elif (end - start).days > MAX_TERM_DAYS:
-        found.append(_problem("valid_to", "协议期限不能超过 4 年"))
+        found.append(field_problem("valid_to", "协议期限不能超过 4 年"))
     if not new.rules.methods:
-        found.append(_problem("rules.methods", "至少一种第二阶段方式"))
+        found.append(field_problem("rules.methods", "至少一种第二阶段方式"))
     if not 1 <= new.rules.min_suppliers <= 9:
-        found.append(_problem("rules.min_suppliers", "最少入围供应商数须在 1 到 9 之间"))
+        found.append(field_problem("rules.min_suppliers", "最少入围供应商数须在 1 到 9 之间"))
     found += [
-        _problem(f"documents.{i}.url", "文件地址须为 https 链接")
+        field_problem(f"documents.{i}.url", "文件地址须为 https 链接")
         for i, doc in enumerate(new.documents)
         if not DOCUMENT_URL_PATTERN.match(doc.url)
     ]
@@ -271,11 +269,11 @@ def _shortlist_problems(
     usccs = [m.uscc for m in new.members]
     ranks = [m.rank for m in new.members]
     if len(set(usccs)) != len(usccs):
-        found.append(_problem("members", "入围供应商重复"))
+        found.append(field_problem("members", "入围供应商重复"))
     if len(set(ranks)) != len(ranks) or any(r < 1 for r in ranks):
-        found.append(_problem("members", "轮候顺序须为不重复的正整数"))
+        found.append(field_problem("members", "轮候顺序须为不重复的正整数"))
     if len(new.members) < new.rules.min_suppliers:
-        found.append(_problem("members", f"入围供应商不足 {new.rules.min_suppliers} 家"))
+        found.append(field_problem("members", f"入围供应商不足 {new.rules.min_suppliers} 家"))
     for index, member in enumerate(new.members):
         found.extend(_member_problems(index, member, new.catalog_codes, catalog, registered))
     return found
@@ -488,7 +486,7 @@ def choose_direct(a: Agreement, uscc: str, product_code: str, unit_price_fen: in
         raise RuleViolation(
             f"单价 {format_yuan(price)} 元高于入围限价 {format_yuan(product.cap_fen)} 元",
             code="PRICE_ABOVE_CAP",
-            details=[_problem("unit_price_fen", f"不得高于 {format_yuan(product.cap_fen)} 元")],
+            details=[field_problem("unit_price_fen", f"不得高于 {format_yuan(product.cap_fen)} 元")],
         )
     return Chosen(member, product, price)
 
@@ -716,7 +714,7 @@ def place_order(
     order goes through, which re-checks the agreement's version and, for 顺序轮候, takes the turn read."""
     if request.method is Stage2.BIDDING:
         raise InvalidInput(
-            "二次竞价请发起竞价项目", code="VALIDATION_FAILED", details=[_problem("method", "不能直接下单")]
+            "二次竞价请发起竞价项目", code="VALIDATION_FAILED", details=[field_problem("method", "不能直接下单")]
         )
     require_mechanism(site, request.method.mechanism)
     today = china_date(now)

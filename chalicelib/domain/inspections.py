@@ -29,7 +29,7 @@ from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, parse_iso, to_iso
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation, field_problem
 from chalicelib.domain.listings import CertificateKind, Listing, ListingStatus, normalize
 from chalicelib.domain.money import format_yuan
 from chalicelib.domain.principals import PROVINCE_SCOPE, SYSTEM_ACTOR, Principal, Role
@@ -256,10 +256,6 @@ def _stem(code: str) -> str:
     return stem if len(stem) >= 3 else code[:3]
 
 
-def _problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
 def open_campaign(
     store: InspectionStore,
     actor: Principal,
@@ -312,9 +308,9 @@ def _parse_checks(codes: Iterable[str]) -> tuple[list[Check], list[dict[str, str
         try:
             checks.append(Check(c))
         except ValueError:
-            found.append(_problem("checks", f"未知的检查项：{c}"))
+            found.append(field_problem("checks", f"未知的检查项：{c}"))
     if not checks and not found:
-        found.append(_problem("checks", "至少选择一项"))
+        found.append(field_problem("checks", "至少选择一项"))
     return checks, found
 
 
@@ -323,14 +319,14 @@ def _campaign_problems(
 ) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     if len(new.title.strip()) < 2:
-        found.append(_problem("title", "请填写巡检名称"))
+        found.append(field_problem("title", "请填写巡检名称"))
     if not new.catalog_codes or unknown:
         missing = f"：{'、'.join(unknown)} 不在品目分类目录中" if unknown else ""
-        found.append(_problem("catalog_codes", "请选择巡检品目" + missing))
+        found.append(field_problem("catalog_codes", "请选择巡检品目" + missing))
     if [s for s in sites if s not in known_sites] or not sites:
-        found.append(_problem("sites", "站点不存在"))
+        found.append(field_problem("sites", "站点不存在"))
     if not 1 <= new.correction_days <= MAX_CORRECTION_DAYS:
-        found.append(_problem("correction_days", f"整改期限须在 1–{MAX_CORRECTION_DAYS} 个工作日之间"))
+        found.append(field_problem("correction_days", f"整改期限须在 1–{MAX_CORRECTION_DAYS} 个工作日之间"))
     return found
 
 
@@ -357,13 +353,13 @@ def open_price_notice(
         raise Forbidden("只有采购中心或省级管理员可以登记厂商调价", code="FORBIDDEN_ROLE")
     found = []
     if not notice.brand.strip() or not notice.model.strip():
-        found.append(_problem("model", "请填写品牌和型号"))
+        found.append(field_problem("model", "请填写品牌和型号"))
     if notice.official_price_fen <= 0:
-        found.append(_problem("official_price_fen", "调整后价格须大于 0"))
+        found.append(field_problem("official_price_fen", "调整后价格须大于 0"))
     if len(notice.source.strip()) < 2:
-        found.append(_problem("basis", "请注明调价依据（厂商通知、官网公告等）"))
+        found.append(field_problem("basis", "请注明调价依据（厂商通知、官网公告等）"))
     if [x for x in scope if x not in known_sites]:
-        found.append(_problem("sites", "站点不存在"))
+        found.append(field_problem("sites", "站点不存在"))
     if found:
         raise InvalidInput(
             "厂商调价信息有误：" + "；".join(p["message"] for p in found), code="PRICE_NOTICE_INVALID", details=found
@@ -629,9 +625,9 @@ def record_finding(
         raise RuleViolation("该商品不在本次巡检的品目范围内", code="LISTING_OUT_OF_SCOPE")
     checks, found = _parse_checks(new.checks)
     if len(new.description.strip()) < 4:
-        found.append(_problem("description", "请说明问题（至少 4 个字）"))
+        found.append(field_problem("description", "请说明问题（至少 4 个字）"))
     if len(new.evidence.text.strip()) < 4 and not new.evidence.attachments:
-        found.append(_problem("evidence", "须附证据：说明取证情况或上传截图、检测报告"))
+        found.append(field_problem("evidence", "须附证据：说明取证情况或上传截图、检测报告"))
     if found:
         code = "EVIDENCE_REQUIRED" if any(p["field"] == "evidence" for p in found) else "FINDING_INVALID"
         raise InvalidInput("问题登记有误：" + "；".join(p["message"] for p in found), code=code, details=found)
@@ -683,7 +679,7 @@ def correct(store: InspectionStore, finding: Finding, supplier: Principal, text:
         raise RuleViolation("整改期限已过，不能再提交整改", code="CORRECTION_LATE")
     if len(text.strip()) < 4:
         raise InvalidInput(
-            "请说明整改情况（至少 4 个字）", code="VALIDATION_FAILED", details=[_problem("text", "至少 4 个字")]
+            "请说明整改情况（至少 4 个字）", code="VALIDATION_FAILED", details=[field_problem("text", "至少 4 个字")]
         )
     updated = finding._replace(
         status=FindingStatus.CORRECTED,
@@ -715,7 +711,7 @@ def review(
     """close (the correction holds) · return (not corrected: a new period) · delist (off sale now)."""
     require_inspector(campaign, actor, finding.site_id)
     if len(reason.strip()) < 2:
-        raise InvalidInput("请填写处理意见", code="REASON_REQUIRED", details=[_problem("reason", "必填")])
+        raise InvalidInput("请填写处理意见", code="REASON_REQUIRED", details=[field_problem("reason", "必填")])
     if action == "close":
         if finding.status is not FindingStatus.CORRECTED:
             raise Conflict("供应商提交整改后方可确认整改完成", code="FINDING_NOT_CORRECTED")
@@ -736,7 +732,7 @@ def review(
         updated = finding._replace(status=FindingStatus.DELISTED, outcome=f"下架：{reason.strip()}")
         verb = "下架违规商品"
     else:
-        raise InvalidInput("处理方式无效", code="VALIDATION_FAILED", details=[_problem("action", "无效")])
+        raise InvalidInput("处理方式无效", code="VALIDATION_FAILED", details=[field_problem("action", "无效")])
     updated = updated._replace(updated_at=to_iso(now), version=finding.version + 1)
     summary = f"巡检问题（{finding.listing_name}）{verb}：{reason.strip()}"
     store.save_finding(

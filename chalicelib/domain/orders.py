@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, china_days_window, to_iso
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation, field_problem
 from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move, required_reason
 from chalicelib.domain.listings import Listing, ListingStatus
 from chalicelib.domain.money import format_wan, format_yuan
@@ -294,10 +294,6 @@ class NewOrder(NamedTuple):
 # ---------------------------------------------------------------- placing
 
 
-def _problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
 def line_problem(
     site_id: str, listing: Listing | None, supplier_uscc: str, quantity: int, district: str, plan: Plan | None
 ) -> tuple[str, str] | None:
@@ -340,7 +336,7 @@ def check_expected_date(expected_date: str, today: date, what: str = "到货") -
         raise InvalidInput(
             f"要求{what}日期不能早于今天",
             code="VALIDATION_FAILED",
-            details=[_problem("delivery.expected_date", "不能早于今天")],
+            details=[field_problem("delivery.expected_date", "不能早于今天")],
         )
 
 
@@ -360,7 +356,7 @@ def _lines(site: SiteConfig, new: NewOrder, inputs: OrderInputs, plan: Plan, dis
         listing = inputs.listings.get(listing_id)
         found = line_problem(site.id, listing, new.supplier_uscc, quantity, district, plan)
         if found is not None:
-            problems.append(_problem(f"lines.{index}", found[1]))
+            problems.append(field_problem(f"lines.{index}", found[1]))
         elif listing is not None:
             draft = listing.draft
             lines.append(
@@ -475,7 +471,7 @@ def place(
         raise InvalidInput(
             f"一张订单须有 1 至 {MAX_LINES} 种不同的商品",
             code="VALIDATION_FAILED",
-            details=[_problem("lines", "商品重复或种数不对")],
+            details=[field_problem("lines", "商品重复或种数不对")],
         )
     today = china_date(now)
     check_expected_date(new.delivery.expected_date, today)

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.clock import china_date, parse_iso, to_iso
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, field_problem
 from chalicelib.domain.principals import Principal, Role
 
 ENTITY_TICKET = "ticket"
@@ -124,15 +124,13 @@ class TicketStore(Protocol):
     def save(self, ticket: Ticket, expected_version: int, audit: AuditEvent) -> None: ...
 
 
-def _problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
 def _category(code: str) -> Category:
     try:
         return Category(code)
     except ValueError:
-        raise InvalidInput("咨询类别无效", code="VALIDATION_FAILED", details=[_problem("category", "无效")]) from None
+        raise InvalidInput(
+            "咨询类别无效", code="VALIDATION_FAILED", details=[field_problem("category", "无效")]
+        ) from None
 
 
 def _new_id(now: datetime) -> str:
@@ -145,7 +143,9 @@ def ask(store: TicketStore, asker: Principal, site_id: str, new: NewTicket, targ
     category = _category(new.category)
     if len(new.question.strip()) < 5:
         raise InvalidInput(
-            "请把问题说清楚（至少 5 个字）", code="VALIDATION_FAILED", details=[_problem("question", "至少 5 个字")]
+            "请把问题说清楚（至少 5 个字）",
+            code="VALIDATION_FAILED",
+            details=[field_problem("question", "至少 5 个字")],
         )
     ticket = Ticket(
         id=_new_id(now),
@@ -179,13 +179,13 @@ def log_call(
     try:
         at = parse_iso(call.at) if call.at else now
     except ValueError:
-        at, found = now, [_problem("at", "时间格式不正确")]
+        at, found = now, [field_problem("at", "时间格式不正确")]
     if at > now + timedelta(minutes=5) or at < now - timedelta(days=7):
-        found.append(_problem("at", "来电时间须在最近 7 天内"))
+        found.append(field_problem("at", "来电时间须在最近 7 天内"))
     if call.answered and len(call.answer.strip()) < 2:
-        found.append(_problem("answer", "已接听的来电须记录答复要点"))
+        found.append(field_problem("answer", "已接听的来电须记录答复要点"))
     if len(call.question.strip()) < 2:
-        found.append(_problem("question", "请记录来电问题"))
+        found.append(field_problem("question", "请记录来电问题"))
     if found:
         raise InvalidInput(
             "来电记录有误：" + "；".join(p["message"] for p in found), code="VALIDATION_FAILED", details=found
@@ -220,7 +220,7 @@ def answer(store: TicketStore, ticket: Ticket | None, operator: Principal, text:
     if ticket.status is not TicketStatus.OPEN:
         raise Conflict(f"该咨询{ticket.status.label}", code="TICKET_ANSWERED")
     if len(text.strip()) < 2:
-        raise InvalidInput("请填写答复", code="VALIDATION_FAILED", details=[_problem("text", "必填")])
+        raise InvalidInput("请填写答复", code="VALIDATION_FAILED", details=[field_problem("text", "必填")])
     done = ticket._replace(
         status=TicketStatus.ANSWERED,
         answer=Answer(text.strip(), operator.display_name, to_iso(now)),
