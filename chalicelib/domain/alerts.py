@@ -186,7 +186,7 @@ def revise_rules(
             found.append({"field": name, "message": f"须在 {_shown(name, low)}–{_shown(name, high)} 之间"})
     if found:
         raise InvalidInput(
-            "预警阈值超出范围：" + "；".join(f"{_RULE_WORDS[p['field']]}{p['message']}" for p in found),
+            "预警阈值超出范围：" + "；".join(f"{RULE_WORDS[p['field']]}{p['message']}" for p in found),
             code="THRESHOLD_OUT_OF_RANGE",
             details=found,
         )
@@ -197,7 +197,7 @@ def revise_rules(
         entity_type=ENTITY_ALERT_RULES,
         entity_id=site_id,
         action="alert.rules_changed",
-        summary="修改预警阈值：" + "；".join(f"{_RULE_WORDS[k]} {_shown(k, v)}" for k, v in changes.items()),
+        summary="修改预警阈值：" + "；".join(f"{RULE_WORDS[k]} {_shown(k, v)}" for k, v in changes.items()),
         actor=actor.as_actor(),
         at=now,
         before={k: getattr(current, k) for k in changes},
@@ -207,7 +207,8 @@ def revise_rules(
     return revised
 
 
-_RULE_WORDS = {
+# What each threshold is called: in messages, in the thresholds form and (domain.labels) in validation errors.
+RULE_WORDS = {
     "split_window_days": "化整为零统计天数",
     "split_limit_fen": "化整为零金额标准",
     "split_min_orders": "化整为零最少笔数",
@@ -240,7 +241,7 @@ def _shown(name: str, value: int) -> str:
 def rules_view(rules: AlertRules, per_order_cap_fen: int) -> dict[str, Any]:
     return rules._asdict() | {
         "effective_split_limit_fen": rules.split_limit_fen or per_order_cap_fen,
-        "ranges": {k: {"min": lo, "max": hi, "label": _RULE_WORDS[k]} for k, (lo, hi, _) in RULE_RANGES.items()},
+        "ranges": {k: {"min": lo, "max": hi, "label": RULE_WORDS[k]} for k, (lo, hi, _) in RULE_RANGES.items()},
     }
 
 

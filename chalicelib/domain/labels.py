@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.domain.alerts import AlertStatus
+from chalicelib.domain.alerts import RULE_WORDS, AlertStatus
 from chalicelib.domain.audit import AuditFilter
 from chalicelib.domain.batches import BatchStatus
 from chalicelib.domain.bulletins import BulletinKind, BulletinStatus
@@ -545,26 +545,10 @@ FIELD_LABELS: dict[str, str] = {
     "by": "经办人",
     "figures": "统计数据",
     "handling": "处理意见",
-    "split_window_days": "化整为零统计天数",
-    "split_limit_fen": "化整为零金额标准",
-    "split_min_orders": "化整为零最少笔数",
-    "concentration_window_days": "采购集中统计天数",
-    "concentration_share_bp": "采购集中占比",
-    "concentration_min_fen": "采购集中起算金额",
-    "concentration_min_orders": "采购集中最少笔数",
-    "exclusive_window_days": "特供专供统计天数",
-    "exclusive_min_orders": "特供专供最少笔数",
-    "circle_window_days": "围标陪标统计天数",
-    "circle_min_meetings": "围标陪标最少相遇次数",
-    "complaint_days": "质疑期限（工作日）",
-    "answer_days": "答复期限（工作日）",
-    "decide_days": "投诉处理期限（工作日）",
+    **RULE_WORDS,  # the site's alert thresholds and periods, named where they are defined
     "ground": "事由",
     "competition_id": "竞价项目",
     "credit": "信用处理",
-    "ticket_target_hours": "咨询答复时限（小时）",
-    "price_margin_bp": "价格偏高幅度",
-    "raise_window_days": "临期涨价天数",
     "official_price_fen": "厂商调整后价格",
     "question": "问题",
     "answer": "答复",
