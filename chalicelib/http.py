@@ -30,6 +30,7 @@ from chalicelib.domain.errors import (
     NotFound,
     PayloadTooLarge,
     RuleViolation,
+    ServiceUnavailable,
     TooManyRequests,
     Unauthenticated,
     UnsupportedMediaType,
@@ -55,6 +56,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     UnsupportedMediaType: 415,
     RuleViolation: 422,
     TooManyRequests: 429,
+    ServiceUnavailable: 503,
 }
 
 ALL_ROLES = frozenset(Role)
@@ -134,7 +136,9 @@ def _labelled(details: Any) -> Any:
 
 def error_response(error: DomainError, headers: Mapping[str, str] | None = None) -> Response:
     status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(error, cls)), 400)
-    all_headers: dict[str, str | list[str]] = {**_no_store(), **(headers or {})}
+    all_headers: dict[str, str | list[str]] = {**api_headers(), **(headers or {})}
+    if error.retry_after is not None:
+        all_headers["Retry-After"] = str(error.retry_after)
     return Response(body=error_body(error), status_code=status, headers=all_headers)
 
 
@@ -142,12 +146,23 @@ def internal_error_response() -> Response:
     return Response(
         body={"code": "INTERNAL_ERROR", "message": "系统繁忙，请稍后重试", "details": None},
         status_code=500,
-        headers=_no_store(),
+        headers=api_headers(),
     )
 
 
-def _no_store() -> dict[str, str | list[str]]:
-    return {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+# Every API answer: not cached, not sniffed, never framed, and no active content even if opened as a page.
+API_SECURITY_HEADERS: dict[str, str] = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def api_headers() -> dict[str, str | list[str]]:
+    return dict(API_SECURITY_HEADERS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -211,15 +226,23 @@ def _dispatch(bp: Blueprint, policy: RoutePolicy, fn: Callable[..., Any], params
         response = error_response(error, {"X-Request-Id": request_id})
         _log_request(started, response.status_code, error.code)
         return response
-    except Exception:
-        logger.exception("unhandled error")
-        return internal_error_response()
+    except Exception as exc:
+        from chalicelib.faults import passing_fault
+
+        busy = passing_fault(exc)
+        if busy is None:
+            logger.exception("unhandled error")
+            return internal_error_response()
+        logger.warning("a service the request needs is throttling or failing", exc_info=True)
+        response = error_response(busy, {"X-Request-Id": request_id})
+        _log_request(started, response.status_code, busy.code)
+        return response
     reply = result if isinstance(result, Reply) else Reply(result)
     _log_request(started, reply.status)
     return Response(
         body=reply.body,
         status_code=reply.status,
-        headers={**_no_store(), "X-Request-Id": request_id, **(reply.headers or {})},
+        headers={**api_headers(), "X-Request-Id": request_id, **(reply.headers or {})},
     )
 
 

@@ -40,7 +40,7 @@ from chalicelib.domain.orders import (
     commit,
     plan_problem,
 )
-from chalicelib.domain.plans import Plan
+from chalicelib.domain.plans import Plan, balance_refusal
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
 from chalicelib.domain.purchase import BuyingMode, Mechanism, OrderSource, SourceKind
 from chalicelib.domain.sites import PurchaseMethod, SiteConfig, require_method
@@ -317,11 +317,7 @@ def join(
         raise InvalidInput("数量须大于 0", code="VALIDATION_FAILED", details=[field_problem("quantity", "须大于 0")])
     reserved = request.quantity * b.reference_price_fen
     if reserved > plan.balance_fen:
-        raise _refuse(
-            f"按参考单价须预留 {format_yuan(reserved)} 元，超过采购计划可用余额 {format_yuan(plan.balance_fen)} 元",
-            "PLAN_BALANCE_INSUFFICIENT",
-            "quantity",
-        )
+        raise balance_refusal(plan, reserved, "按参考单价须预留")
     if reserved > site.limits.per_order_cap_fen:
         raise _refuse(
             f"按参考单价须预留 {format_yuan(reserved)} 元，"

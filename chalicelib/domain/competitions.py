@@ -44,7 +44,7 @@ from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move, required_reason
 from chalicelib.domain.money import format_yuan
 from chalicelib.domain.orders import check_expected_date
-from chalicelib.domain.plans import Plan, PlanStatus, level2_of
+from chalicelib.domain.plans import Plan, PlanStatus, balance_refusal, level2_of
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
 from chalicelib.domain.purchase import Mechanism
 from chalicelib.domain.sites import MallCategory, SiteConfig, require_method
@@ -476,11 +476,7 @@ def _check_ceiling(site: SiteConfig, plan: Plan, ceiling: int, spent_fen: int) -
             "最高限价须大于 0", code="VALIDATION_FAILED", details=[field_problem("ceiling_fen", "须大于 0")]
         )
     if ceiling > plan.balance_fen:
-        raise _refuse(
-            f"最高限价 {format_yuan(ceiling)} 元超过采购计划可用余额 {format_yuan(plan.balance_fen)} 元",
-            "PLAN_BALANCE_INSUFFICIENT",
-            "ceiling_fen",
-        )
+        raise balance_refusal(plan, ceiling, "本项目最高限价")
     if ceiling > site.limits.per_order_cap_fen:
         raise _refuse(
             f"最高限价超过单笔订单限额 {format_yuan(site.limits.per_order_cap_fen)} 元", "LIMIT_EXCEEDED", "ceiling_fen"

@@ -14,11 +14,14 @@ class DomainError(Exception):
 
     default_code = "ERROR"
 
-    def __init__(self, message: str, *, code: str | None = None, details: Any = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, details: Any = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code or self.default_code
         self.message = message
         self.details = details
+        self.retry_after = retry_after  # seconds: the client may send the same request again after this
 
 
 class InvalidInput(DomainError):
@@ -61,6 +64,13 @@ class TooManyRequests(DomainError):
     """A downstream service throttled the request; the caller may retry later (429)."""
 
     default_code = "TOO_MANY_REQUESTS"
+
+
+class ServiceUnavailable(DomainError):
+    """A service the request needs is throttling or failing; nothing was written, the same request may be
+    sent again after `retry_after` seconds (503)."""
+
+    default_code = "SERVICE_BUSY"
 
 
 class PayloadTooLarge(DomainError):

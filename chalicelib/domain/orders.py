@@ -26,7 +26,7 @@ from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, RuleViola
 from chalicelib.domain.lifecycle import Condition, Move, Party, Subject, allowed, check, move, required_reason
 from chalicelib.domain.listings import Listing, ListingStatus
 from chalicelib.domain.money import format_wan, format_yuan
-from chalicelib.domain.plans import Plan, PlanStatus, level2_of
+from chalicelib.domain.plans import Plan, PlanStatus, balance_refusal, level2_of, quantity_refusal
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
 from chalicelib.domain.purchase import BuyingMode, Mechanism, OrderSource, SourceKind
 from chalicelib.domain.sites import SiteConfig, require_method
@@ -411,11 +411,7 @@ def _check_money(site: SiteConfig, plan: Plan, total: int, spent: int) -> None:
             },
         )
     if total > plan.balance_fen:
-        raise RuleViolation(
-            f"采购计划可用余额不足：余额 {format_yuan(plan.balance_fen)} 元，本订单 {format_yuan(total)} 元",
-            code="PLAN_BALANCE_INSUFFICIENT",
-            details={"balance_fen": plan.balance_fen, "requested_fen": total},
-        )
+        raise balance_refusal(plan, total)
     annual = site.limits.annual_category_cap_fen
     if spent + total > annual:
         raise RuleViolation(
@@ -448,13 +444,7 @@ def _check_quantity(plan: Plan, lines: tuple[OrderLine, ...]) -> int:
     wanted = sum(line.quantity for line in lines)
     left = plan.quantity_left or 0
     if wanted > left:
-        unit = plan.line.unit
-        raise RuleViolation(
-            f"超出采购计划所列数量：计划 {plan.line.quantity} {unit}，已下单 {plan.ordered_quantity} {unit}，"
-            f"本订单 {wanted} {unit}",
-            code="PLAN_QUANTITY_EXCEEDED",
-            details={"planned": plan.line.quantity, "ordered": plan.ordered_quantity, "requested": wanted},
-        )
+        raise quantity_refusal(plan, wanted)
     return wanted
 
 

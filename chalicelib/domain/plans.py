@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, Protocol
 from chalicelib.domain.audit import AuditEvent, new_event
 from chalicelib.domain.catalog import NationalCatalog
 from chalicelib.domain.clock import china_date, to_iso
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from chalicelib.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 from chalicelib.domain.money import format_wan, format_yuan
 from chalicelib.domain.principals import SYSTEM_ACTOR, Principal, Role
 from chalicelib.domain.sites import SiteConfig
@@ -554,3 +554,38 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
         updated_at=raw["updated_at"],
         version=int(raw["version"]),
     )
+
+
+def balance_refusal(plan: Plan, requested_fen: int, what: str = "本订单") -> RuleViolation:
+    """PLAN_BALANCE_INSUFFICIENT: one status, code and details shape for every method, whether the read-time
+    check caught it or the write's condition did under a race (see after_race_refusal)."""
+    balance = max(plan.balance_fen, 0)
+    return RuleViolation(
+        f"采购计划可用余额不足：余额 {format_yuan(balance)} 元，{what} {format_yuan(requested_fen)} 元",
+        code="PLAN_BALANCE_INSUFFICIENT",
+        details={"plan_no": plan.plan_no, "balance_fen": balance, "requested_fen": requested_fen},
+    )
+
+
+def quantity_refusal(plan: Plan, wanted: int) -> RuleViolation:
+    """PLAN_QUANTITY_EXCEEDED: more units than the plan's line has left."""
+    planned = plan.line.quantity if plan.line is not None else 0
+    unit = plan.line.unit if plan.line is not None else ""
+    return RuleViolation(
+        f"超出采购计划所列数量：计划 {planned} {unit}，已下单 {plan.ordered_quantity} {unit}，本订单 {wanted} {unit}",
+        code="PLAN_QUANTITY_EXCEEDED",
+        details={"planned": planned, "ordered": plan.ordered_quantity, "requested": wanted},
+    )
+
+
+def after_race_refusal(plan: Plan | None, requested_fen: int, wanted: int = 0, what: str = "本订单") -> DomainError:
+    """What the client is told when a plan's write condition failed: the plan as it is now, judged by the same
+    rules as the read-time checks, so a race answers like the check it slipped past."""
+    if plan is None:
+        return NotFound("采购计划不存在", code="PLAN_NOT_FOUND")
+    if plan.status is not PlanStatus.ACCEPTED:
+        return Conflict(f"采购计划当前状态为“{plan.status.label}”，请刷新后重试", code="PLAN_NOT_ACCEPTED")
+    left = plan.quantity_left
+    if wanted and left is not None and wanted > left:
+        return quantity_refusal(plan, wanted)
+    return balance_refusal(plan, requested_fen, what)

@@ -14,7 +14,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import DomainError, NotFound
 from chalicelib.domain.media import IMAGE_ID_PATTERN, ImageStatus, ListingImage, check_upload, upload_key
 from chalicelib.domain.principals import Role
 from chalicelib.handlers.suppliers import principal_supplier
@@ -66,9 +66,10 @@ def confirm_image(ctx: RequestContext, site_id: str, image_id: str) -> dict[str,
     arrived = uploaded(key)
     if arrived is None:
         raise NotFound("没有找到上传的图片，请重新上传", code="UPLOAD_NOT_FOUND")
+    head = media.first_bytes(key)  # S3 failing here is passing (a 503): the upload stays for the retry
     try:
-        check_upload(arrived.content_type, arrived.size, media.first_bytes(key))
-    except Exception:
+        check_upload(arrived.content_type, arrived.size, head)
+    except DomainError:
         media.delete_upload(key)  # nothing of a refused upload stays
         raise
     image = ListingImage(

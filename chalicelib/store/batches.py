@@ -22,6 +22,7 @@ from chalicelib.domain.errors import Conflict
 from chalicelib.domain.plans import PlanStatus
 from chalicelib.store import keys
 from chalicelib.store.models import BatchEntryItem, BatchItem, BatchOfferItem, MainItem, PlanItem
+from chalicelib.store.plans import refusal_after_race
 from chalicelib.store.tx import AuditedWrite
 
 SK = "BATCH"
@@ -108,7 +109,7 @@ class DynamoBatchStore:
             PlanItem(pk=keys.plan(batch.site_id, entry.plan_no), sk="PLAN"),
             [PlanItem.committed_fen.add(reserved), PlanItem.version.add(1)],
             (PlanItem.status == PlanStatus.ACCEPTED.value) & (PlanItem.committed_fen <= plan_budget_fen - reserved),
-            Conflict("采购计划余额不足（刚被其他订单占用），请刷新后重试", code="PLAN_BALANCE_INSUFFICIENT"),
+            refusal_after_race(batch.site_id, entry.plan_no, reserved, what="按参考单价须预留"),
         )
         write.update(
             BatchItem(pk=keys.batch(batch.site_id, batch.id), sk=SK),

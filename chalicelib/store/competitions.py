@@ -46,6 +46,7 @@ from chalicelib.store.models import (
     SupplierItem,
 )
 from chalicelib.store.paging import decode_cursor, encode_cursor
+from chalicelib.store.plans import refusal_after_race
 from chalicelib.store.tx import AuditedWrite
 
 _VERSION_CONFLICT = Conflict("项目已被他人处理，请刷新后重试", code="VERSION_CONFLICT")
@@ -142,7 +143,7 @@ def _reserve(write: AuditedWrite, c: Competition, plan_budget_fen: int) -> None:
         PlanItem(pk=keys.plan(c.site_id, c.plan_no), sk="PLAN"),
         [PlanItem.committed_fen.add(c.reserved_fen), PlanItem.version.add(1)],
         (PlanItem.status == PlanStatus.ACCEPTED.value) & (PlanItem.committed_fen <= plan_budget_fen - c.reserved_fen),
-        Conflict("采购计划可用余额不足（刚被其他订单或项目占用），请刷新后重试", code="PLAN_BALANCE_INSUFFICIENT"),
+        refusal_after_race(c.site_id, c.plan_no, c.reserved_fen, what="本项目最高限价"),
     )
 
 

@@ -75,7 +75,12 @@ def run_once(
     except IdempotencyValidationError as exc:
         raise RuleViolation("该 Idempotency-Key 已用于内容不同的请求", code="IDEMPOTENCY_KEY_REUSED") from exc
     except IdempotencyAlreadyInProgressError as exc:
-        raise Conflict("相同的请求正在处理中，请稍后查看结果", code="REQUEST_IN_PROGRESS") from exc
+        # The first request with this key is still running: the client waits and sends the same request again.
+        raise Conflict(
+            "相同的请求正在处理中，请稍候用同一 Idempotency-Key 重新提交，将得到首次请求的结果",
+            code="REQUEST_IN_PROGRESS",
+            retry_after=1,
+        ) from exc
     return result
 
 

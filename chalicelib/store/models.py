@@ -26,6 +26,12 @@ from pynamodb.models import Model
 
 from chalicelib.config import get_tables
 
+# Throttles and 5xx retried with backoff (PynamoDB's own loop), no wait long on a dead connection: all within an
+# API function's 29 s, as the boto3 clients (chalicelib.store.aws). What still fails is a 503 (chalicelib.faults).
+SDK_READ_TIMEOUT_SECONDS = 10
+SDK_CONNECT_TIMEOUT_SECONDS = 3
+SDK_RETRIES = 3
+
 
 class _Gsi1(GlobalSecondaryIndex[Any]):  # type: ignore[no-untyped-call]
     class Meta:
@@ -59,6 +65,9 @@ class MainItem(Model):
 
     class Meta:
         table_name = get_tables().main
+        read_timeout_seconds = SDK_READ_TIMEOUT_SECONDS
+        connect_timeout_seconds = SDK_CONNECT_TIMEOUT_SECONDS
+        max_retry_attempts = SDK_RETRIES
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -406,6 +415,9 @@ class NonceItem(MainItem, discriminator="nonce"):
 class AuditItem(Model):
     class Meta:
         table_name = get_tables().audit
+        read_timeout_seconds = SDK_READ_TIMEOUT_SECONDS
+        connect_timeout_seconds = SDK_CONNECT_TIMEOUT_SECONDS
+        max_retry_attempts = SDK_RETRIES
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -425,6 +437,9 @@ class CatalogEntryItem(Model):
 
     class Meta:
         table_name = get_tables().catalog
+        read_timeout_seconds = SDK_READ_TIMEOUT_SECONDS
+        connect_timeout_seconds = SDK_CONNECT_TIMEOUT_SECONDS
+        max_retry_attempts = SDK_RETRIES
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -446,6 +461,9 @@ class BrandRegistryItem(Model):
 
     class Meta:
         table_name = get_tables().catalog
+        read_timeout_seconds = SDK_READ_TIMEOUT_SECONDS
+        connect_timeout_seconds = SDK_CONNECT_TIMEOUT_SECONDS
+        max_retry_attempts = SDK_RETRIES
 
     pk = UnicodeAttribute(hash_key=True)  # {site}#CB#{category}
     sk = UnicodeAttribute(range_key=True)  # normalised brand

@@ -45,7 +45,7 @@ from chalicelib.store.models import (
 )
 from chalicelib.store.nonces import remember_nonce
 from chalicelib.store.paging import decode_cursor, filtered_page
-from chalicelib.store.plans import plan_from_item, usage_pk
+from chalicelib.store.plans import plan_from_item, refusal_after_race, usage_pk
 from chalicelib.store.sites import site_pk
 from chalicelib.store.suppliers import supplier_from_item, supplier_pk
 from chalicelib.store.tx import AuditedWrite
@@ -217,7 +217,9 @@ class DynamoOrderStore:
             PlanItem(pk=keys.plan(order.site_id, order.plan_no), sk="PLAN"),
             actions,
             condition,
-            Conflict("采购计划余额或数量不足（刚被其他订单占用），请刷新后重试", code="PLAN_BALANCE_INSUFFICIENT"),
+            refusal_after_race(
+                order.site_id, order.plan_no, taken, order.counted_quantity if plan_quantity is not None else 0
+            ),
         )
         write.update(
             CapUsageItem(pk=usage_pk(order.site_id, order.buyer_uscc, order.year, order.level2_code), sk="CAP"),

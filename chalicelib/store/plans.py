@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from chalicelib.domain.audit import AuditEvent
-from chalicelib.domain.errors import Conflict
-from chalicelib.domain.plans import CapUsage, Plan, PlanStatus, plan_from_dict, plan_to_dict
+from chalicelib.domain.errors import Conflict, DomainError
+from chalicelib.domain.plans import CapUsage, Plan, PlanStatus, after_race_refusal, plan_from_dict, plan_to_dict
 from chalicelib.store import keys
 from chalicelib.store.documents import fields_of, stamped
 from chalicelib.store.models import CapUsageItem, PlanItem, SequenceItem
@@ -47,6 +48,22 @@ def plan_from_item(item: PlanItem) -> Plan:
         version=int(item.version),
         ordered_quantity=int(item.ordered_quantity or 0),
     )
+
+
+def refusal_after_race(
+    site_id: str, plan_no: str, requested_fen: int, wanted: int = 0, what: str = "本订单"
+) -> Callable[[], DomainError]:
+    """For a write whose plan condition failed: read the plan as it is now (strongly) and refuse as the read-time
+    check would have, so a client sees one code, status and details whichever check caught it."""
+
+    def refuse() -> DomainError:
+        try:
+            plan: Plan | None = plan_from_item(PlanItem.get(keys.plan(site_id, plan_no), "PLAN", consistent_read=True))
+        except PlanItem.DoesNotExist:
+            plan = None
+        return after_race_refusal(plan, requested_fen, wanted, what)
+
+    return refuse
 
 
 class DynamoPlanStore:

@@ -1,11 +1,15 @@
 """One DynamoDB transaction with the audit event that records it.
 
 Conditions that fail become domain errors: the caller names, for each item,
-the Conflict to raise when that item's condition is what cancelled the write.
+the error to raise when that item's condition is what cancelled the write, or
+a function that builds it then (a refusal that reports the item as it is now,
+with the same code, status and details as the read-time check that a race
+slipped past).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -15,17 +19,25 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.audit import AuditEvent
-from chalicelib.domain.errors import Conflict
+from chalicelib.domain.errors import Conflict, DomainError
 from chalicelib.store import keys
-from chalicelib.store.models import AuditItem
+from chalicelib.store.models import SDK_CONNECT_TIMEOUT_SECONDS, SDK_READ_TIMEOUT_SECONDS, SDK_RETRIES, AuditItem
 
 _connection: Connection | None = None
+
+
+# What a failed condition raises: the error, or a function that builds it when the write fails.
+Refusal = DomainError | Callable[[], DomainError]
 
 
 def connection() -> Connection:
     global _connection
     if _connection is None:
-        _connection = Connection()
+        _connection = Connection(
+            read_timeout_seconds=SDK_READ_TIMEOUT_SECONDS,
+            connect_timeout_seconds=SDK_CONNECT_TIMEOUT_SECONDS,
+            max_retry_attempts=SDK_RETRIES,
+        )
     return _connection
 
 
@@ -55,20 +67,20 @@ class AuditedWrite:
     def __init__(self, audit: AuditEvent, also: tuple[AuditEvent, ...] = ()) -> None:
         self.audit = audit
         self.also = also  # the same change in other tenants' logs (a province-wide sanction in each site)
-        self._ops: list[tuple[str, Any, Conflict | None]] = []
+        self._ops: list[tuple[str, Any, Refusal | None]] = []
 
-    def put(self, item: Model, condition: Condition | None = None, on_fail: Conflict | None = None) -> None:
+    def put(self, item: Model, condition: Condition | None = None, on_fail: Refusal | None = None) -> None:
         self._ops.append(("put", (item, condition), on_fail))
 
     def update(
-        self, item: Model, actions: list[Any], condition: Condition | None = None, on_fail: Conflict | None = None
+        self, item: Model, actions: list[Any], condition: Condition | None = None, on_fail: Refusal | None = None
     ) -> None:
         self._ops.append(("update", (item, actions, condition), on_fail))
 
-    def delete(self, item: Model, condition: Condition | None = None, on_fail: Conflict | None = None) -> None:
+    def delete(self, item: Model, condition: Condition | None = None, on_fail: Refusal | None = None) -> None:
         self._ops.append(("delete", (item, condition), on_fail))
 
-    def check(self, model: type[Model], hash_key: str, range_key: str, condition: Condition, on_fail: Conflict) -> None:
+    def check(self, model: type[Model], hash_key: str, range_key: str, condition: Condition, on_fail: Refusal) -> None:
         self._ops.append(("check", (model, hash_key, range_key, condition), on_fail))
 
     def commit(self) -> None:
@@ -92,7 +104,7 @@ class AuditedWrite:
             reasons = exc.cancellation_reasons or []
             for (_, _, on_fail), reason in zip(ordered, reasons, strict=False):
                 if reason is not None and reason.code == "ConditionalCheckFailed" and on_fail is not None:
-                    raise on_fail from exc
+                    raise (on_fail() if callable(on_fail) else on_fail) from exc
             if exc.cause_response_code == "TransactionCanceledException" and any(
                 r is not None and r.code == "TransactionConflict" for r in reasons
             ):

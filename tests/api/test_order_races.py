@@ -19,7 +19,7 @@ import pytest
 
 from chalicelib.domain import orders
 from chalicelib.domain.clock import china_date, utc_now
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import DomainError, RuleViolation
 from chalicelib.domain.principals import Principal, Role
 from chalicelib.store.models import AuditItem, OrderItem
 from chalicelib.store.orders import DynamoOrderStore
@@ -53,8 +53,8 @@ class ReadTogetherStore(DynamoOrderStore):
         return found
 
 
-def race(plan_no: str, listing_id: str, quantity: int) -> Counter[str]:
-    """ATTEMPTS orders at once; returns how many succeeded and why the others were refused."""
+def race(plan_no: str, listing_id: str, quantity: int, refusals: list[DomainError] | None = None) -> Counter[str]:
+    """ATTEMPTS orders at once; returns how many succeeded and why the others were refused (kept in `refusals`)."""
     store = ReadTogetherStore(threading.Barrier(ATTEMPTS))
     new = orders.NewOrder(
         plan_no,
@@ -68,11 +68,31 @@ def race(plan_no: str, listing_id: str, quantity: int) -> Counter[str]:
         try:
             orders.place(store, SITE, BUYER, new, utc_now())
         except DomainError as exc:
+            if refusals is not None:
+                refusals.append(exc)
             return exc.code
         return "placed"
 
     with ThreadPoolExecutor(max_workers=ATTEMPTS) as pool:
         return Counter(pool.map(attempt, range(ATTEMPTS)))
+
+
+def race_refusal_at_read_time(plan_no: str, listing_id: str, quantity: int) -> DomainError:
+    refusals: list[DomainError] = []
+    store = ReadTogetherStore(threading.Barrier(1))
+    new = orders.NewOrder(
+        plan_no,
+        supplier_code("supplier.demo"),
+        ((listing_id, quantity),),
+        orders.Delivery(**DELIVERY, expected_date=(china_date(utc_now()) + timedelta(days=3)).isoformat()),
+        "",
+    )
+    try:
+        orders.place(store, SITE, BUYER, new, utc_now())
+    except DomainError as exc:
+        refusals.append(exc)
+    assert len(refusals) == 1
+    return refusals[0]
 
 
 def partners_of_orders() -> tuple[int, int]:
@@ -90,8 +110,18 @@ def test_fifty_orders_against_a_plan_that_covers_ten(supplied: None, projection:
     listing = add_listing("supplier.demo", COPY_PAPER, "得力 A4 复印纸 70g", "DL-7055", 2_500, 1_000)
     plan_no = add_plan(21, budget_fen=10 * 4 * 2_500)  # exactly ten orders of four packs
     before = ledger(plan_no, [listing])
-    outcome = race(plan_no, listing, 4)
+    refusals: list[DomainError] = []
+    outcome = race(plan_no, listing, 4, refusals)
     assert outcome == Counter({"placed": 10, "PLAN_BALANCE_INSUFFICIENT": 40}), outcome
+    # Every request read a plan with room, so the transaction's condition caught all forty: they answer like the
+    # read-time check that refuses the next order (same class, so same status, and the same details).
+    late = race_refusal_at_read_time(plan_no, listing, 4)
+    assert isinstance(late, RuleViolation) and late.details == {
+        "plan_no": plan_no,
+        "balance_fen": 0,
+        "requested_fen": 10_000,
+    }
+    assert all(type(r) is RuleViolation and r.details == late.details for r in refusals), refusals[:3]
     after = ledger(plan_no, [listing])
     assert after.committed_fen == 100_000 and after.committed_fen - before.committed_fen == 100_000
     assert after.spent_fen - before.spent_fen == 100_000
