@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from scheduled.emulation import MOTO_CONFIG, register_app_handlers, set_environment
 
@@ -89,6 +89,12 @@ class WebHandler(SimpleHTTPRequestHandler):
     """Serves frontend/dist, answering /config.js with this run's API address (as the deploy does)."""
 
     api_base = ""
+    security_headers: ClassVar[dict[str, str]] = {}
+
+    def end_headers(self) -> None:
+        for name, value in self.security_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
 
     def do_GET(self) -> None:
         if self.path.split("?")[0] == "/config.js":
@@ -132,7 +138,10 @@ def start_web(port: int, api_base: str) -> ThreadingHTTPServer | None:
     if not (dist / "index.html").exists():
         print("! frontend/dist is missing: run `make frontend` (make run does it) to serve the web UI", flush=True)
         return None
-    handler = type("BoundWebHandler", (WebHandler,), {"api_base": api_base})
+    from scheduled.local_api import web_security_headers
+
+    headers = web_security_headers(api_base, os.environ["AWS_ENDPOINT_URL"])  # uploads go to the emulation's S3
+    handler = type("BoundWebHandler", (WebHandler,), {"api_base": api_base, "security_headers": headers})
     server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(dist)))
     threading.Thread(target=server.serve_forever, name="web", daemon=True).start()
     return server
@@ -201,6 +210,8 @@ def wait_for_stop(stop: threading.Event) -> None:
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     set_environment()
+    # The API answers cross-origin calls from this run's web UI only (in AWS: the distribution's origin).
+    os.environ.setdefault("CORS_ALLOW_ORIGIN", f"http://127.0.0.1:{options.web_port}")
     for key, value in stage_environment().items():
         os.environ.setdefault(key, value)
     # Product images are served by the local web server at /media/, as the distribution does in AWS.
@@ -234,7 +245,6 @@ def main(argv: list[str] | None = None) -> int:
     journal.start(journal_path)
 
     from chalice.cli.factory import CLIFactory
-    from chalice.local import create_local_server
 
     config = CLIFactory(project_dir=str(ROOT)).create_config_obj(chalice_stage_name=STAGE)
     app = config.chalice_app  # imports app.py with the environment set above
@@ -263,7 +273,9 @@ def main(argv: list[str] | None = None) -> int:
 
     stop = threading.Event()
     pumps = start_pumps(options, stop, replay_stream=restored["items"] + restored.get("journal", 0) == 0)
-    api_server = create_local_server(app, config, "127.0.0.1", options.api_port)
+    from scheduled.local_api import create_api_server
+
+    api_server = create_api_server(app, config, "127.0.0.1", options.api_port)
     threading.Thread(target=api_server.server.serve_forever, name="api", daemon=True).start()
     web_server = start_web(options.web_port, f"http://127.0.0.1:{options.api_port}")
     print_banner(options, seeded, restored)

@@ -133,3 +133,20 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every journey in the browser runs under the web UI's Content-Security-Policy (served by the launcher as
+    CloudFront serves it): a script, style or connection it blocks fails the test that caused it."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield
+    assert not blocked, blocked[:5]
