@@ -10,7 +10,7 @@ NPM_STAMP := frontend/node_modules/.installed
 DIST := frontend/dist/index.html
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
 
-.PHONY: run test venv frontend system-deps lint typecheck frontend-test check-sites package lint-template pytest bench clean
+.PHONY: run test venv frontend system-deps lint typecheck frontend-test check-sites package lint-template lint-openapi openapi pytest bench clean
 
 $(VENV_STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,12 +53,19 @@ package: venv
 lint-template: package
 	$(PY) -m infra.build lint
 
+# The API's OpenAPI description (what /openapi.json serves), linted by Redocly CLI's strict recommended rules.
+openapi: venv
+	$(PY) -m infra.build openapi
+
+lint-openapi: openapi $(NPM_STAMP)
+	cd frontend && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx --no-install redocly lint ../build/openapi.json --format=stylish
+
 # The browser journeys run in a process of their own beside the rest (scripts/pytest-all.sh).
 pytest: venv system-deps frontend
 	PY=$(PY) scripts/pytest-all.sh
 
 # pytest runs last: CI reads its closing line.
-test: lint typecheck frontend-test check-sites lint-template
+test: lint typecheck frontend-test check-sites lint-template lint-openapi
 	$(MAKE) --no-print-directory pytest
 
 BENCH_NODE := bench/node/node_modules/.installed

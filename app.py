@@ -18,6 +18,7 @@ from chalicelib.handlers import (
     catalog,
     competitions,
     complaints,
+    contract,
     designations,
     listings,
     media,
@@ -34,7 +35,7 @@ from chalicelib.handlers import (
     suppliers,
     workbench,
 )
-from chalicelib.http import internal_error_response
+from chalicelib.http import api_headers, internal_error_response
 from chalicelib.observability import logger, metrics
 
 app = Chalice(app_name="yuncai", configure_logs=False, debug=False)
@@ -70,6 +71,7 @@ for blueprint in (
     alerts.bp,
     complaints.bp,
     service_desk.bp,
+    contract.bp,
 ):
     app.register_blueprint(blueprint)
 
@@ -92,4 +94,5 @@ def uniform_errors(event: Any, get_response: Callable[[Any], Response]) -> Respo
             return internal_error_response()
         code, message = _CHALICE_ERRORS.get(str(body["Code"]), ("BAD_REQUEST", "请求格式不正确"))
         response.body = {"code": code, "message": message, "details": None}
+        response.headers = {**(response.headers or {}), **api_headers()}
     return response

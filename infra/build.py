@@ -123,14 +123,33 @@ def lint(out: Path) -> int:
     return result.returncode
 
 
+def write_openapi(out: Path) -> Path:
+    """The API's OpenAPI description as the app serves it at /openapi.json (chalicelib.openapi)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    for key, value in {**config["environment_variables"], **config["stages"]["local"]["environment_variables"]}.items():
+        os.environ.setdefault(key, value)  # importing the app names its tables; nothing here calls AWS
+    sys.path.insert(0, str(ROOT))
+    import app  # noqa: F401  - registers every route
+
+    from chalicelib.openapi import describe
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "openapi.json"
+    path.write_text(json.dumps(describe(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
 def main() -> int:
     # chalice package and the SAM translator both need a region, never credentials.
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["package", "lint"])
+    parser.add_argument("command", choices=["package", "lint", "openapi"])
     parser.add_argument("--stage", default="prod")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
+    if args.command == "openapi":
+        print(f"wrote {write_openapi(args.out.parent)}")
+        return 0
     if args.command == "package":
         out = package(args.stage, args.out)
         print(f"packaged {out / 'sam.json'} and {out / 'cfn.json'}")

@@ -330,6 +330,11 @@ def generated_resources(resources: Mapping[str, Any]) -> dict[str, Any]:
             "Environment": {"Variables": {**environment(API_NEEDS, known), **API_ENVIRONMENT}},
         }
     }
+    from infra.alarms import alarm_resources
+
+    names = {API_LOGICAL_ID: _sub(f"${{AWS::StackName}}-{API_FUNCTION}")}
+    names.update({f.logical_id: _sub(f"${{AWS::StackName}}-{f.name}") for f in functions()})
+    made.update(alarm_resources({**resources, **made}, names))
     return made
 
 

@@ -62,6 +62,10 @@ def provision_tables(env: Mapping[str, str], template: Mapping[str, Any]) -> dic
                 ddb.update_time_to_live(
                     TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl["AttributeName"]}
                 )
+            if props.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled"):
+                ddb.update_continuous_backups(
+                    TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+                )
         described = ddb.describe_table(TableName=name)["Table"]
         if described.get("LatestStreamArn"):
             streams[logical_id] = described["LatestStreamArn"]

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scheduled.emulation import MOTO_CONFIG, acting_as, register_app_handlers, set_environment  # noqa: E402
-from tests import grants  # noqa: E402
+from tests import contract, grants  # noqa: E402
 
 STAGE = "dev"
 set_environment()
@@ -138,6 +138,9 @@ class Api:
             decoded = json.loads(text) if text else None
         except ValueError:
             decoded = text
+        # Every answer, in every API test, as the published description says it will be.
+        content_type = str({k.lower(): v for k, v in response.headers.items()}.get("content-type", ""))
+        contract.check(method, path, response.status_code, content_type, decoded)
         return response.status_code, decoded
 
 

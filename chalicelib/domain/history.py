@@ -189,7 +189,7 @@ def _line(ctx: _Context, raw: Mapping[str, Any], prefix: str, problems: list[str
     quantity_text = str(raw.get(f"{prefix}quantity", "") or "").strip()
     before = len(problems)
     amount = _yuan(raw.get(f"{prefix}amount_yuan"), f"{prefix}amount_yuan", problems)
-    if not quantity_text.isdigit() or int(quantity_text) <= 0:
+    if not (quantity_text.isascii() and quantity_text.isdigit()) or int(quantity_text) <= 0:
         problems.append(f"{prefix}quantity：数量应为正整数，实为“{quantity_text}”")
     if amount == 0 and len(problems) == before:
         problems.append(f"{prefix}amount_yuan：金额须大于 0")

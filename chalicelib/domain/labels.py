@@ -618,7 +618,8 @@ def field_label(path: str) -> str:
     """`lines.0.quantity` → 订单明细第 1 项·数量; a key without a label shows as 其他 (and fails the label test)."""
     parts: list[str] = []
     for part in path.split("."):
-        if part.isdigit():
+        # An index is ASCII digits: str.isdigit() also admits ² and other digits int() cannot read.
+        if part.isascii() and part.isdigit():
             if parts:
                 parts[-1] += f"第 {int(part) + 1} 项"
             continue

@@ -32,7 +32,11 @@ def verify(secret: str, timestamp: str, nonce: str, signature: str, body: bytes,
         raise Unauthenticated(
             "缺少签名信息（X-Yuncai-Timestamp、X-Yuncai-Nonce、X-Yuncai-Signature）", code="SIGNATURE_MISSING"
         )
-    if not timestamp.isdigit() or not NONCE_PATTERN.match(nonce) or not SIGNATURE_PATTERN.match(signature):
+    if (
+        not (timestamp.isascii() and timestamp.isdigit())
+        or not NONCE_PATTERN.match(nonce)
+        or not SIGNATURE_PATTERN.match(signature)
+    ):
         raise Unauthenticated("签名信息格式不正确", code="SIGNATURE_INVALID")
     moment = int(timestamp)
     if abs(now - moment) > TOLERANCE_SECONDS:

@@ -31,6 +31,7 @@ export const MENU_ITEMS = Object.freeze([
   { path: '/orgs', title: '采购单位', icon: 'OfficeBuilding', roles: SUPERVISE_ROLES },
   { path: '/reports', title: '统计报表', icon: 'DataAnalysis', roles: SUPERVISE_ROLES },
   { path: '/audit', title: '审计日志', icon: 'Tickets', roles: SUPERVISE_ROLES },
+  { path: '/api-docs', title: '接口文档', icon: 'Document', roles: SUPERVISE_ROLES },
   { path: '/complaints', title: '投诉举报', icon: 'WarnTriangleFilled', roles: ORDER_ROLES },
   { path: '/service-desk', title: '咨询服务', icon: 'Service', roles: ORDER_ROLES },
   { path: '/profile', title: '个人信息', icon: 'User', roles: null },

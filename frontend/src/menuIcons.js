@@ -5,6 +5,7 @@ import {
   ChatDotRound,
   Collection,
   DataAnalysis,
+  Document,
   DocumentChecked,
   Files,
   Goods,
@@ -57,4 +58,5 @@ export const MENU_ICONS = Object.freeze({
   Warning,
   WarnTriangleFilled,
   Service,
+  Document,
 })

@@ -44,6 +44,7 @@ export const routes = [
       { path: 'orgs', name: 'orgs', component: () => import('./views/OrgsView.vue'), meta: { title: '采购单位', roles: SUPERVISE_ROLES } },
       { path: 'reports', name: 'reports', component: () => import('./views/ReportsView.vue'), meta: { title: '统计报表', roles: SUPERVISE_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', roles: SUPERVISE_ROLES } },
+      { path: 'api-docs', name: 'api-docs', component: () => import('./views/ApiDocsView.vue'), meta: { title: '接口文档', roles: SUPERVISE_ROLES } },
       { path: 'messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: '消息中心' } },
       { path: 'profile', name: 'profile', component: () => import('./views/ProfileView.vue'), meta: { title: '个人信息' } },
     ],

@@ -77,6 +77,7 @@ def test_operator_changes_limits_in_the_ui_and_sees_the_audit_entry(page: Page, 
             "采购单位",
             "统计报表",
             "审计日志",
+            "接口文档",
             "投诉举报",
             "咨询服务",
             "个人信息",
@@ -95,3 +96,14 @@ def test_operator_changes_limits_in_the_ui_and_sees_the_audit_entry(page: Page, 
     page.locator(".el-menu .el-menu-item", has_text="审计日志").click()
     expect(page.get_by_test_id("audit-table")).to_contain_text("修改采购限额")
     page.screenshot(path=str(artifacts / "web-shell-weihai-audit.png"), full_page=True)
+    # 接口文档: the description the API serves, in the mall's words.
+    page.locator(".el-menu .el-menu-item", has_text="接口文档").click()
+    table = page.get_by_test_id("api-docs-table")
+    expect(table).to_contain_text("订单 · 新建")
+    page.get_by_test_id("api-docs-search").locator("input").fill("PLAN_BALANCE_INSUFFICIENT")
+    expect(table).to_contain_text("/sites/{site_id}/orders")
+    table.locator(".el-table__expand-icon").first.click()
+    expect(table).to_contain_text("采购计划可用余额不足")
+    page.get_by_role("tab", name="订单事件").click()
+    expect(page.get_by_test_id("api-docs-events")).to_contain_text("OrderAccepted")
+    page.screenshot(path=str(artifacts / "web-shell-api-docs.png"), full_page=True)

@@ -257,3 +257,22 @@ def test_heavy_libraries_ride_in_a_layer_of_the_export_function_only(packaged: d
     for carried in (layer, reports, media):
         unzipped = sum(i.file_size for i in bundle.infolist()) + sum(i.file_size for i in carried.infolist())
         assert unzipped < 250 * 1024 * 1024, unzipped
+
+
+def test_what_can_fail_has_an_alarm_on_the_operators_topic(packaged: dict[str, Any]) -> None:
+    """docs/operations.md: errors and throttles of every function, a message in any dead-letter queue, a failed
+    state-machine execution, throttled tables, the API's 5xx, stale rollups; each alarm notifies OpsAlarmTopic."""
+    resources = packaged["Resources"]
+    alarms = {k: v["Properties"] for k, v in resources.items() if v["Type"] == "AWS::CloudWatch::Alarm"}
+    functions = [k for k, v in resources.items() if v["Type"] == "AWS::Serverless::Function"]
+    assert functions and all(f"{f}ErrorsAlarm" in alarms and f"{f}ThrottlesAlarm" in alarms for f in functions)
+    for kind, suffix in (
+        ("AWS::StepFunctions::StateMachine", "FailedAlarm"),
+        ("AWS::DynamoDB::Table", "ThrottledAlarm"),
+    ):
+        assert all(f"{k}{suffix}" in alarms for k, v in resources.items() if v["Type"] == kind), kind
+    dead = [k for k, v in resources.items() if v["Type"] == "AWS::SQS::Queue" and k.endswith("DeadLetterQueue")]
+    assert len(dead) > 5 and all(f"{q}DepthAlarm" in alarms for q in dead)
+    assert {"ApiServerErrorsAlarm", "StaleRollupsAlarm", "ReportCompileFailedAlarm"} <= set(alarms)
+    assert all(a["AlarmActions"] == [{"Ref": "OpsAlarmTopic"}] for a in alarms.values())
+    assert all(re.search(r"[\u4e00-\u9fff]", a["AlarmDescription"]) for a in alarms.values())

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { describeSchema, fieldsOf, operationsOf } from '../src/utils/apiDocs.js'
+
+const doc = {
+  paths: {
+    '/sites/{site_id}/orders': {
+      post: {
+        'x-title': '订单 · 新建',
+        tags: ['订单'],
+        'x-role-names': ['采购人'],
+        parameters: [{ name: 'site_id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z]{2,20}$' } }, { $ref: '#/components/parameters/IdempotencyKey' }],
+        requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/NewOrderBody' } } } },
+        'x-error-codes': { PLAN_BALANCE_INSUFFICIENT: { status: 422, message: '采购计划可用余额不足' } },
+      },
+    },
+    '/integration/plans': { post: { 'x-title': '平台对接 · 采购计划', tags: ['采购计划'], 'x-role-names': [] } },
+    '/health': { get: { 'x-title': '健康检查 · 查询', tags: ['站点配置'], 'x-role-names': [] } },
+  },
+  components: {
+    parameters: { IdempotencyKey: { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } } },
+    schemas: {
+      NewOrderBody: {
+        type: 'object',
+        required: ['plan_no', 'lines'],
+        properties: {
+          plan_no: { type: 'string', minLength: 1, maxLength: 40 },
+          lines: { type: 'array', minItems: 1, maxItems: 20, items: { $ref: '#/components/schemas/Line' } },
+          note: { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'null' }] },
+        },
+      },
+      Line: { type: 'object', required: ['quantity'], properties: { listing_id: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } } },
+    },
+  },
+}
+
+describe('接口文档', () => {
+  it('says types and limits in Chinese', () => {
+    expect(describeSchema({ type: 'string', minLength: 1, maxLength: 40 })).toBe('文本，1–40 字')
+    expect(describeSchema({ type: 'integer', minimum: 0 })).toBe('整数，≥ 0')
+    expect(describeSchema({ enum: ['a', 'b'] })).toBe('取值：a、b')
+    expect(describeSchema({ anyOf: [{ type: 'string' }, { type: 'null' }] })).toBe('文本（可为空）')
+  })
+
+  it('lists fields of nested objects and lists', () => {
+    const rows = fieldsOf(doc.components.schemas.NewOrderBody, doc)
+    expect(rows.map((r) => r.name)).toEqual(['plan_no', 'lines', 'lines[].listing_id', 'lines[].quantity', 'note'])
+    expect(rows.find((r) => r.name === 'lines[].quantity')).toMatchObject({ required: true, type: '整数，≥ 1' })
+  })
+
+  it('says who calls each operation, with its parameters and errors', () => {
+    const ops = operationsOf(doc)
+    const order = ops.find((o) => o.key === 'post /sites/{site_id}/orders')
+    expect(order.callers).toBe('采购人')
+    expect(order.parameters.map((p) => p.name)).toEqual(['site_id', 'Idempotency-Key'])
+    expect(order.errors).toEqual([{ code: 'PLAN_BALANCE_INSUFFICIENT', status: 422, message: '采购计划可用余额不足' }])
+    expect(ops.find((o) => o.path === '/integration/plans').callers).toBe('对接平台（签名认证）')
+    expect(ops.find((o) => o.path === '/health').callers).toBe('公开（无需登录）')
+  })
+})
