@@ -10,7 +10,7 @@ NPM_STAMP := frontend/node_modules/.installed
 DIST := frontend/dist/index.html
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
 
-.PHONY: run test venv frontend system-deps lint typecheck frontend-test check-sites package lint-template lint-openapi openapi pytest bench clean
+.PHONY: run test venv frontend system-deps lint typecheck frontend-test check-sites package lint-template lint-openapi openapi contract-nightly load pytest bench clean
 
 $(VENV_STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,13 @@ $(NPM_STAMP): frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(DIST): $(NPM_STAMP) $(FRONTEND_SOURCES)
+# The API's description: the typed client (openapi-typescript) and its lint are made from it.
+OPENAPI := build/openapi.json
+$(OPENAPI): $(VENV_STAMP) app.py $(shell find chalicelib -name '*.py' 2>/dev/null)
+	$(PY) -m infra.build openapi
+
+# The build type-checks the request bodies the UI sends against the description: a renamed field fails here.
+$(DIST): $(NPM_STAMP) $(FRONTEND_SOURCES) $(OPENAPI)
 	cd frontend && npm run build --silent
 
 frontend: $(DIST)
@@ -54,11 +60,18 @@ lint-template: package
 	$(PY) -m infra.build lint
 
 # The API's OpenAPI description (what /openapi.json serves), linted by Redocly CLI's strict recommended rules.
-openapi: venv
-	$(PY) -m infra.build openapi
+openapi: $(OPENAPI)
 
-lint-openapi: openapi $(NPM_STAMP)
+lint-openapi: $(OPENAPI) $(NPM_STAMP)
 	cd frontend && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx --no-install redocly lint ../build/openapi.json --format=stylish
+
+# Schemathesis with many examples per operation against a fresh launcher (a nightly run, not part of make test).
+contract-nightly: venv system-deps frontend
+	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-60} $(PY) -m pytest -q -p no:cacheprovider tests/e2e/test_schemathesis.py
+
+# The load mix on a fresh launcher: one JSON line (bench/load.py).
+load: venv frontend
+	$(PY) -m bench.load
 
 # The browser journeys run in a process of their own beside the rest (scripts/pytest-all.sh).
 pytest: venv system-deps frontend

@@ -179,6 +179,42 @@ SEGMENT_WORDS: dict[str, str] = {
     "workbench": "工作台",
 }
 METHOD_VERBS = {"GET": "查询", "POST": "新建", "PUT": "修改", "PATCH": "修改", "DELETE": "删除"}
+# What a client (and Schemathesis's stateful run) can do next with what a create returned: OpenAPI links.
+SITE_OF_REQUEST = "$request.path.site_id"
+LINKS: dict[str, dict[str, dict[str, Any]]] = {
+    "plans.create_plan": {
+        "PlanDetail": {
+            "operationId": "plans.plan_detail",
+            "parameters": {"site_id": SITE_OF_REQUEST, "plan_no": "$response.body#/plan_no"},
+        },
+        "AcceptPlan": {
+            "operationId": "plans.accept_plan",
+            "parameters": {"site_id": SITE_OF_REQUEST, "plan_no": "$response.body#/plan_no"},
+        },
+        "OrderAgainstPlan": {
+            "operationId": "orders.place_order",
+            "parameters": {"site_id": SITE_OF_REQUEST},
+            "requestBody": {"plan_no": "$response.body#/plan_no"},
+        },
+    },
+    "plans.accept_plan": {
+        "OrderAgainstAcceptedPlan": {
+            "operationId": "orders.place_order",
+            "parameters": {"site_id": SITE_OF_REQUEST},
+            "requestBody": {"plan_no": "$response.body#/plan_no"},
+        },
+    },
+    "orders.place_order": {
+        "OrderDetail": {
+            "operationId": "orders.order_detail",
+            "parameters": {"site_id": SITE_OF_REQUEST, "order_no": "$response.body#/order_no"},
+        },
+        "CancelOrder": {
+            "operationId": "orders.cancel_order",
+            "parameters": {"site_id": SITE_OF_REQUEST, "order_no": "$response.body#/order_no"},
+        },
+    },
+}
 # Who a route is for, in the words of the role names.
 ROLE_WORDS = {role.value: role.label for role in Role}
 
@@ -472,14 +508,6 @@ def _uses(fn: FunctionType, name: str) -> bool:
 # ---------------------------------------------------------------- the description
 
 
-def _schema_name(model: type[Any], taken: dict[str, type[Any]]) -> str:
-    name = model.__name__
-    if taken.get(name, model) is not model:
-        name = f"{model.__module__.rsplit('.', 1)[-1]}.{model.__name__}"
-    taken[name] = model
-    return name
-
-
 def _error_schema() -> dict[str, Any]:
     return {
         "type": "object",
@@ -532,10 +560,31 @@ def _path_parameters(path: str) -> list[dict[str, Any]]:
     return parameters
 
 
-def _query_parameters(model: type[Any], schemas: dict[str, Any]) -> list[dict[str, Any]]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, definition in schema.pop("$defs", {}).items():
-        schemas.setdefault(name, definition)
+class ModelSchemas:
+    """The JSON Schema of every body and query model, made together by pydantic so that two models of the same
+    name in different modules (and the models they nest) get distinct names and every $ref points at its own."""
+
+    def __init__(self, found: list[type[Any]]) -> None:
+        from pydantic.json_schema import models_json_schema
+
+        unique = list({id(m): m for m in found}.values())
+        self._refs, top = models_json_schema(
+            [(m, "validation") for m in unique], ref_template="#/components/schemas/{model}"
+        )
+        self.schemas: dict[str, Any] = top.get("$defs", {})
+
+    def reference(self, model: type[Any]) -> dict[str, Any]:
+        return dict(self._refs[(model, "validation")])
+
+    def definition(self, model: type[Any]) -> dict[str, Any]:
+        import copy
+
+        name = self.reference(model)["$ref"].rsplit("/", 1)[-1]
+        return copy.deepcopy(self.schemas[name])
+
+
+def _query_parameters(model: type[Any], models: ModelSchemas) -> list[dict[str, Any]]:
+    schema = models.definition(model)
     required = set(schema.get("required", []))
     parameters = []
     for name, prop in schema.get("properties", {}).items():
@@ -568,7 +617,7 @@ def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in schema.items() if not (k == "default" and v is None)}
 
 
-def _operation(policy: Any, method: str, schemas: dict[str, Any], taken: dict[str, type[Any]]) -> dict[str, Any]:
+def _operation(policy: Any, method: str, models: ModelSchemas) -> dict[str, Any]:
     fn = policy.handler
     module = fn.__module__.rsplit(".", 1)[-1]
     bodies, queries = _models_of(fn)
@@ -592,9 +641,9 @@ def _operation(policy: Any, method: str, schemas: dict[str, Any], taken: dict[st
     else:
         operation["security"] = [{"bearerAuth": []}]
     for model in queries:
-        operation["parameters"].extend(_query_parameters(model, schemas))
+        operation["parameters"].extend(_query_parameters(model, models))
     if method in ("POST", "PUT", "PATCH") and bodies:
-        refs = [{"$ref": f"#/components/schemas/{_schema_name(m, taken)}"} for m in bodies]
+        refs = [models.reference(m) for m in bodies]
         operation["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": refs[0] if len(refs) == 1 else {"oneOf": refs}}},
@@ -602,6 +651,9 @@ def _operation(policy: Any, method: str, schemas: dict[str, Any], taken: dict[st
     if method == "POST" and _uses(fn, "run_once"):
         operation["parameters"].append({"$ref": "#/components/parameters/IdempotencyKey"})
     operation["responses"] = _responses(policy, method, bool(bodies))
+    links = LINKS.get(operation["operationId"])
+    if links:
+        operation["responses"]["2XX"]["links"] = {name: dict(link) for name, link in links.items()}
     codes = _codes_reached(fn) | _edge_codes(policy, method, bool(bodies or queries), module)
     if any("cursor" in q.model_fields for q in queries):
         codes |= _codes_in_file("store/paging.py")
@@ -701,13 +753,13 @@ def describe() -> dict[str, Any]:
     """The whole description (cached for the life of the function instance)."""
     from chalicelib.http import ROUTE_POLICIES
 
-    schemas: dict[str, Any] = {}
-    taken: dict[str, type[Any]] = {}
+    views = [policy.handler for policy in ROUTE_POLICIES if isinstance(policy.handler, FunctionType)]
+    models = ModelSchemas([m for view in views for found in _models_of(view) for m in found])
     paths: dict[str, dict[str, Any]] = {}
     for policy in ROUTE_POLICIES:
         for method in policy.methods:
-            paths.setdefault(policy.path, {})[method.lower()] = _operation(policy, method, schemas, taken)
-    _add_body_schemas(taken, schemas)
+            paths.setdefault(policy.path, {})[method.lower()] = _operation(policy, method, models)
+    schemas = dict(models.schemas)
     _drop_unused(schemas, paths)
     used = {op["tags"][0] for ops in paths.values() for op in ops.values()}
     tags = [{"name": name, "description": words} for name, words in TAGS.values() if name in used]
@@ -728,14 +780,6 @@ def describe() -> dict[str, Any]:
         "x-error-codes": error_catalogue(),
         "x-events": _events(),
     }
-
-
-def _add_body_schemas(taken: dict[str, type[Any]], schemas: dict[str, Any]) -> None:
-    for name, model in taken.items():
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        for nested, definition in schema.pop("$defs", {}).items():
-            schemas.setdefault(nested, definition)
-        schemas[name] = schema
 
 
 def _drop_unused(schemas: dict[str, Any], paths: dict[str, Any]) -> None:

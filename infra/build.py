@@ -130,7 +130,6 @@ def write_openapi(out: Path) -> Path:
         os.environ.setdefault(key, value)  # importing the app names its tables; nothing here calls AWS
     sys.path.insert(0, str(ROOT))
     import app  # noqa: F401  - registers every route
-
     from chalicelib.openapi import describe
 
     out.mkdir(parents=True, exist_ok=True)

@@ -121,3 +121,72 @@ def test_the_api_keeps_its_published_contract(published: Any, mall: Mall, tokens
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _exercise(operation, mode, mall, tokens, failures)
     assert not failures, f"{len(failures)} operations broke the contract:\n" + "\n\n".join(failures[:15])
+
+
+def good_plan(name: str) -> dict[str, Any]:
+    """A self-built plan for 文具 that 聊城 accepts at once, dated from today (China time)."""
+    from datetime import timedelta
+
+    from chalicelib.domain.clock import china_date, utc_now
+
+    today = china_date(utc_now())
+    return {
+        "name": name,
+        "business_year": today.year,
+        "business_month": today.month,
+        "purchase_method": "online_supermarket",
+        "budget_category": "A05040401",
+        "amount_fen": 300_000,
+        "planned_date": (today + timedelta(days=3)).isoformat(),
+        "note": "",
+    }
+
+
+STATEFUL_OPERATIONS = (
+    "plans.create_plan",
+    "plans.plan_detail",
+    "plans.accept_plan",
+    "orders.place_order",
+    "orders.order_detail",
+    "orders.cancel_order",
+)
+
+
+def test_a_plan_then_orders_against_it_keep_the_contract(published: Any, mall: Mall, tokens: dict[str, str]) -> None:
+    """The description's links: a buyer creates a plan, reads and accepts it, orders against it, reads and cancels
+    the order; Schemathesis follows them with what each response returned (its plan_no, its order_no)."""
+    chain = published.include(operation_id=list(STATEFUL_OPERATIONS))
+    seen: list[tuple[str, int]] = []
+    base = chain.as_state_machine()
+
+    class PlanToOrder(base):  # type: ignore[misc, valid-type]
+        def before_call(self, case: Any) -> None:
+            # The chain starts from a plan the site accepts (a generated one is almost always refused, and then
+            # no link is followed); what follows gets its plan_no and order_no through the links.
+            if case.operation.definition.raw["operationId"] == "plans.create_plan":
+                case.body = good_plan(f"接口契约测试文具采购 {len(seen) + 1}")
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            roles = case.operation.definition.raw.get("x-roles") or []
+            case.path_parameters = {**(case.path_parameters or {}), "site_id": SITE}
+            return {"base_url": mall.api, "headers": {"Authorization": f"Bearer {tokens[roles[0]]}"}, "timeout": 60}
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            seen.append((case.operation.definition.raw["operationId"], response.status_code))
+            case.validate_response(response, checks=CHECKS[:-1])
+
+    PlanToOrder.run(
+        settings=settings(
+            max_examples=max(EXAMPLES * 3, 6),
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
+    )
+    # The links were followed: a plan was created, then read or accepted by its own number, then ordered against.
+    statuses = {(op, status) for op, status in seen}
+    assert ("plans.create_plan", 201) in statuses, sorted(statuses)
+    assert {op for op, status in seen if status < 400} >= {"plans.create_plan", "plans.plan_detail"}, sorted(statuses)
+    assert any(op == "orders.place_order" for op, _ in seen), sorted(statuses)

@@ -1,3 +1,4 @@
+// @ts-check
 // 框架协议的显示规则（与服务端 domain/frameworks.py 的第二阶段方式一致）。
 import { yuanToFen } from './format.js'
 
@@ -19,6 +20,7 @@ export function selectableProducts(agreement) {
 /**
  * 省级录入表单 → 接口的协议内容：每家入围供应商一个入围产品（更多产品由省平台推送）；
  * 限价“元”逐位换算成分，格式不对时抛出带中文说明的错误。
+ * @returns {import('../../types/schema').components['schemas']['AgreementBody']} checked against the API's description at build
  */
 export function agreementBody(form, toFen = yuanToFen) {
   const codes = String(form.codes || '')

@@ -1,3 +1,4 @@
+// @ts-check
 // 商品发布 / 编辑表单：表单模型 ⇄ API 请求体、校验规则、字段错误别名。
 import { fenToYuanInput, todayInShanghai, yuanToFen } from './format.js'
 
@@ -85,7 +86,9 @@ export function listingToForm(l) {
   }
 }
 
-/** 表单 → POST / PUT 请求体。价格须先通过校验。空的参数行不提交。 */
+/** 表单 → POST / PUT 请求体。价格须先通过校验。空的参数行不提交。
+ * @returns {import('../../types/schema').components['schemas']['ListingBody']} checked against the API's description at build
+ */
 export function listingBody(form) {
   return {
     category_id: form.category_id,
@@ -166,6 +169,7 @@ export function certificatesProblem(certs, today = todayInShanghai()) {
 }
 
 /** requiredFor(categoryId) → {name, params}：该品目的必填参数（可不传）。 */
+/** @param {any} form @param {(categoryId: string) => {name: string, params: any[]} | null} [requiredFor] */
 export function listingRules(form, requiredFor = () => ({ name: '', params: [] })) {
   const fromProblem = (fn) => ({
     validator: (_r, v, cb) => {
@@ -181,7 +185,7 @@ export function listingRules(form, requiredFor = () => ({ name: '', params: [] }
     model: [{ required: true, message: '请输入型号', trigger: 'blur' }],
     specs: [
       fromProblem((v) => {
-        const req = requiredFor(form.category_id) || { params: [] }
+        const req = requiredFor(form.category_id) || { name: '', params: [] }
         return specsProblem(v) || requiredSpecsProblem(v, req.params, req.name)
       }),
     ],

@@ -1,3 +1,4 @@
+// @ts-check
 // 供应商注册 / 企业资料表单：表单模型 ⇄ API 请求体、校验规则、字段错误别名。
 import { fenToWanInput, wanToFen } from './format.js'
 import {
@@ -96,7 +97,9 @@ export function declarationValues(form) {
   }
 }
 
-/** 表单 → PUT /suppliers/me 的请求体（注册时另加 username、password、uscc）。 */
+/** 表单 → PUT /suppliers/me 的请求体（注册时另加 username、password、uscc）。
+ * @returns {import('../../types/schema').components['schemas']['ProfileBody']} checked against the API's description at build
+ */
 export function profileBody(form) {
   const v = declarationValues(form)
   return {
@@ -120,7 +123,9 @@ export function profileBody(form) {
   }
 }
 
-/** 表单 → POST /suppliers/register 的请求体。 */
+/** 表单 → POST /suppliers/register 的请求体。
+ * @returns {import('../../types/schema').components['schemas']['RegisterBody']} checked against the API's description at build
+ */
 export function registerBody(form) {
   return {
     username: form.username.trim(),
