@@ -11,7 +11,7 @@ in the same run. One JSON line:
     .venv/bin/python -m bench.load [--users 24] [--seconds 30] [--url http://127.0.0.1:8000]
 
 Without --url it starts its own launcher (fresh state, demo data) on free ports and stops it after.
-What the figures mean for Lambda + DynamoDB: docs/operations.md and bench/README-style notes in docs/architecture.md.
+What the figures mean for Lambda + DynamoDB: docs/architecture.md (Load) and docs/operations.md (hot keys).
 """
 
 from __future__ import annotations
@@ -127,9 +127,8 @@ def _operator(client: Client) -> None:
     client.call("workbench", "GET", f"/sites/{SITE}/workbench")
 
 
-def _prepare(env: dict[str, str]) -> tuple[list[str], str, str]:
+def _prepare() -> tuple[list[str], str, str]:
     """Plans with budget for liaocheng.buyer and a listing with stock, written through the app's own stores."""
-    os.environ.update(env)
     from scheduled.sample_orders import add_listing, add_plan, supplier_code
 
     base = random.Random(7).randrange(500, 900)
@@ -143,8 +142,8 @@ def _percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def run(base: str, users: int, seconds: float, env: dict[str, str]) -> dict[str, Any]:
-    plans, listing, supplier = _prepare(env)
+def run(base: str, users: int, seconds: float) -> dict[str, Any]:
+    plans, listing, supplier = _prepare()
     tokens = {
         "buyer": _login(base, f"{SITE}.buyer"),
         "supplier": _login(base, "supplier.demo"),
@@ -205,7 +204,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _launch(state: Path) -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
+def _launch(state: Path) -> tuple[subprocess.Popen[bytes], str]:
     api = _free_port()
     log = open(state.with_suffix(".log"), "wb")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
@@ -236,23 +235,16 @@ def _launch(state: Path) -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
     else:
         process.kill()
         raise SystemExit("the launcher did not start in 10 minutes")
-    env = _stage_env()
-    env["AWS_ENDPOINT_URL"] = marker.read_text(encoding="utf-8").strip()
-    return process, f"http://127.0.0.1:{api}", env
+    _use_emulation(marker.read_text(encoding="utf-8").strip())
+    return process, f"http://127.0.0.1:{api}"
 
 
-def _stage_env() -> dict[str, str]:
-    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
-    env = {**config["environment_variables"], **config["stages"]["local"]["environment_variables"]}
-    env.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-        TZ="UTC",
-        POWERTOOLS_LOG_LEVEL="WARNING",
-    )
-    return env
+def _use_emulation(endpoint: str) -> None:
+    """This process writes the bench's plans and listing into the launcher's emulation of AWS."""
+    from bench.stage import moto_stage_environment
+
+    moto_stage_environment("local")
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,14 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="a running mall's API (its emulation found through .state-endpoint)")
     args = parser.parse_args(argv)
     if args.url:
-        env = _stage_env()
-        env["AWS_ENDPOINT_URL"] = (ROOT / ".state-endpoint").read_text(encoding="utf-8").strip()
-        print(json.dumps(run(args.url, args.users, args.seconds, env), ensure_ascii=False))
+        _use_emulation((ROOT / ".state-endpoint").read_text(encoding="utf-8").strip())
+        print(json.dumps(run(args.url, args.users, args.seconds), ensure_ascii=False))
         return 0
     with tempfile.TemporaryDirectory() as folder:
-        process, base, env = _launch(Path(folder) / "state")
+        process, base = _launch(Path(folder) / "state")
         try:
-            print(json.dumps(run(base, args.users, args.seconds, env), ensure_ascii=False))
+            print(json.dumps(run(base, args.users, args.seconds), ensure_ascii=False))
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=120)

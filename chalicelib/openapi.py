@@ -179,40 +179,30 @@ SEGMENT_WORDS: dict[str, str] = {
     "workbench": "工作台",
 }
 METHOD_VERBS = {"GET": "查询", "POST": "新建", "PUT": "修改", "PATCH": "修改", "DELETE": "删除"}
+
+
 # What a client (and Schemathesis's stateful run) can do next with what a create returned: OpenAPI links.
-SITE_OF_REQUEST = "$request.path.site_id"
+def _link(operation_id: str, key: str | None = None, body: str | None = None) -> dict[str, Any]:
+    """A link to `operation_id` in the same site, passing the response's `key` as its path parameter, or its
+    `body` field into the next request's body."""
+    link: dict[str, Any] = {"operationId": operation_id, "parameters": {"site_id": "$request.path.site_id"}}
+    if key:
+        link["parameters"][key] = f"$response.body#/{key}"
+    if body:
+        link["requestBody"] = {body: f"$response.body#/{body}"}
+    return link
+
+
 LINKS: dict[str, dict[str, dict[str, Any]]] = {
     "plans.create_plan": {
-        "PlanDetail": {
-            "operationId": "plans.plan_detail",
-            "parameters": {"site_id": SITE_OF_REQUEST, "plan_no": "$response.body#/plan_no"},
-        },
-        "AcceptPlan": {
-            "operationId": "plans.accept_plan",
-            "parameters": {"site_id": SITE_OF_REQUEST, "plan_no": "$response.body#/plan_no"},
-        },
-        "OrderAgainstPlan": {
-            "operationId": "orders.place_order",
-            "parameters": {"site_id": SITE_OF_REQUEST},
-            "requestBody": {"plan_no": "$response.body#/plan_no"},
-        },
+        "PlanDetail": _link("plans.plan_detail", key="plan_no"),
+        "AcceptPlan": _link("plans.accept_plan", key="plan_no"),
+        "OrderAgainstPlan": _link("orders.place_order", body="plan_no"),
     },
-    "plans.accept_plan": {
-        "OrderAgainstAcceptedPlan": {
-            "operationId": "orders.place_order",
-            "parameters": {"site_id": SITE_OF_REQUEST},
-            "requestBody": {"plan_no": "$response.body#/plan_no"},
-        },
-    },
+    "plans.accept_plan": {"OrderAgainstAcceptedPlan": _link("orders.place_order", body="plan_no")},
     "orders.place_order": {
-        "OrderDetail": {
-            "operationId": "orders.order_detail",
-            "parameters": {"site_id": SITE_OF_REQUEST, "order_no": "$response.body#/order_no"},
-        },
-        "CancelOrder": {
-            "operationId": "orders.cancel_order",
-            "parameters": {"site_id": SITE_OF_REQUEST, "order_no": "$response.body#/order_no"},
-        },
+        "OrderDetail": _link("orders.order_detail", key="order_no"),
+        "CancelOrder": _link("orders.cancel_order", key="order_no"),
     },
 }
 # Who a route is for, in the words of the role names.
@@ -340,24 +330,45 @@ def _beside_words(node: ast.Call | ast.Tuple) -> Iterator[tuple[str, int, str, b
 
 @functools.lru_cache(maxsize=1)
 def error_catalogue() -> dict[str, dict[str, Any]]:
-    """Every error code the API can answer with: its status and its meaning in Chinese."""
-    found: dict[str, dict[str, Any]] = {c: {"status": s, "message": m} for c, (s, m) in EDGE_CODES.items()}
+    """Every error code the API can answer with: its status (`statuses` when places raise it with more than one)
+    and its meaning in Chinese."""
+    found: dict[str, dict[str, Any]] = {c: {"statuses": {s}, "message": m} for c, (s, m) in EDGE_CODES.items()}
     guessed: dict[str, dict[str, Any]] = {}
     for path in sorted(PACKAGE_ROOT.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        # A module that raises codes it computed (`RuleViolation(found[1], code=found[0])`) with one class:
+        # its helpers' codes take that class's status rather than a guess from their names.
+        computed = _computed_code_statuses(tree)
         for code, status, message, certain in _raised_codes(tree):
-            entry = (found if certain else guessed).setdefault(code, {"status": status, "message": message})
+            if not certain and len(computed) == 1:
+                status = next(iter(computed))
+            entry = (found if certain else guessed).setdefault(code, {"statuses": set(), "message": message})
+            entry["statuses"].add(status)
             if not entry["message"] and message:
                 entry["message"] = message
     for code, entry in guessed.items():
         found.setdefault(code, entry)
-    for entry in found.values():
-        if not entry["message"]:
-            entry["message"] = f"{STATUS_WORDS.get(entry['status'], '请求无法处理')}（具体原因见 message）"
     for cls in _error_classes():
         status = _status_of(cls.__name__) or 400
-        found.setdefault(cls.default_code, {"status": status, "message": STATUS_WORDS.get(status, "请求无法处理")})
-    return dict(sorted(found.items()))
+        found.setdefault(cls.default_code, {"statuses": {status}, "message": STATUS_WORDS.get(status, "请求无法处理")})
+    catalogue: dict[str, dict[str, Any]] = {}
+    for code, entry in sorted(found.items()):
+        statuses = sorted(entry["statuses"])
+        message = entry["message"] or f"{STATUS_WORDS.get(statuses[0], '请求无法处理')}（具体原因见 message）"
+        catalogue[code] = {"status": statuses[0], "message": message}
+        if len(statuses) > 1:
+            catalogue[code]["statuses"] = statuses
+    return catalogue
+
+
+def _computed_code_statuses(tree: ast.AST) -> set[int]:
+    statuses = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (status := _status_of(_call_name(node))) is not None:
+            for keyword in node.keywords:
+                if keyword.arg == "code" and not isinstance(keyword.value, ast.Constant | ast.IfExp | ast.Name):
+                    statuses.add(status)
+    return statuses
 
 
 def _error_classes() -> list[type[DomainError]]:
@@ -658,9 +669,7 @@ def _operation(policy: Any, method: str, models: ModelSchemas) -> dict[str, Any]
     if any("cursor" in q.model_fields for q in queries):
         codes |= _codes_in_file("store/paging.py")
     catalogue = error_catalogue()
-    operation["x-error-codes"] = {
-        code: {"status": catalogue[code]["status"], "message": catalogue[code]["message"]} for code in sorted(codes)
-    }
+    operation["x-error-codes"] = {code: dict(catalogue[code]) for code in sorted(codes)}
     return operation
 
 

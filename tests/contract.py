@@ -69,7 +69,8 @@ def check(method: str, path: str, status: int, content_type: str, body: Any) -> 
         assert body["code"] in catalogue, f"{method} {template}: code {body['code']} undescribed"
         listed = operation.get("x-error-codes", {})
         assert body["code"] in listed, f"{method} {template}: {body['code']} is not among the operation's x-error-codes"
-        assert listed[body["code"]]["status"] == status, (method, template, body["code"], status, listed[body["code"]])
+        entry = listed[body["code"]]
+        assert status in entry.get("statuses", [entry["status"]]), (method, template, body["code"], status, entry)
         return
     schema = spec.get("content", {}).get("application/json", {}).get("schema")
     if schema and content_type.startswith("application/json"):

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeSchema, fieldsOf, operationsOf } from '../src/utils/apiDocs.js'
+import { describeSchema, errorRows, fieldsOf, operationsOf } from '../src/utils/apiDocs.js'
 
 const doc = {
   paths: {
@@ -34,6 +34,12 @@ const doc = {
 }
 
 describe('接口文档', () => {
+  it('shows every status a code comes with', () => {
+    expect(errorRows({ UPLOAD_NOT_FOUND: { status: 400, statuses: [400, 404], message: '附件未上传成功' } })).toEqual([
+      { code: 'UPLOAD_NOT_FOUND', status: '400、404', message: '附件未上传成功' },
+    ])
+  })
+
   it('says types and limits in Chinese', () => {
     expect(describeSchema({ type: 'string', minLength: 1, maxLength: 40 })).toBe('文本，1–40 字')
     expect(describeSchema({ type: 'integer', minimum: 0 })).toBe('整数，≥ 0')
@@ -52,7 +58,7 @@ describe('接口文档', () => {
     const order = ops.find((o) => o.key === 'post /sites/{site_id}/orders')
     expect(order.callers).toBe('采购人')
     expect(order.parameters.map((p) => p.name)).toEqual(['site_id', 'Idempotency-Key'])
-    expect(order.errors).toEqual([{ code: 'PLAN_BALANCE_INSUFFICIENT', status: 422, message: '采购计划可用余额不足' }])
+    expect(order.errors).toEqual([{ code: 'PLAN_BALANCE_INSUFFICIENT', status: '422', message: '采购计划可用余额不足' }])
     expect(ops.find((o) => o.path === '/integration/plans').callers).toBe('对接平台（签名认证）')
     expect(ops.find((o) => o.path === '/health').callers).toBe('公开（无需登录）')
   })

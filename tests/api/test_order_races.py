@@ -53,16 +53,15 @@ class ReadTogetherStore(DynamoOrderStore):
         return found
 
 
+def _order(plan_no: str, listing_id: str, quantity: int) -> orders.NewOrder:
+    delivery = orders.Delivery(**DELIVERY, expected_date=(china_date(utc_now()) + timedelta(days=3)).isoformat())
+    return orders.NewOrder(plan_no, supplier_code("supplier.demo"), ((listing_id, quantity),), delivery, "")
+
+
 def race(plan_no: str, listing_id: str, quantity: int, refusals: list[DomainError] | None = None) -> Counter[str]:
     """ATTEMPTS orders at once; returns how many succeeded and why the others were refused (kept in `refusals`)."""
     store = ReadTogetherStore(threading.Barrier(ATTEMPTS))
-    new = orders.NewOrder(
-        plan_no,
-        supplier_code("supplier.demo"),
-        ((listing_id, quantity),),
-        orders.Delivery(**DELIVERY, expected_date=(china_date(utc_now()) + timedelta(days=3)).isoformat()),
-        "",
-    )
+    new = _order(plan_no, listing_id, quantity)
 
     def attempt(_: int) -> str:
         try:
@@ -80,13 +79,7 @@ def race(plan_no: str, listing_id: str, quantity: int, refusals: list[DomainErro
 def race_refusal_at_read_time(plan_no: str, listing_id: str, quantity: int) -> DomainError:
     refusals: list[DomainError] = []
     store = ReadTogetherStore(threading.Barrier(1))
-    new = orders.NewOrder(
-        plan_no,
-        supplier_code("supplier.demo"),
-        ((listing_id, quantity),),
-        orders.Delivery(**DELIVERY, expected_date=(china_date(utc_now()) + timedelta(days=3)).isoformat()),
-        "",
-    )
+    new = _order(plan_no, listing_id, quantity)
     try:
         orders.place(store, SITE, BUYER, new, utc_now())
     except DomainError as exc:

@@ -55,6 +55,11 @@ function callersOf(op, path) {
   return op['x-role-names']?.length ? op['x-role-names'].join('、') : '公开（无需登录）'
 }
 
+/** 错误码表的行：同一错误码在不同情形下的 HTTP 状态以顿号分隔。 */
+export function errorRows(codes) {
+  return Object.entries(codes || {}).map(([code, e]) => ({ code, status: (e.statuses || [e.status]).join('、'), message: e.message }))
+}
+
 /** 全部接口，每个一行。 */
 export function operationsOf(doc) {
   const rows = []
@@ -72,7 +77,7 @@ export function operationsOf(doc) {
           .map((p) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p))
           .map((p) => ({ ...p, schema: resolve(p.schema, doc), description: p.description || '' })),
         body: bodySchema ? fieldsOf(bodySchema, doc) : [],
-        errors: Object.entries(op['x-error-codes'] || {}).map(([code, e]) => ({ code, status: e.status, message: e.message })),
+        errors: errorRows(op['x-error-codes']),
       })
     }
   }
