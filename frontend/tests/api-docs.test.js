@@ -47,6 +47,11 @@ describe('接口文档', () => {
     expect(describeSchema({ anyOf: [{ type: 'string' }, { type: 'null' }] })).toBe('文本（可为空）')
   })
 
+  it('reads an event schema with its own $defs', () => {
+    const event = { properties: { buyer: { $ref: '#/$defs/Party' } }, required: ['buyer'], $defs: { Party: { properties: { uscc: { type: 'string' } } } } }
+    expect(fieldsOf(event, event).map((r) => [r.name, r.type])).toEqual([['buyer', '对象'], ['buyer.uscc', '文本']])
+  })
+
   it('lists fields of nested objects and lists', () => {
     const rows = fieldsOf(doc.components.schemas.NewOrderBody, doc)
     expect(rows.map((r) => r.name)).toEqual(['plan_no', 'lines', 'lines[].listing_id', 'lines[].quantity', 'note'])

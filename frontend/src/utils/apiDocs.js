@@ -7,7 +7,8 @@ function resolve(schema, doc) {
   let current = schema || {}
   for (let i = 0; i < 5 && current.$ref; i += 1) {
     const name = current.$ref.split('/').pop()
-    current = doc?.components?.schemas?.[name] || {}
+    // 接口的 #/components/schemas/…，或事件 JSON Schema 自带的 #/$defs/…
+    current = (current.$ref.startsWith('#/$defs/') ? doc?.$defs?.[name] : doc?.components?.schemas?.[name]) || {}
   }
   return current
 }
