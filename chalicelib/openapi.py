@@ -617,6 +617,12 @@ def title_of(path: str, method: str) -> str:
     return " · ".join(dict.fromkeys(words))
 
 
+def _model(name: str) -> type[Any]:
+    module, _, attribute = name.partition(":")
+    found: type[Any] = getattr(importlib.import_module(module), attribute)
+    return found
+
+
 def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
     """A query string has no null: an optional parameter is simply left out."""
     options = schema.get("anyOf")
@@ -662,6 +668,10 @@ def _operation(policy: Any, method: str, models: ModelSchemas) -> dict[str, Any]
     if method == "POST" and _uses(fn, "run_once"):
         operation["parameters"].append({"$ref": "#/components/parameters/IdempotencyKey"})
     operation["responses"] = _responses(policy, method, bool(bodies))
+    if policy.response is not None:
+        operation["responses"]["2XX"]["content"]["application/json"]["schema"] = models.reference(
+            _model(policy.response)
+        )
     links = LINKS.get(operation["operationId"])
     if links:
         operation["responses"]["2XX"]["links"] = {name: dict(link) for name, link in links.items()}
@@ -763,7 +773,8 @@ def describe() -> dict[str, Any]:
     from chalicelib.http import ROUTE_POLICIES
 
     views = [policy.handler for policy in ROUTE_POLICIES if isinstance(policy.handler, FunctionType)]
-    models = ModelSchemas([m for view in views for found in _models_of(view) for m in found])
+    answers = [_model(policy.response) for policy in ROUTE_POLICIES if policy.response is not None]
+    models = ModelSchemas([m for view in views for found in _models_of(view) for m in found] + answers)
     paths: dict[str, dict[str, Any]] = {}
     for policy in ROUTE_POLICIES:
         for method in policy.methods:

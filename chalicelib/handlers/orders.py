@@ -23,6 +23,7 @@ from chalicelib.store.sites import cached_site
 from chalicelib.wiring import stores
 
 bp = Blueprint(__name__)
+ORDER_VIEW = "chalicelib.schemas.responses:OrderView"
 
 BUYER = frozenset({Role.BUYER})
 SUPPLIER = frozenset({Role.SUPPLIER})
@@ -86,7 +87,7 @@ def checkout_forecast(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     }
 
 
-@api_route(bp, "/sites/{site_id}/orders", methods=("POST",), roles=BUYER)
+@api_route(bp, "/sites/{site_id}/orders", methods=("POST",), roles=BUYER, response=ORDER_VIEW)
 def place_order(ctx: RequestContext, site_id: str) -> Reply:
     """直购下单: one order for one supplier's listings, paid from one accepted plan."""
     from chalicelib.schemas.orders import NewOrderBody
@@ -221,7 +222,7 @@ def orders_sheet(site_name: str, found: list[orders.Order], now: Any) -> Any:
     )
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}", roles=ORDER_READERS)
+@api_route(bp, "/sites/{site_id}/orders/{order_no}", roles=ORDER_READERS, response=ORDER_VIEW)
 def order_detail(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     """The order, its ratings and its full audit timeline: two Queries."""
     store = stores().orders
@@ -248,7 +249,7 @@ def _link_attachments(order: orders.Order, view: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- the supplier
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/confirm", methods=("POST",), roles=SUPPLIER)
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/confirm", methods=("POST",), roles=SUPPLIER, response=ORDER_VIEW)
 def confirm_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     store = stores().orders
     return order_view(orders.confirm(store, ctx.user, _order(ctx, site_id, order_no), ctx.now), ctx)
@@ -323,7 +324,7 @@ def start_attachment(ctx: RequestContext, site_id: str, order_no: str) -> Reply:
     return Reply({"doc_id": doc_id, "upload": upload, "max_bytes": MAX_ATTACHMENT_BYTES}, status=201)
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/cancel", methods=("POST",), roles=BUYER)
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/cancel", methods=("POST",), roles=BUYER, response=ORDER_VIEW)
 def cancel_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     from chalicelib.schemas.orders import ReasonBody
 

@@ -25,6 +25,7 @@ from chalicelib.store.secrets import integration_secret
 from chalicelib.wiring import stores
 
 bp = Blueprint(__name__)
+PLAN_VIEW = "chalicelib.schemas.responses:PlanView"
 
 PLAN_READERS = frozenset({Role.BUYER, Role.CENTER_ADMIN, Role.FINANCE, Role.PROVINCE_ADMIN})
 BUYER = frozenset({Role.BUYER})
@@ -134,7 +135,7 @@ def list_plans(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [plan_view(p, site) for p in found], "next_cursor": cursor}
 
 
-@api_route(bp, "/sites/{site_id}/plans", methods=("POST",), roles=BUYER)
+@api_route(bp, "/sites/{site_id}/plans", methods=("POST",), roles=BUYER, response=PLAN_VIEW)
 def create_plan(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.plans import SelfBuiltPlanBody
     from chalicelib.store.idempotency import run_once
@@ -167,13 +168,13 @@ def create_plan(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(result, status=201)
 
 
-@api_route(bp, "/sites/{site_id}/plans/{plan_no}", roles=PLAN_READERS)
+@api_route(bp, "/sites/{site_id}/plans/{plan_no}", roles=PLAN_READERS, response=PLAN_VIEW)
 def plan_detail(ctx: RequestContext, site_id: str, plan_no: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     return plan_view(plans.visible_plan(stores().plans, ctx.user, site_id, plan_no), site)
 
 
-@api_route(bp, "/sites/{site_id}/plans/{plan_no}/accept", methods=("POST",), roles=BUYER)
+@api_route(bp, "/sites/{site_id}/plans/{plan_no}/accept", methods=("POST",), roles=BUYER, response=PLAN_VIEW)
 def accept_plan(ctx: RequestContext, site_id: str, plan_no: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     store = stores().plans

@@ -27,7 +27,7 @@ SITE_EDITORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
 SITE_SUPERVISORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN, Role.FINANCE})
 
 
-@api_route(bp, "/health")
+@api_route(bp, "/health", response="chalicelib.schemas.responses:HealthView")
 def health(ctx: RequestContext) -> dict[str, Any]:
     return {"status": "ok"}
 

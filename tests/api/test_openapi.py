@@ -99,3 +99,20 @@ def test_the_order_events_sent_match_their_published_schema(served: dict, status
     assert not errors, errors[0].message
     assert event.detail_type in served["x-events"]["detail_types"]
     OrderEventDetail.model_validate(event.detail)
+
+
+def test_orders_plans_and_health_publish_their_answers(served: dict) -> None:  # type: ignore[type-arg]
+    """The routes other systems build on give their 2xx body a schema; every API test holds the answers to it."""
+
+    def answer(path: str, method: str) -> dict:  # type: ignore[type-arg]
+        schema = served["paths"][path][method]["responses"]["2XX"]["content"]["application/json"]["schema"]
+        return served["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+
+    order = answer("/sites/{site_id}/orders/{order_no}", "get")
+    assert {"order_no", "plan_no", "buyer", "supplier", "lines", "total_fen", "status", "status_label"} <= set(
+        order["required"]
+    )
+    assert answer("/sites/{site_id}/orders", "post") == order
+    plan = answer("/sites/{site_id}/plans/{plan_no}", "get")
+    assert {"plan_no", "budget_fen", "committed_fen", "balance_fen", "status_label"} <= set(plan["required"])
+    assert answer("/health", "get")["required"] == ["status"]
