@@ -33,16 +33,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.stage import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = "dev"
 BIDDERS = 200
 ROUNDS = 3
 TARGET_P99_RATIO = 3.0
-
-
-def _p99(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 def _bidders(count: int) -> list[str]:
@@ -238,7 +235,7 @@ def main() -> int:
         lowest = min((r.total_fen for _, r in accepted), default=0)
         if closed.ranking and closed.ranking[0].total_fen != lowest:
             winners = -1  # the offer would not be the lowest accepted price
-        ratio = _p99(bid_times) / _p99(put_times) if bid_times else float("inf")
+        ratio = percentile(bid_times, 0.99) / percentile(put_times, 0.99) if bid_times else float("inf")
         codes_seen: dict[str, int] = {}
         for r in refused:
             codes_seen[r.code] = codes_seen.get(r.code, 0) + 1
@@ -248,9 +245,9 @@ def main() -> int:
     )
     print(f"refusals: {codes_seen}; step {answer.step}; offered to {winners} supplier(s)")
     print(
-        f"{ROUNDS} rounds of 200 at once: p99 accepted bid {_p99(bid_times) * 1000:.1f} ms "
+        f"{ROUNDS} rounds of 200 at once: p99 accepted bid {percentile(bid_times, 0.99) * 1000:.1f} ms "
         f"(median {statistics.median(bid_times) * 1000:.1f}, {len(bid_times)} accepted); "
-        f"p99 bare conditional PutItem {_p99(put_times) * 1000:.1f} ms "
+        f"p99 bare conditional PutItem {percentile(put_times, 0.99) * 1000:.1f} ms "
         f"(median {statistics.median(put_times) * 1000:.1f})"
     )
     result = {

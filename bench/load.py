@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
+from bench.stage import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "liaocheng"
 CATEGORY = "LC-0107"  # 复印纸
@@ -137,11 +139,6 @@ def _prepare() -> tuple[list[str], str, str]:
     return plans, listing, supplier_code("supplier.demo")
 
 
-def _percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
-
-
 def run(base: str, users: int, seconds: float) -> dict[str, Any]:
     plans, listing, supplier = _prepare()
     tokens = {
@@ -182,7 +179,7 @@ def run(base: str, users: int, seconds: float) -> dict[str, Any]:
         t.join(timeout=seconds + 120)
     elapsed = time.monotonic() - started
     total = sum(len(v) for v in samples.values())
-    p99 = {k: round(_percentile(v, 0.99), 1) for k, v in sorted(samples.items())}
+    p99 = {k: round(percentile(v, 0.99), 1) for k, v in sorted(samples.items())}
     return {
         "bench": "load",
         "users": len(roles),
@@ -192,7 +189,7 @@ def run(base: str, users: int, seconds: float) -> dict[str, Any]:
         "errors": sum(errors.values()),
         "errors_by_kind": dict(errors),
         "count": {k: len(v) for k, v in sorted(samples.items())},
-        "p50_ms": {k: round(_percentile(v, 0.5), 1) for k, v in sorted(samples.items())},
+        "p50_ms": {k: round(percentile(v, 0.5), 1) for k, v in sorted(samples.items())},
         "p99_ms": p99,
         "p99_ratio_catalog": round(p99["catalog"] / p99["health"], 1) if p99.get("health") else None,
     }

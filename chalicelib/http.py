@@ -227,20 +227,13 @@ def _dispatch(bp: Blueprint, policy: RoutePolicy, fn: Callable[..., Any], params
             lambda_context=bp.lambda_context,
         )
         result = fn(ctx, **params)
-    except DomainError as error:
-        response = error_response(error, {"X-Request-Id": request_id})
-        _log_request(started, response.status_code, error.code)
-        return response
     except Exception as exc:
-        from chalicelib.faults import passing_fault
-
-        busy = passing_fault(exc)
-        if busy is None:
+        error = exc if isinstance(exc, DomainError) else _passing_fault(exc)
+        if error is None:
             logger.exception("unhandled error")
             return internal_error_response()
-        logger.warning("a service the request needs is throttling or failing", exc_info=True)
-        response = error_response(busy, {"X-Request-Id": request_id})
-        _log_request(started, response.status_code, busy.code)
+        response = error_response(error, {"X-Request-Id": request_id})
+        _log_request(started, response.status_code, error.code)
         return response
     reply = result if isinstance(result, Reply) else Reply(result)
     _log_request(started, reply.status)
@@ -249,6 +242,16 @@ def _dispatch(bp: Blueprint, policy: RoutePolicy, fn: Callable[..., Any], params
         status_code=reply.status,
         headers={**api_headers(), "X-Request-Id": request_id, **(reply.headers or {})},
     )
+
+
+def _passing_fault(exc: Exception) -> DomainError | None:
+    """A throttled or failing AWS service after the SDK's retries: the 503 to answer (chalicelib.faults)."""
+    from chalicelib.faults import passing_fault
+
+    busy = passing_fault(exc)
+    if busy is not None:
+        logger.warning("a service the request needs is throttling or failing", exc_info=exc)
+    return busy
 
 
 def _log_request(started: float, status: int, code: str = "") -> None:

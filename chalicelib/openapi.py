@@ -20,7 +20,7 @@ import functools
 import importlib
 import inspect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import CodeType, FunctionType, ModuleType
 from typing import Any
@@ -242,10 +242,15 @@ STATUS_WORDS: dict[int, str] = {
 # ---------------------------------------------------------------- the error catalogue, from the source
 
 
-def _status_of(class_name: str) -> int | None:
+@functools.cache
+def _statuses_by_class() -> dict[str, int]:
     from chalicelib.http import STATUS_BY_ERROR
 
-    return next((s for cls, s in STATUS_BY_ERROR.items() if cls.__name__ == class_name), None)
+    return {cls.__name__: status for cls, status in STATUS_BY_ERROR.items()}
+
+
+def _status_of(class_name: str) -> int | None:
+    return _statuses_by_class().get(class_name)
 
 
 def _message_text(node: ast.AST | None) -> str:
@@ -335,11 +340,10 @@ def error_catalogue() -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {c: {"statuses": {s}, "message": m} for c, (s, m) in EDGE_CODES.items()}
     guessed: dict[str, dict[str, Any]] = {}
     for path in sorted(PACKAGE_ROOT.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        # A module that raises codes it computed (`RuleViolation(found[1], code=found[0])`) with one class:
-        # its helpers' codes take that class's status rather than a guess from their names.
-        computed = _computed_code_statuses(tree)
-        for code, status, message, certain in _raised_codes(tree):
+        raised, computed = _read_source(path.relative_to(PACKAGE_ROOT).as_posix())
+        for code, status, message, certain in raised:
+            # A module that raises codes it computed (`RuleViolation(found[1], code=found[0])`) with one class:
+            # its helpers' codes take that class's status rather than a guess from their names.
             if not certain and len(computed) == 1:
                 status = next(iter(computed))
             entry = (found if certain else guessed).setdefault(code, {"statuses": set(), "message": message})
@@ -348,8 +352,9 @@ def error_catalogue() -> dict[str, dict[str, Any]]:
                 entry["message"] = message
     for code, entry in guessed.items():
         found.setdefault(code, entry)
-    for cls in _error_classes():
-        status = _status_of(cls.__name__) or 400
+    from chalicelib.http import STATUS_BY_ERROR
+
+    for cls, status in STATUS_BY_ERROR.items():
         found.setdefault(cls.default_code, {"statuses": {status}, "message": STATUS_WORDS.get(status, "请求无法处理")})
     catalogue: dict[str, dict[str, Any]] = {}
     for code, entry in sorted(found.items()):
@@ -369,12 +374,6 @@ def _computed_code_statuses(tree: ast.AST) -> set[int]:
                 if keyword.arg == "code" and not isinstance(keyword.value, ast.Constant | ast.IfExp | ast.Name):
                     statuses.add(status)
     return statuses
-
-
-def _error_classes() -> list[type[DomainError]]:
-    from chalicelib.http import STATUS_BY_ERROR
-
-    return list(STATUS_BY_ERROR)
 
 
 # ---------------------------------------------------------------- what a view reaches
@@ -496,7 +495,8 @@ def _strings_in(value: Any, catalogue: dict[str, Any], depth: int = 4) -> set[st
     return set()
 
 
-def _models_of(fn: FunctionType) -> tuple[list[type[Any]], list[type[Any]]]:
+@functools.cache
+def _models_of(fn: FunctionType) -> tuple[tuple[type[Any], ...], tuple[type[Any], ...]]:
     """The body and query models the view parses (directly or through a helper of its handler module)."""
     from chalicelib.validation import QueryParams, StrictBody
 
@@ -509,7 +509,7 @@ def _models_of(fn: FunctionType) -> tuple[list[type[Any]], list[type[Any]]]:
             bodies[id(target)] = target
         elif isinstance(target, type) and issubclass(target, QueryParams) and target is not QueryParams:
             queries[id(target)] = target
-    return list(bodies.values()), list(queries.values())
+    return tuple(bodies.values()), tuple(queries.values())
 
 
 def _uses(fn: FunctionType, name: str) -> bool:
@@ -667,7 +667,7 @@ def _operation(policy: Any, method: str, models: ModelSchemas) -> dict[str, Any]
         }
     if method == "POST" and _uses(fn, "run_once"):
         operation["parameters"].append({"$ref": "#/components/parameters/IdempotencyKey"})
-    operation["responses"] = _responses(policy, method, bool(bodies))
+    operation["responses"] = _responses()
     if policy.response is not None:
         operation["responses"]["2XX"]["content"]["application/json"]["schema"] = models.reference(
             _model(policy.response)
@@ -696,15 +696,21 @@ def _edge_codes(policy: Any, method: str, parses: bool, module: str) -> set[str]
     return codes | set().union(*(_codes_in_file(f) for f in files))
 
 
-@functools.lru_cache(maxsize=64)
 def _codes_in_file(relative: str) -> frozenset[str]:
-    path = PACKAGE_ROOT / relative
-    if not path.exists():
+    if not (PACKAGE_ROOT / relative).exists():
         return frozenset()
-    return frozenset(code for code, *_ in _raised_codes(ast.parse(path.read_text(encoding="utf-8"))))
+    raised, _ = _read_source(relative)
+    return frozenset(code for code, *_ in raised)
 
 
-def _responses(policy: Any, method: str, has_body: bool) -> dict[str, Any]:
+@functools.cache
+def _read_source(relative: str) -> tuple[tuple[tuple[str, int, str, bool], ...], frozenset[int]]:
+    """One module of chalicelib, parsed once: the codes it raises, and the statuses it raises computed codes with."""
+    tree = ast.parse((PACKAGE_ROOT / relative).read_text(encoding="utf-8"))
+    return tuple(_raised_codes(tree)), frozenset(_computed_code_statuses(tree))
+
+
+def _responses() -> dict[str, Any]:
     responses: dict[str, Any] = {
         "2XX": {
             "description": "成功",
@@ -714,8 +720,7 @@ def _responses(policy: Any, method: str, has_body: bool) -> dict[str, Any]:
     }
     # Every status the edge may answer for any route (a public route still refuses a wrong password with 401,
     # any request may meet a throttled dependency); which codes come with each: the operation's x-error-codes.
-    statuses = list(STATUS_WORDS)
-    for status in sorted(set(statuses)):
+    for status in sorted(STATUS_WORDS):
         responses[str(status)] = _error_response(status)
     return responses
 
@@ -824,14 +829,3 @@ def _events() -> dict[str, Any]:
     from chalicelib.event_schemas import event_schemas
 
     return event_schemas()
-
-
-def operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(path, method, operation) of the description, for tests and tools."""
-    for path, methods in describe()["paths"].items():
-        for method, operation in methods.items():
-            yield path, method.upper(), operation
-
-
-def route_of(fn: Callable[..., Any]) -> str:
-    return f"{fn.__module__}.{fn.__qualname__}"

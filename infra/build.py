@@ -125,10 +125,11 @@ def lint(out: Path) -> int:
 
 def write_openapi(out: Path) -> Path:
     """The API's OpenAPI description as the app serves it at /openapi.json (chalicelib.openapi)."""
-    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
-    for key, value in {**config["environment_variables"], **config["stages"]["local"]["environment_variables"]}.items():
-        os.environ.setdefault(key, value)  # importing the app names its tables; nothing here calls AWS
     sys.path.insert(0, str(ROOT))
+    from scheduled.embedded import stage_environment
+
+    for key, value in stage_environment().items():
+        os.environ.setdefault(key, value)  # importing the app names its tables; nothing here calls AWS
     import app  # noqa: F401  - registers every route
     from chalicelib.openapi import describe
 

@@ -59,7 +59,7 @@ class GatewayRequestHandler(ChaliceRequestHandler):
     def parse_request(self) -> bool:
         parsed: bool = super().parse_request()
         if parsed and len(self.path) > MAX_URL_CHARS:
-            self._answer(414, {"code": "URI_TOO_LONG", "message": "请求地址过长（最长 8192 个字符）", "details": None})
+            self.send_error(414)  # API Gateway's limit is below http.server's own 65,536
             return False
         return parsed
 

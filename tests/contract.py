@@ -65,8 +65,6 @@ def check(method: str, path: str, status: int, content_type: str, body: Any) -> 
         assert content_type.startswith("application/json"), (method, template, status, content_type)
         errors = sorted(_validator("#/components/schemas/Error").iter_errors(body), key=str)
         assert not errors, f"{method} {template} {status}: {errors[0].message} in {body}"
-        catalogue = description()["x-error-codes"]
-        assert body["code"] in catalogue, f"{method} {template}: code {body['code']} undescribed"
         listed = operation.get("x-error-codes", {})
         assert body["code"] in listed, f"{method} {template}: {body['code']} is not among the operation's x-error-codes"
         entry = listed[body["code"]]
@@ -74,7 +72,6 @@ def check(method: str, path: str, status: int, content_type: str, body: Any) -> 
         return
     schema = spec.get("content", {}).get("application/json", {}).get("schema")
     if schema and content_type.startswith("application/json"):
-        errors = sorted(
-            Draft202012Validator({"components": description()["components"], **schema}).iter_errors(body), key=str
-        )
+        # A published answer is a $ref to its model (chalicelib.schemas.responses): one validator per model.
+        errors = sorted(_validator(schema["$ref"]).iter_errors(body), key=str)
         assert not errors, f"{method} {template} {status}: {errors[0].message}"

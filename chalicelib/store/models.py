@@ -33,6 +33,14 @@ SDK_CONNECT_TIMEOUT_SECONDS = 3
 SDK_RETRIES = 3
 
 
+class _SdkBudget:
+    """Each table model's Meta inherits these: PynamoDB reads them off the Meta class."""
+
+    read_timeout_seconds = SDK_READ_TIMEOUT_SECONDS
+    connect_timeout_seconds = SDK_CONNECT_TIMEOUT_SECONDS
+    max_retry_attempts = SDK_RETRIES
+
+
 class _Gsi1(GlobalSecondaryIndex[Any]):  # type: ignore[no-untyped-call]
     class Meta:
         index_name = "gsi1"
@@ -63,11 +71,8 @@ class _Gsi3(GlobalSecondaryIndex[Any]):  # type: ignore[no-untyped-call]
 class MainItem(Model):
     """Every item of the main table; `kind` picks the subclass on reads."""
 
-    class Meta:
+    class Meta(_SdkBudget):
         table_name = get_tables().main
-        read_timeout_seconds = SDK_READ_TIMEOUT_SECONDS
-        connect_timeout_seconds = SDK_CONNECT_TIMEOUT_SECONDS
-        max_retry_attempts = SDK_RETRIES
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -413,11 +418,8 @@ class NonceItem(MainItem, discriminator="nonce"):
 
 
 class AuditItem(Model):
-    class Meta:
+    class Meta(_SdkBudget):
         table_name = get_tables().audit
-        read_timeout_seconds = SDK_READ_TIMEOUT_SECONDS
-        connect_timeout_seconds = SDK_CONNECT_TIMEOUT_SECONDS
-        max_retry_attempts = SDK_RETRIES
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -435,11 +437,8 @@ class AuditItem(Model):
 class CatalogEntryItem(Model):
     """One index entry of an active listing (see chalicelib/domain/catalog_index.py)."""
 
-    class Meta:
+    class Meta(_SdkBudget):
         table_name = get_tables().catalog
-        read_timeout_seconds = SDK_READ_TIMEOUT_SECONDS
-        connect_timeout_seconds = SDK_CONNECT_TIMEOUT_SECONDS
-        max_retry_attempts = SDK_RETRIES
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -459,11 +458,8 @@ class BrandRegistryItem(Model):
     the last listing of the brand deletes the entry only if `token` is unchanged.
     """
 
-    class Meta:
+    class Meta(_SdkBudget):
         table_name = get_tables().catalog
-        read_timeout_seconds = SDK_READ_TIMEOUT_SECONDS
-        connect_timeout_seconds = SDK_CONNECT_TIMEOUT_SECONDS
-        max_retry_attempts = SDK_RETRIES
 
     pk = UnicodeAttribute(hash_key=True)  # {site}#CB#{category}
     sk = UnicodeAttribute(range_key=True)  # normalised brand

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,6 +98,23 @@ def start_mall(state_dir: Path, log_path: Path, *extra: str) -> Mall:
         time.sleep(0.3)
     process.kill()
     raise AssertionError(f"launcher not ready in 90 s:\n{mall.log()}")
+
+
+def login(mall: Mall, username: str) -> str:
+    """A demo user's token from the running launcher's API."""
+    from scheduled.seed import DEMO_PASSWORD
+
+    request = urllib.request.Request(
+        f"{mall.api}/auth/login",
+        data=json.dumps({"username": username, "password": DEMO_PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return str(json.loads(response.read())["token"])
+    except urllib.error.HTTPError as err:
+        raise AssertionError(f"login of {username}: {err.code} {err.read().decode('utf-8', 'replace')}") from err
 
 
 def stop_mall(mall: Mall, sig: int = signal.SIGTERM) -> int:

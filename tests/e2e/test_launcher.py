@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduled.seed import DEMO_PASSWORD
-from tests.e2e.conftest import Mall, start_mall, stop_mall
+from tests.e2e.conftest import Mall, login, start_mall, stop_mall
 
 pytestmark = pytest.mark.slow
 
@@ -29,12 +28,6 @@ def _request(mall: Mall, method: str, path: str, body: dict | None = None, token
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read())
-
-
-def _login(mall: Mall, username: str) -> str:
-    status, body = _request(mall, "POST", "/auth/login", {"username": username, "password": DEMO_PASSWORD})
-    assert status == 200, body
-    return str(body["token"])
 
 
 def _port_free(port: int) -> bool:
@@ -56,7 +49,7 @@ def test_launcher_serves_web_and_config_then_survives_a_restart(tmp_path: Path) 
         assert '<div id="app">' in html
         config_js = urllib.request.urlopen(first.web + "/config.js", timeout=5).read().decode()
         assert f'"apiBase": "{first.api}"' in config_js
-        token = _login(first, "linyi.center")
+        token = login(first, "linyi.center")
         limits = {
             "per_order_cap_fen": 12_300_000,
             "per_plan_cap_fen": 45_600_000,
@@ -77,7 +70,7 @@ def test_launcher_serves_web_and_config_then_survives_a_restart(tmp_path: Path) 
         status, config = _request(second, "GET", "/sites/linyi/config")
         assert status == 200 and config["limits"]["per_order_cap_fen"] == 12_300_000 and config["version"] == 1
         # Cognito is re-created on start: the seeded users log in again with the same password.
-        token = _login(second, "linyi.finance")
+        token = login(second, "linyi.finance")
         status, audit = _request(second, "GET", "/sites/linyi/audit?limit=5", token=token)
         assert status == 200 and audit["items"][0]["action"] == "site.limits.changed"
     finally:
@@ -113,7 +106,7 @@ def test_a_killed_run_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
     try:
         status, body = _request(first, "POST", "/suppliers/register", REGISTRATION)
         assert status == 201, body
-        buyer = _login(first, "liaocheng.buyer")
+        buyer = login(first, "liaocheng.buyer")
         status, first_plan = _request(first, "POST", "/sites/liaocheng/plans", plan, buyer)
         assert status == 201, first_plan
         limits = {
@@ -121,7 +114,7 @@ def test_a_killed_run_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
             "per_plan_cap_fen": 44_400_000,
             "annual_category_cap_fen": 77_700_000,
         }
-        status, body = _request(first, "PUT", "/sites/zibo/limits", limits, _login(first, "zibo.center"))
+        status, body = _request(first, "PUT", "/sites/zibo/limits", limits, login(first, "zibo.center"))
         assert status == 200, body
     finally:
         first.process.kill()  # SIGKILL: no handler runs, nothing is saved on the way out
@@ -136,7 +129,7 @@ def test_a_killed_run_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
             second, "POST", "/auth/login", {"username": REGISTRATION["username"], "password": REGISTRATION["password"]}
         )
         assert supplier[0] == 200, supplier  # the account registered before the crash
-        buyer = _login(second, "liaocheng.buyer")
+        buyer = login(second, "liaocheng.buyer")
         status, plans = _request(second, "GET", "/sites/liaocheng/plans", token=buyer)
         assert first_plan["plan_no"] in {p["plan_no"] for p in plans["items"]}
         status, next_plan = _request(second, "POST", "/sites/liaocheng/plans", plan, buyer)
@@ -146,7 +139,7 @@ def test_a_killed_run_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
     assert "stopped." in second.log()
     third = start_mall(state, tmp_path / "third.log", "--demo", "none")
     try:
-        status, plans = _request(third, "GET", "/sites/liaocheng/plans", token=_login(third, "liaocheng.buyer"))
+        status, plans = _request(third, "GET", "/sites/liaocheng/plans", token=login(third, "liaocheng.buyer"))
         assert {first_plan["plan_no"], next_plan["plan_no"]} <= {p["plan_no"] for p in plans["items"]}
     finally:
         stop_mall(third)

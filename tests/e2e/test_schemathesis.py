@@ -8,9 +8,7 @@ operation is bounded (SCHEMATHESIS_EXAMPLES, 3 in `make test`; `make contract-ni
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
 from typing import Any
 
 import pytest
@@ -27,8 +25,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from scheduled.seed import DEMO_PASSWORD
-from tests.e2e.conftest import Mall
+from tests.e2e.conftest import Mall, login
 
 pytestmark = pytest.mark.slow
 
@@ -60,20 +57,9 @@ CHECKS = [
 ]
 
 
-def _login(mall: Mall, username: str) -> str:
-    request = urllib.request.Request(
-        f"{mall.api}/auth/login",
-        data=json.dumps({"username": username, "password": DEMO_PASSWORD}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return str(json.loads(response.read())["token"])
-
-
 @pytest.fixture(scope="module")
 def tokens(mall: Mall) -> dict[str, str]:
-    return {role: _login(mall, user) for role, user in USER_OF_ROLE.items()}
+    return {role: login(mall, user) for role, user in USER_OF_ROLE.items()}
 
 
 @pytest.fixture(scope="module")
