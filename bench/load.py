@@ -158,6 +158,7 @@ def run(base: str, users: int, seconds: float) -> dict[str, Any]:
 
     stop_at = time.monotonic() + seconds
     roles = [role for role, share in MIX for _ in range(max(1, round(users * share)))][:users]
+    roles += ["buyer"] * (users - len(roles))  # what rounding left over browses and buys
 
     def user(index: int, role: str) -> None:
         rng = random.Random(index)
