@@ -68,7 +68,7 @@ class RoutePolicy(NamedTuple):
     roles: frozenset[Role] | None  # None: public
     site_scoped: bool
     handler: Callable[..., Any] | None = None  # the view: its body and query models make the OpenAPI description
-    response: str | None = None  # "module:Model" of a 2xx answer's model (a name: pydantic stays off cold start)
+    response: str | None = None  # "area:Model" in chalicelib.schemas.responses (a name: pydantic stays off cold start)
 
     @property
     def public(self) -> bool:
@@ -187,7 +187,8 @@ def api_route(
     response: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn(ctx, **path_params)` on `bp`; roles=None makes the route public; `response` names the pydantic
-    model its 2xx answer publishes ("chalicelib.schemas.responses:OrderView"), imported only by the description."""
+    model its 2xx answer publishes ("orders:OrderView": chalicelib.schemas.responses.orders), imported only by the
+    description."""
     site_scoped = "{site_id}" in path
     policy = RoutePolicy(path=path, methods=methods, roles=roles, site_scoped=site_scoped, response=response)
 

@@ -618,8 +618,9 @@ def title_of(path: str, method: str) -> str:
 
 
 def _model(name: str) -> type[Any]:
-    module, _, attribute = name.partition(":")
-    found: type[Any] = getattr(importlib.import_module(module), attribute)
+    """A route's answer model by its name in api_route: "orders:OrderView" is chalicelib.schemas.responses.orders."""
+    area, _, attribute = name.partition(":")
+    found: type[Any] = getattr(importlib.import_module(f"chalicelib.schemas.responses.{area}"), attribute)
     return found
 
 

@@ -74,4 +74,4 @@ def check(method: str, path: str, status: int, content_type: str, body: Any) -> 
     if schema and content_type.startswith("application/json"):
         # A published answer is a $ref to its model (chalicelib.schemas.responses): one validator per model.
         errors = sorted(_validator(schema["$ref"]).iter_errors(body), key=str)
-        assert not errors, f"{method} {template} {status}: {errors[0].message}"
+        assert not errors, f"{method} {template} {status}: {errors[0].json_path}: {errors[0].message}"

@@ -52,7 +52,7 @@ def _record(ctx: RequestContext, site_id: str, username: str, action: str, summa
     )
 
 
-@api_route(bp, "/sites/{site_id}/accounts", roles=ACCOUNT_EDITORS)
+@api_route(bp, "/sites/{site_id}/accounts", roles=ACCOUNT_EDITORS, response="site:AccountList")
 def list_accounts(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.store.accounts import CognitoAccounts
 
@@ -60,7 +60,7 @@ def list_accounts(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [a.to_dict() for a in CognitoAccounts().buyers_of_site(site_id)]}
 
 
-@api_route(bp, "/sites/{site_id}/accounts", methods=("POST",), roles=ACCOUNT_EDITORS)
+@api_route(bp, "/sites/{site_id}/accounts", methods=("POST",), roles=ACCOUNT_EDITORS, response="site:AccountView")
 def open_account(ctx: RequestContext, site_id: str) -> Reply:
     """A buyer account for one of the site's units, with an initial password the centre hands over (the user
     changes it in 个人信息)."""
@@ -89,7 +89,13 @@ def _own_account(site_id: str, username: str) -> Any:
     return account
 
 
-@api_route(bp, "/sites/{site_id}/accounts/{username}/disable", methods=("POST",), roles=ACCOUNT_EDITORS)
+@api_route(
+    bp,
+    "/sites/{site_id}/accounts/{username}/disable",
+    methods=("POST",),
+    roles=ACCOUNT_EDITORS,
+    response="site:AccountView",
+)
 def disable_account(ctx: RequestContext, site_id: str, username: str) -> dict[str, Any]:
     from chalicelib.store.accounts import CognitoAccounts
 
@@ -110,7 +116,13 @@ def disable_account(ctx: RequestContext, site_id: str, username: str) -> dict[st
     return {**account.to_dict(), "enabled": False, "state_label": "已停用"}
 
 
-@api_route(bp, "/sites/{site_id}/accounts/{username}/enable", methods=("POST",), roles=ACCOUNT_EDITORS)
+@api_route(
+    bp,
+    "/sites/{site_id}/accounts/{username}/enable",
+    methods=("POST",),
+    roles=ACCOUNT_EDITORS,
+    response="site:AccountView",
+)
 def enable_account(ctx: RequestContext, site_id: str, username: str) -> dict[str, Any]:
     from chalicelib.store.accounts import CognitoAccounts
 

@@ -110,7 +110,7 @@ def _province_view(a: fw.Agreement, ctx: RequestContext) -> dict[str, Any]:
 # ---------------------------------------------------------------- stage 1: the province
 
 
-@api_route(bp, "/integration/agreements", methods=("POST",))
+@api_route(bp, "/integration/agreements", methods=("POST",), response="procurement:AgreementReceipt")
 def push_agreement(ctx: RequestContext) -> Reply:
     """山东省政府采购信息平台 pushes a framework agreement's stage 1 (HMAC-signed like pushed plans)."""
     from chalicelib.schemas.agreements import AgreementBody
@@ -134,13 +134,13 @@ def push_agreement(ctx: RequestContext) -> Reply:
     )
 
 
-@api_route(bp, "/agreements", roles=OVERSEERS)
+@api_route(bp, "/agreements", roles=OVERSEERS, response="procurement:AgreementList")
 def list_all(ctx: RequestContext) -> dict[str, Any]:
     names = _names()
     return {"items": [fw.view(a, "", ctx.now, 0, names) for a in stores().agreements.all()]}
 
 
-@api_route(bp, "/agreements", methods=("POST",), roles=PROVINCE)
+@api_route(bp, "/agreements", methods=("POST",), roles=PROVINCE, response="procurement:AgreementView")
 def enter(ctx: RequestContext) -> Reply:
     """The provincial operator enters an agreement stage 1 produced outside the platform's push."""
     from chalicelib.schemas.agreements import AgreementBody
@@ -154,12 +154,12 @@ def enter(ctx: RequestContext) -> Reply:
     return Reply(_province_view(agreement, ctx), status=201)
 
 
-@api_route(bp, "/agreements/{agreement_no}", roles=OVERSEERS)
+@api_route(bp, "/agreements/{agreement_no}", roles=OVERSEERS, response="procurement:AgreementView")
 def one(ctx: RequestContext, agreement_no: str) -> dict[str, Any]:
     return _province_view(_agreement(agreement_no), ctx)
 
 
-@api_route(bp, "/agreements/{agreement_no}", methods=("PUT",), roles=PROVINCE)
+@api_route(bp, "/agreements/{agreement_no}", methods=("PUT",), roles=PROVINCE, response="procurement:AgreementView")
 def revise(ctx: RequestContext, agreement_no: str) -> dict[str, Any]:
     from chalicelib.domain.errors import InvalidInput
     from chalicelib.schemas.agreements import RevisionBody
@@ -183,7 +183,9 @@ def revise(ctx: RequestContext, agreement_no: str) -> dict[str, Any]:
     return _province_view(agreement, ctx)
 
 
-@api_route(bp, "/agreements/{agreement_no}/status", methods=("POST",), roles=PROVINCE)
+@api_route(
+    bp, "/agreements/{agreement_no}/status", methods=("POST",), roles=PROVINCE, response="procurement:AgreementView"
+)
 def change_status(ctx: RequestContext, agreement_no: str) -> dict[str, Any]:
     from chalicelib.schemas.agreements import StatusBody
 
@@ -193,7 +195,13 @@ def change_status(ctx: RequestContext, agreement_no: str) -> dict[str, Any]:
     return _province_view(changed, ctx)
 
 
-@api_route(bp, "/agreements/{agreement_no}/members/{uscc}/status", methods=("POST",), roles=PROVINCE)
+@api_route(
+    bp,
+    "/agreements/{agreement_no}/members/{uscc}/status",
+    methods=("POST",),
+    roles=PROVINCE,
+    response="procurement:AgreementView",
+)
 def change_member(ctx: RequestContext, agreement_no: str, uscc: str) -> dict[str, Any]:
     from chalicelib.schemas.agreements import MemberStatusBody
 
@@ -208,7 +216,7 @@ def change_member(ctx: RequestContext, agreement_no: str, uscc: str) -> dict[str
 # ---------------------------------------------------------------- stage 2: a site
 
 
-@api_route(bp, "/sites/{site_id}/agreements", roles=READERS)
+@api_route(bp, "/sites/{site_id}/agreements", roles=READERS, response="procurement:SiteAgreementList")
 def in_site(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """The agreements serving the site, each with what stage 2 may do today; suppliers see those they are in."""
     site = load_site(stores().sites, site_id)
@@ -220,7 +228,7 @@ def in_site(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [fw.view(a, site_id, ctx.now, margin, names) for a in found], "margin_days": margin}
 
 
-@api_route(bp, "/sites/{site_id}/agreements/{agreement_no}", roles=READERS)
+@api_route(bp, "/sites/{site_id}/agreements/{agreement_no}", roles=READERS, response="procurement:AgreementView")
 def in_site_one(ctx: RequestContext, site_id: str, agreement_no: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     a = in_force(site_id, agreement_no)
@@ -280,7 +288,9 @@ def _order(ctx: RequestContext, site: SiteConfig, number: str, body: Any) -> dic
     raise AssertionError("unreachable")
 
 
-@api_route(bp, "/sites/{site_id}/agreements/{agreement_no}/orders", methods=("POST",), roles=BUYER)
+@api_route(
+    bp, "/sites/{site_id}/agreements/{agreement_no}/orders", methods=("POST",), roles=BUYER, response="orders:OrderView"
+)
 def place(ctx: RequestContext, site_id: str, agreement_no: str) -> Reply:
     """直接选定 or 顺序轮候: one order under the agreement, paid from one accepted plan."""
     from chalicelib.schemas.agreements import AgreementOrderBody
@@ -322,7 +332,13 @@ def mall_category(site: SiteConfig, catalog_code: str) -> str:
     return found
 
 
-@api_route(bp, "/sites/{site_id}/agreements/{agreement_no}/competitions", methods=("POST",), roles=BUYER)
+@api_route(
+    bp,
+    "/sites/{site_id}/agreements/{agreement_no}/competitions",
+    methods=("POST",),
+    roles=BUYER,
+    response="procurement:CompetitionView",
+)
 def secondary_bidding(ctx: RequestContext, site_id: str, agreement_no: str) -> Reply:
     """二次竞价: a sealed, price-only competition among the agreement's shortlisted suppliers."""
     from chalicelib.handlers.competitions import competition_view

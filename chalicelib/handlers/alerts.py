@@ -33,7 +33,7 @@ def _names() -> dict[str, str]:
     return catalog_names()
 
 
-@api_route(bp, BASE, roles=SUPERVISORS)
+@api_route(bp, BASE, roles=SUPERVISORS, response="supervision:AlertList")
 def queue(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """The site's alerts of one status (待处理 by default), newest first."""
     raw = ctx.query_params.get("status", "open") if ctx.query_params else "open"
@@ -47,7 +47,7 @@ def queue(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [alerts.view(a, ctx.user) for a in found]}
 
 
-@api_route(bp, BASE + "/{alert_id}", roles=SUPERVISORS)
+@api_route(bp, BASE + "/{alert_id}", roles=SUPERVISORS, response="supervision:AlertView")
 def one(ctx: RequestContext, site_id: str, alert_id: str) -> dict[str, Any]:
     from chalicelib.domain.errors import NotFound
 
@@ -57,7 +57,7 @@ def one(ctx: RequestContext, site_id: str, alert_id: str) -> dict[str, Any]:
     return alerts.view(found, ctx.user)
 
 
-@api_route(bp, BASE + "/{alert_id}/handle", methods=("POST",), roles=SUPERVISORS)
+@api_route(bp, BASE + "/{alert_id}/handle", methods=("POST",), roles=SUPERVISORS, response="supervision:AlertView")
 def handle(ctx: RequestContext, site_id: str, alert_id: str) -> dict[str, Any]:
     from chalicelib.schemas.supervision import AlertHandleBody
 
@@ -67,13 +67,13 @@ def handle(ctx: RequestContext, site_id: str, alert_id: str) -> dict[str, Any]:
     return alerts.view(done, ctx.user)
 
 
-@api_route(bp, "/sites/{site_id}/alert-rules", roles=SUPERVISORS)
+@api_route(bp, "/sites/{site_id}/alert-rules", roles=SUPERVISORS, response="supervision:AlertRulesView")
 def thresholds(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     return alerts.rules_view(stores().alerts.rules(site_id), site.limits.per_order_cap_fen)
 
 
-@api_route(bp, "/sites/{site_id}/alert-rules", methods=("PUT",), roles=OPERATORS)
+@api_route(bp, "/sites/{site_id}/alert-rules", methods=("PUT",), roles=OPERATORS, response="supervision:AlertRulesView")
 def revise_thresholds(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.supervision import AlertRulesBody
 
@@ -234,7 +234,7 @@ def observe_prices(change: Change) -> None:
         stores().alerts.observe(add, remove)
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}/prices", roles=None)
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}/prices", roles=None, response="supervision:PriceHistory")
 def listing_prices(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     """A listing's price beside what the mall paid for the same product (brand + model) across sites this year."""
     from chalicelib.domain import prices

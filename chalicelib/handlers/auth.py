@@ -31,7 +31,7 @@ def user_view(p: Principal) -> dict[str, Any]:
     }
 
 
-@api_route(bp, "/auth/login", methods=("POST",))
+@api_route(bp, "/auth/login", methods=("POST",), response="site:LoginAnswer")
 def login(ctx: RequestContext) -> dict[str, Any]:
     """Sign in; five failures within 15 minutes lock the username for 15 minutes (domain.accounts)."""
     from chalicelib.schemas.auth import LoginBody
@@ -92,7 +92,7 @@ def _account_event(principal_or_name: Principal | str, tenant: str, action: str,
     )
 
 
-@api_route(bp, "/me/password", methods=("POST",), roles=ALL_ROLES)
+@api_route(bp, "/me/password", methods=("POST",), roles=ALL_ROLES, response="site:PasswordChanged")
 def change_password(ctx: RequestContext) -> dict[str, Any]:
     """The signed-in user changes their password: the old one first (failures count towards the lock)."""
     from chalicelib.schemas.auth import PasswordChangeBody
@@ -115,7 +115,7 @@ def change_password(ctx: RequestContext) -> dict[str, Any]:
     return {"changed": True}
 
 
-@api_route(bp, "/auth/password-reset", methods=("POST",))
+@api_route(bp, "/auth/password-reset", methods=("POST",), response="site:ResetRequested")
 def request_reset(ctx: RequestContext) -> Reply:
     """A reset code to the account's registered phone or e-mail. The answer is the same whether or not the
     username exists, so that it cannot be used to find accounts."""
@@ -137,7 +137,7 @@ def request_reset(ctx: RequestContext) -> Reply:
     return Reply(answer, status=202)
 
 
-@api_route(bp, "/auth/password-reset/confirm", methods=("POST",))
+@api_route(bp, "/auth/password-reset/confirm", methods=("POST",), response="site:ResetDone")
 def confirm_reset(ctx: RequestContext) -> dict[str, Any]:
     """The code and a new password: the password is set, the code spent, a sign-in lock lifted."""
     from chalicelib.schemas.auth import ResetConfirmBody
@@ -164,6 +164,6 @@ def confirm_reset(ctx: RequestContext) -> dict[str, Any]:
     return {"reset": True}
 
 
-@api_route(bp, "/me", roles=ALL_ROLES)
+@api_route(bp, "/me", roles=ALL_ROLES, response="site:MeView")
 def me(ctx: RequestContext) -> dict[str, Any]:
     return {"user": user_view(ctx.user)}

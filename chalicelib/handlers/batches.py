@@ -48,7 +48,7 @@ def _view(ctx: RequestContext, b: batches.Batch, detailed: bool = True) -> dict[
     return batches.view_for(b, ctx.user, ctx.now, entries, own, len(offers))
 
 
-@api_route(bp, BASE, methods=("POST",), roles=OPERATORS)
+@api_route(bp, BASE, methods=("POST",), roles=OPERATORS, response="procurement:BatchView")
 def open_batch(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.batches import NewBatchBody
 
@@ -69,19 +69,19 @@ def open_batch(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(_view(ctx, b), status=201)
 
 
-@api_route(bp, BASE, roles=READERS)
+@api_route(bp, BASE, roles=READERS, response="procurement:BatchList")
 def list_batches(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     load_site(stores().sites, site_id)
     found = stores().batches.list_for_site(site_id)
     return {"items": [_view(ctx, b, detailed=False) for b in found]}
 
 
-@api_route(bp, BASE + "/{batch_id}", roles=READERS)
+@api_route(bp, BASE + "/{batch_id}", roles=READERS, response="procurement:BatchView")
 def one(ctx: RequestContext, site_id: str, batch_id: str) -> dict[str, Any]:
     return _view(ctx, _batch(site_id, batch_id))
 
 
-@api_route(bp, BASE + "/{batch_id}/entries", methods=("POST",), roles=BUYER)
+@api_route(bp, BASE + "/{batch_id}/entries", methods=("POST",), roles=BUYER, response="procurement:BatchView")
 def join(ctx: RequestContext, site_id: str, batch_id: str) -> Reply:
     from chalicelib.schemas.batches import JoinBody
 
@@ -97,7 +97,7 @@ def join(ctx: RequestContext, site_id: str, batch_id: str) -> Reply:
     return Reply(_view(ctx, _batch(site_id, batch_id)), status=201)
 
 
-@api_route(bp, BASE + "/{batch_id}/offer", methods=("PUT",), roles=SUPPLIER)
+@api_route(bp, BASE + "/{batch_id}/offer", methods=("PUT",), roles=SUPPLIER, response="procurement:BatchView")
 def offer(ctx: RequestContext, site_id: str, batch_id: str) -> dict[str, Any]:
     from chalicelib.schemas.batches import OfferBody
 
@@ -112,7 +112,7 @@ def offer(ctx: RequestContext, site_id: str, batch_id: str) -> dict[str, Any]:
     return _view(ctx, b)
 
 
-@api_route(bp, BASE + "/{batch_id}/cancel", methods=("POST",), roles=OPERATORS)
+@api_route(bp, BASE + "/{batch_id}/cancel", methods=("POST",), roles=OPERATORS, response="procurement:BatchView")
 def cancel(ctx: RequestContext, site_id: str, batch_id: str) -> dict[str, Any]:
     from chalicelib.schemas.competitions import ReasonBody
 

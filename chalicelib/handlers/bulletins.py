@@ -61,7 +61,7 @@ def _listing(found: list[bulletins.Bulletin], total: int) -> dict[str, Any]:
     return {"items": [b.summary_view() for b in found], "total": total}
 
 
-@api_route(bp, "/sites/{site_id}/bulletins")
+@api_route(bp, "/sites/{site_id}/bulletins", response="site:BulletinPage")
 def public_bulletins(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.bulletins import BulletinQuery
 
@@ -71,13 +71,13 @@ def public_bulletins(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return _listing(found, total)
 
 
-@api_route(bp, "/sites/{site_id}/bulletins/{bulletin_id}")
+@api_route(bp, "/sites/{site_id}/bulletins/{bulletin_id}", response="site:BulletinView")
 def public_bulletin(ctx: RequestContext, site_id: str, bulletin_id: str) -> dict[str, Any]:
     cached_site(site_id)
     return _with_links(bulletins.public_one(stores().bulletins, site_id, bulletin_id))
 
 
-@api_route(bp, "/sites/{site_id}/bulletins/manage", roles=PUBLISHERS)
+@api_route(bp, "/sites/{site_id}/bulletins/manage", roles=PUBLISHERS, response="site:BulletinPage")
 def managed_bulletins(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.bulletins import ManagedBulletinQuery
 
@@ -88,7 +88,7 @@ def managed_bulletins(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return _listing(found, total)
 
 
-@api_route(bp, "/sites/{site_id}/bulletins", methods=("POST",), roles=PUBLISHERS)
+@api_route(bp, "/sites/{site_id}/bulletins", methods=("POST",), roles=PUBLISHERS, response="site:BulletinView")
 def publish_bulletin(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.bulletins import BulletinBody
 
@@ -101,7 +101,9 @@ def publish_bulletin(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(made.to_dict(), status=201)
 
 
-@api_route(bp, "/sites/{site_id}/bulletins/files", methods=("POST",), roles=PUBLISHERS)
+@api_route(
+    bp, "/sites/{site_id}/bulletins/files", methods=("POST",), roles=PUBLISHERS, response="site:BulletinFileTicket"
+)
 def start_bulletin_file(ctx: RequestContext, site_id: str) -> Reply:
     """A presigned POST for one attachment (MP4 video, PDF, picture): checked when the bulletin names it."""
     import uuid
@@ -120,7 +122,9 @@ def start_bulletin_file(ctx: RequestContext, site_id: str) -> Reply:
     return Reply({"file_id": file_id, "upload": upload, "max_bytes": limit}, status=201)
 
 
-@api_route(bp, "/sites/{site_id}/bulletins/{bulletin_id}", methods=("PUT",), roles=PUBLISHERS)
+@api_route(
+    bp, "/sites/{site_id}/bulletins/{bulletin_id}", methods=("PUT",), roles=PUBLISHERS, response="site:BulletinView"
+)
 def revise_bulletin(ctx: RequestContext, site_id: str, bulletin_id: str) -> dict[str, Any]:
     from chalicelib.schemas.bulletins import BulletinRevision
 
@@ -133,6 +137,12 @@ def revise_bulletin(ctx: RequestContext, site_id: str, bulletin_id: str) -> dict
     ).to_dict()
 
 
-@api_route(bp, "/sites/{site_id}/bulletins/{bulletin_id}/withdraw", methods=("POST",), roles=PUBLISHERS)
+@api_route(
+    bp,
+    "/sites/{site_id}/bulletins/{bulletin_id}/withdraw",
+    methods=("POST",),
+    roles=PUBLISHERS,
+    response="site:BulletinView",
+)
 def withdraw_bulletin(ctx: RequestContext, site_id: str, bulletin_id: str) -> dict[str, Any]:
     return bulletins.withdraw(stores().bulletins, site_id, bulletin_id, ctx.user, ctx.now, ctx.request_id).to_dict()

@@ -26,7 +26,7 @@ def _category(site: Any, category_id: str) -> None:
         raise NotFound(f"品目 {category_id} 不是{site.short_name}站点的商城品目", code="CATEGORY_NOT_FOUND")
 
 
-@api_route(bp, "/sites/{site_id}/catalog")
+@api_route(bp, "/sites/{site_id}/catalog", response="catalog:ListingPage")
 def category_page(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.listings import CatalogQuery
 
@@ -48,7 +48,7 @@ def category_page(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": items, "next_cursor": cursor}
 
 
-@api_route(bp, "/sites/{site_id}/catalog/search")
+@api_route(bp, "/sites/{site_id}/catalog/search", response="catalog:SearchResult")
 def search(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """Search by what the buyer means (synonyms, brand aliases), filtered like a category page, ranked by
     relevance; with a result count. At most three Queries: two for the page, one for the count."""
@@ -118,7 +118,7 @@ FEATURED_COUNT = 8
 SME_SCALES = ("micro", "small")
 
 
-@api_route(bp, "/sites/{site_id}/catalog/featured")
+@api_route(bp, "/sites/{site_id}/catalog/featured", response="catalog:FeaturedListings")
 def featured(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """The front page's shelves: the site's best sellers, and those of its small and micro suppliers
     (政府采购促进中小企业发展: the mall shows them first). Two Queries of the site-wide sales partition."""
@@ -129,7 +129,7 @@ def featured(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     }
 
 
-@api_route(bp, "/sites/{site_id}/catalog/suggest")
+@api_route(bp, "/sites/{site_id}/catalog/suggest", response="catalog:Suggestions")
 def suggest(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """What the search box offers as the buyer types: category names and aliases; no table read."""
     from chalicelib.domain.search_terms import suggestions, synonyms_for
@@ -150,7 +150,7 @@ def _check_district(site: Any, district: str | None) -> None:
         )
 
 
-@api_route(bp, "/sites/{site_id}/catalog/brands")
+@api_route(bp, "/sites/{site_id}/catalog/brands", response="catalog:BrandList")
 def brands(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.listings import BrandsQuery
 
@@ -164,7 +164,7 @@ def _on_sale(listing: Listing, supplier: Supplier | None) -> bool:
     return listing.status is ListingStatus.ACTIVE and supplier is not None and supplier.can_trade_in(listing.site_id)
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}")
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}", response="catalog:ListingView")
 def product_detail(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     site = cached_site(site_id)
     listing = stores().listings.get(site_id, listing_id) if LISTING_ID_PATTERN.match(listing_id) else None
@@ -174,7 +174,7 @@ def product_detail(ctx: RequestContext, site_id: str, listing_id: str) -> dict[s
     return listing_view(listing, site, supplier)
 
 
-@api_route(bp, "/sites/{site_id}/catalog/compare")
+@api_route(bp, "/sites/{site_id}/catalog/compare", response="catalog:Comparison")
 def compare(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.listings import CompareQuery
 

@@ -86,7 +86,7 @@ def _spent(site_id: str, buyer: Principal, level2: str, year: int) -> int:
 # ---------------------------------------------------------------- buyers
 
 
-@api_route(bp, BASE, methods=("POST",), roles=BUYER)
+@api_route(bp, BASE, methods=("POST",), roles=BUYER, response="procurement:CompetitionView")
 def launch(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.competitions import NewCompetitionBody
     from chalicelib.store.idempotency import run_once
@@ -140,7 +140,7 @@ def launch(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(result, status=201)
 
 
-@api_route(bp, BASE, roles=READERS)
+@api_route(bp, BASE, roles=READERS, response="procurement:CompetitionPage")
 def list_competitions(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.competitions import CompetitionQuery
 
@@ -160,12 +160,14 @@ def list_competitions(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [comp.view_for(c, user, ctx.now) for c in found], "next_cursor": cursor}
 
 
-@api_route(bp, BASE + "/{competition_id}", roles=READERS)
+@api_route(bp, BASE + "/{competition_id}", roles=READERS, response="procurement:CompetitionView")
 def competition_detail(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
     return competition_view(ctx, _visible(ctx, site_id, competition_id))
 
 
-@api_route(bp, BASE + "/{competition_id}/cancel", methods=("POST",), roles=BUYER)
+@api_route(
+    bp, BASE + "/{competition_id}/cancel", methods=("POST",), roles=BUYER, response="procurement:CompetitionView"
+)
 def cancel(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
     from chalicelib.schemas.competitions import ReasonBody
 
@@ -177,7 +179,9 @@ def cancel(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, 
     return competition_view(ctx, done)
 
 
-@api_route(bp, BASE + "/{competition_id}/evaluation", methods=("POST",), roles=BUYER)
+@api_route(
+    bp, BASE + "/{competition_id}/evaluation", methods=("POST",), roles=BUYER, response="procurement:CompetitionView"
+)
 def submit_evaluation(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
     from chalicelib.schemas.competitions import EvaluationBody
 
@@ -189,7 +193,9 @@ def submit_evaluation(ctx: RequestContext, site_id: str, competition_id: str) ->
     )
 
 
-@api_route(bp, BASE + "/{competition_id}/relaunch", methods=("POST",), roles=BUYER)
+@api_route(
+    bp, BASE + "/{competition_id}/relaunch", methods=("POST",), roles=BUYER, response="procurement:CompetitionView"
+)
 def relaunch(ctx: RequestContext, site_id: str, competition_id: str) -> Reply:
     from chalicelib.schemas.competitions import RelaunchBody
 
@@ -229,7 +235,7 @@ def relaunch(ctx: RequestContext, site_id: str, competition_id: str) -> Reply:
 # ---------------------------------------------------------------- suppliers
 
 
-@api_route(bp, BASE + "/{competition_id}/quote", methods=("PUT",), roles=SUPPLIER)
+@api_route(bp, BASE + "/{competition_id}/quote", methods=("PUT",), roles=SUPPLIER, response="procurement:QuoteReceipt")
 def quote(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
     """Submit or revise a sealed 竞价 quote; the answer is the receipt (and the amount, which only the caller knew)."""
     from chalicelib.schemas.competitions import QuoteBody
@@ -256,7 +262,7 @@ def quote(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, A
     return {**receipt._asdict(), "unit_price_fen": body.unit_price_fen}
 
 
-@api_route(bp, BASE + "/{competition_id}/bids", methods=("POST",), roles=SUPPLIER)
+@api_route(bp, BASE + "/{competition_id}/bids", methods=("POST",), roles=SUPPLIER, response="procurement:QuoteReceipt")
 def bid(ctx: RequestContext, site_id: str, competition_id: str) -> Reply:
     from chalicelib.schemas.competitions import BidBody
 
@@ -282,7 +288,7 @@ def bid(ctx: RequestContext, site_id: str, competition_id: str) -> Reply:
     return Reply({**receipt._asdict(), "unit_price_fen": body.unit_price_fen}, status=201)
 
 
-@api_route(bp, BASE + "/{competition_id}/standing", roles=READERS)
+@api_route(bp, BASE + "/{competition_id}/standing", roles=READERS, response="procurement:CompetitionStanding")
 def standing(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
     """The live state of a 反拍 on the server's clock: the countdown counts from `server_time`, not the browser's."""
     c = _visible(ctx, site_id, competition_id)
@@ -304,7 +310,9 @@ def standing(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str
     return {k: view.get(k) for k in keys}
 
 
-@api_route(bp, BASE + "/{competition_id}/confirm", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp, BASE + "/{competition_id}/confirm", methods=("POST",), roles=SUPPLIER, response="procurement:CompetitionView"
+)
 def confirm(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
     c = _visible(ctx, site_id, competition_id)
     trading = _supplier_facts(ctx.user.org_id, site_id)[2]
@@ -312,7 +320,9 @@ def confirm(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str,
     return competition_view(ctx, confirmed)
 
 
-@api_route(bp, BASE + "/{competition_id}/decline", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp, BASE + "/{competition_id}/decline", methods=("POST",), roles=SUPPLIER, response="procurement:CompetitionView"
+)
 def decline(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
     from chalicelib.schemas.competitions import ReasonBody
     from chalicelib.store.reference import work_calendar
@@ -326,7 +336,9 @@ def decline(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str,
 # ---------------------------------------------------------------- the site's operator
 
 
-@api_route(bp, BASE + "/{competition_id}/review", methods=("POST",), roles=OPERATOR)
+@api_route(
+    bp, BASE + "/{competition_id}/review", methods=("POST",), roles=OPERATOR, response="procurement:CompetitionView"
+)
 def review(ctx: RequestContext, site_id: str, competition_id: str) -> dict[str, Any]:
     from chalicelib.schemas.competitions import ReviewBody
     from chalicelib.store.reference import work_calendar

@@ -43,7 +43,7 @@ def _one(ctx: RequestContext, site_id: str, complaint_id: str) -> complaints.Com
     return complaints.visible(found, ctx.user)
 
 
-@api_route(bp, BASE, methods=("POST",), roles=FILERS)
+@api_route(bp, BASE, methods=("POST",), roles=FILERS, response="supervision:ComplaintView")
 def file(ctx: RequestContext, site_id: str) -> Reply:
     """A buyer reports the supplier of its order; a supplier questions a bidding it took part in."""
     from chalicelib.schemas.supervision import ComplaintBody
@@ -76,7 +76,7 @@ def file(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(complaints.view(c, ctx.user, ctx.now), status=201)
 
 
-@api_route(bp, BASE, roles=ALL_ROLES)
+@api_route(bp, BASE, roles=ALL_ROLES, response="supervision:ComplaintList")
 def list_complaints(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     if ctx.user.role in (Role.BUYER, Role.SUPPLIER):
         found = stores().complaints.of_party(site_id, ctx.user.org_id)
@@ -85,12 +85,12 @@ def list_complaints(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [complaints.view(c, ctx.user, ctx.now) for c in found]}
 
 
-@api_route(bp, BASE + "/{complaint_id}", roles=ALL_ROLES)
+@api_route(bp, BASE + "/{complaint_id}", roles=ALL_ROLES, response="supervision:ComplaintView")
 def one(ctx: RequestContext, site_id: str, complaint_id: str) -> dict[str, Any]:
     return complaints.view(_one(ctx, site_id, complaint_id), ctx.user, ctx.now)
 
 
-@api_route(bp, BASE + "/{complaint_id}/answer", methods=("POST",), roles=FILERS)
+@api_route(bp, BASE + "/{complaint_id}/answer", methods=("POST",), roles=FILERS, response="supervision:ComplaintView")
 def answer(ctx: RequestContext, site_id: str, complaint_id: str) -> dict[str, Any]:
     from chalicelib.schemas.supervision import ComplaintTextBody
 
@@ -99,7 +99,7 @@ def answer(ctx: RequestContext, site_id: str, complaint_id: str) -> dict[str, An
     return complaints.view(done, ctx.user, ctx.now)
 
 
-@api_route(bp, BASE + "/{complaint_id}/withdraw", methods=("POST",), roles=FILERS)
+@api_route(bp, BASE + "/{complaint_id}/withdraw", methods=("POST",), roles=FILERS, response="supervision:ComplaintView")
 def withdraw(ctx: RequestContext, site_id: str, complaint_id: str) -> dict[str, Any]:
     from chalicelib.schemas.supervision import ComplaintTextBody
 
@@ -108,7 +108,9 @@ def withdraw(ctx: RequestContext, site_id: str, complaint_id: str) -> dict[str, 
     return complaints.view(done, ctx.user, ctx.now)
 
 
-@api_route(bp, BASE + "/{complaint_id}/decision", methods=("POST",), roles=OPERATORS)
+@api_route(
+    bp, BASE + "/{complaint_id}/decision", methods=("POST",), roles=OPERATORS, response="supervision:ComplaintView"
+)
 def decide(ctx: RequestContext, site_id: str, complaint_id: str) -> dict[str, Any]:
     """Upheld or not; an upheld report against a supplier proposes its credit measure in the same write."""
     from chalicelib.schemas.supervision import ComplaintDecisionBody

@@ -12,7 +12,7 @@ from chalicelib.http import Reply, RequestContext, api_route
 bp = Blueprint(__name__)
 
 
-@api_route(bp, "/openapi.json")
+@api_route(bp, "/openapi.json", response="common:OpenApiDocument")
 def openapi_description(ctx: RequestContext) -> Reply:
     """本接口的 OpenAPI 3.1 描述：全部路由、角色、请求与响应、错误码及其含义、对接签名方式与订单事件的 JSON Schema。"""
     from chalicelib.openapi import describe

@@ -42,7 +42,7 @@ def _one(site_id: str, designation_id: str) -> designated.Designation:
     return found
 
 
-@api_route(bp, BASE, roles=READERS)
+@api_route(bp, BASE, roles=READERS, response="procurement:DesignationList")
 def list_designations(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     found = stores().designations.for_site(site_id)
@@ -52,7 +52,7 @@ def list_designations(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [designated.view(d, site, ctx.user, ctx.now, names) for d in found]}
 
 
-@api_route(bp, BASE, methods=("POST",), roles=OPERATORS)
+@api_route(bp, BASE, methods=("POST",), roles=OPERATORS, response="procurement:DesignationView")
 def designate(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.designations import DesignationBody
     from chalicelib.store.reference import national_catalog
@@ -74,7 +74,9 @@ def designate(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(designated.view(d, site, ctx.user, ctx.now, _names()), status=201)
 
 
-@api_route(bp, BASE + "/{designation_id}/status", methods=("POST",), roles=OPERATORS)
+@api_route(
+    bp, BASE + "/{designation_id}/status", methods=("POST",), roles=OPERATORS, response="procurement:DesignationView"
+)
 def change_status(ctx: RequestContext, site_id: str, designation_id: str) -> dict[str, Any]:
     from chalicelib.schemas.designations import DesignationStatusBody
 
@@ -86,7 +88,7 @@ def change_status(ctx: RequestContext, site_id: str, designation_id: str) -> dic
     return designated.view(d, site, ctx.user, ctx.now, _names())
 
 
-@api_route(bp, BASE + "/{designation_id}/orders", methods=("POST",), roles=BUYER)
+@api_route(bp, BASE + "/{designation_id}/orders", methods=("POST",), roles=BUYER, response="orders:OrderView")
 def order(ctx: RequestContext, site_id: str, designation_id: str) -> Reply:
     from chalicelib.handlers.orders import order_view
     from chalicelib.schemas.designations import DesignatedOrderBody

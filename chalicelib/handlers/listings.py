@@ -96,7 +96,7 @@ def _images_ready(site_id: str, uscc: str, draft: ListingDraft) -> None:
 # ---------------------------------------------------------------- supplier
 
 
-@api_route(bp, "/sites/{site_id}/listings", methods=("POST",), roles=SUPPLIER)
+@api_route(bp, "/sites/{site_id}/listings", methods=("POST",), roles=SUPPLIER, response="catalog:ListingView")
 def create_listing(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.listings import ListingBody
     from chalicelib.store.idempotency import run_once
@@ -123,7 +123,7 @@ def create_listing(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(result, status=201)
 
 
-@api_route(bp, "/sites/{site_id}/listings/mine", roles=SUPPLIER)
+@api_route(bp, "/sites/{site_id}/listings/mine", roles=SUPPLIER, response="catalog:MyListings")
 def my_listings(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.listings import MineQuery
 
@@ -137,7 +137,9 @@ def my_listings(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     }
 
 
-@api_route(bp, "/sites/{site_id}/listings/images", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp, "/sites/{site_id}/listings/images", methods=("POST",), roles=SUPPLIER, response="catalog:ImageUploadTicket"
+)
 def start_image_upload(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.listings import ImageUploadBody
 
@@ -153,7 +155,9 @@ def start_image_upload(ctx: RequestContext, site_id: str) -> Reply:
     return Reply({"key": key, "image_id": image_id, "upload": upload, "max_bytes": MAX_IMAGE_BYTES}, status=201)
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}", methods=("PUT",), roles=SUPPLIER)
+@api_route(
+    bp, "/sites/{site_id}/listings/{listing_id}", methods=("PUT",), roles=SUPPLIER, response="catalog:ListingView"
+)
 def edit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     from chalicelib.schemas.listings import ListingBody
 
@@ -167,7 +171,9 @@ def edit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
     return listing_view(listing, site, supplier, ctx.user)
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}/price", methods=("PUT",), roles=SUPPLIER)
+@api_route(
+    bp, "/sites/{site_id}/listings/{listing_id}/price", methods=("PUT",), roles=SUPPLIER, response="catalog:ListingView"
+)
 def change_price(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     from chalicelib.schemas.listings import PriceBody
 
@@ -190,7 +196,9 @@ def change_price(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
     return listing_view(listing, site, supplier, ctx.user)
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}/stock", methods=("PUT",), roles=SUPPLIER)
+@api_route(
+    bp, "/sites/{site_id}/listings/{listing_id}/stock", methods=("PUT",), roles=SUPPLIER, response="catalog:ListingView"
+)
 def change_stock(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     from chalicelib.schemas.listings import StockBody
 
@@ -203,7 +211,13 @@ def change_stock(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str
     return listing_view(listing, site, supplier, ctx.user)
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}/withdraw", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp,
+    "/sites/{site_id}/listings/{listing_id}/withdraw",
+    methods=("POST",),
+    roles=SUPPLIER,
+    response="catalog:ListingView",
+)
 def withdraw_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
@@ -211,7 +225,13 @@ def withdraw_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict
     return listing_view(listing, site, supplier, ctx.user)
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}/resubmit", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp,
+    "/sites/{site_id}/listings/{listing_id}/resubmit",
+    methods=("POST",),
+    roles=SUPPLIER,
+    response="catalog:ListingView",
+)
 def resubmit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     supplier = principal_supplier(ctx.user)
@@ -223,7 +243,7 @@ def resubmit_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict
 # ---------------------------------------------------------------- operator
 
 
-@api_route(bp, "/sites/{site_id}/listings/review", roles=OPERATORS)
+@api_route(bp, "/sites/{site_id}/listings/review", roles=OPERATORS, response="catalog:ReviewQueue")
 def review_queue(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.listings import ReviewQueueQuery
 
@@ -235,7 +255,7 @@ def review_queue(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [listing_view(x, site, owners[x.supplier.uscc], ctx.user) for x in found], "next_cursor": cursor}
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}/review", roles=OPERATORS)
+@api_route(bp, "/sites/{site_id}/listings/{listing_id}/review", roles=OPERATORS, response="catalog:ListingUnderReview")
 def listing_under_review(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     """A listing in any status as its reviewer sees it (the public detail shows only what is on sale),
     with its history."""
@@ -249,7 +269,13 @@ def listing_under_review(ctx: RequestContext, site_id: str, listing_id: str) -> 
     return view
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}/review", methods=("POST",), roles=OPERATORS)
+@api_route(
+    bp,
+    "/sites/{site_id}/listings/{listing_id}/review",
+    methods=("POST",),
+    roles=OPERATORS,
+    response="catalog:ListingView",
+)
 def review_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     from chalicelib.schemas.suppliers import ReviewBody
 
@@ -267,7 +293,13 @@ def review_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[s
     return listing_view(listing, site, supplier, ctx.user)
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}/delist", methods=("POST",), roles=OPERATORS)
+@api_route(
+    bp,
+    "/sites/{site_id}/listings/{listing_id}/delist",
+    methods=("POST",),
+    roles=OPERATORS,
+    response="catalog:ListingView",
+)
 def delist_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     from chalicelib.schemas.suppliers import ReasonBody
 

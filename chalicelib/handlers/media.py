@@ -51,7 +51,13 @@ def image_view(image: ListingImage) -> dict[str, Any]:
     return view
 
 
-@api_route(bp, "/sites/{site_id}/listing-images/{image_id}/confirm", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp,
+    "/sites/{site_id}/listing-images/{image_id}/confirm",
+    methods=("POST",),
+    roles=SUPPLIER,
+    response="catalog:ImageView",
+)
 def confirm_image(ctx: RequestContext, site_id: str, image_id: str) -> dict[str, Any]:
     from chalicelib.domain.clock import to_iso
     from chalicelib.store import media
@@ -85,7 +91,7 @@ def confirm_image(ctx: RequestContext, site_id: str, image_id: str) -> dict[str,
     return image_view(media.DynamoImageStore().record(image))
 
 
-@api_route(bp, "/sites/{site_id}/listing-images/{image_id}", roles=SUPPLIER)
+@api_route(bp, "/sites/{site_id}/listing-images/{image_id}", roles=SUPPLIER, response="catalog:ImageView")
 def image_state(ctx: RequestContext, site_id: str, image_id: str) -> dict[str, Any]:
     from chalicelib.store.media import DynamoImageStore
 

@@ -135,7 +135,7 @@ def _unit(ctx: RequestContext) -> str:
     return ctx.user.org_id
 
 
-@api_route(bp, "/me/notifications", roles=ALL_ROLES)
+@api_route(bp, "/me/notifications", roles=ALL_ROLES, response="site:NotificationPage")
 def inbox(ctx: RequestContext) -> dict[str, Any]:
     query = ctx.query(InboxQuery)
     unit = _unit(ctx)
@@ -143,13 +143,15 @@ def inbox(ctx: RequestContext) -> dict[str, Any]:
     return {"items": [n.to_dict() for n in found], "next_cursor": cursor, "unread": stores().inbox.unread_count(unit)}
 
 
-@api_route(bp, "/me/notifications/unread", roles=ALL_ROLES)
+@api_route(bp, "/me/notifications/unread", roles=ALL_ROLES, response="site:UnreadCount")
 def unread(ctx: RequestContext) -> dict[str, Any]:
     """The header's badge: 0 for an account without a unit (it has no inbox)."""
     return {"unread": stores().inbox.unread_count(ctx.user.org_id) if ctx.user.org_id else 0}
 
 
-@api_route(bp, "/me/notifications/{notice_id}/read", methods=("POST",), roles=ALL_ROLES)
+@api_route(
+    bp, "/me/notifications/{notice_id}/read", methods=("POST",), roles=ALL_ROLES, response="site:NotificationRead"
+)
 def read(ctx: RequestContext, notice_id: str) -> dict[str, Any]:
     if len(notice_id) != NOTICE_ID_LENGTH or not all(c in "0123456789abcdef" for c in notice_id):
         raise NotFound("消息不存在", code="NOTICE_NOT_FOUND")
@@ -158,7 +160,7 @@ def read(ctx: RequestContext, notice_id: str) -> dict[str, Any]:
     return {**notice.to_dict(), "unread": stores().inbox.unread_count(unit)}
 
 
-@api_route(bp, "/me/notifications/read-all", methods=("POST",), roles=ALL_ROLES)
+@api_route(bp, "/me/notifications/read-all", methods=("POST",), roles=ALL_ROLES, response="site:NotificationsMarked")
 def read_all(ctx: RequestContext) -> dict[str, Any]:
     unit = _unit(ctx)
     marked = stores().inbox.mark_all_read(unit, to_iso(ctx.now))

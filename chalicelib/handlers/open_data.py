@@ -144,7 +144,7 @@ def package_open_data(event: Any, context: Any) -> dict[str, int]:
 # ---------------------------------------------------------------- the public listing
 
 
-@api_route(bp, "/open-data/packages")
+@api_route(bp, "/open-data/packages", response="reports:OpenDataCatalogue")
 def list_packages(ctx: RequestContext) -> dict[str, Any]:
     """Public (阳光采购): every daily release package, newest first, each with a short-lived download link."""
     from chalicelib.store.uploads import signed_link
@@ -159,7 +159,7 @@ def list_packages(ctx: RequestContext) -> dict[str, Any]:
     }
 
 
-@api_route(bp, "/open-data/packages/{day}")
+@api_route(bp, "/open-data/packages/{day}", response="reports:OpenDataPackage")
 def package_link(ctx: RequestContext, day: str) -> dict[str, Any]:
     from chalicelib.store.uploads import signed_link
 

@@ -23,7 +23,6 @@ from chalicelib.store.sites import cached_site
 from chalicelib.wiring import stores
 
 bp = Blueprint(__name__)
-ORDER_VIEW = "chalicelib.schemas.responses:OrderView"
 
 BUYER = frozenset({Role.BUYER})
 SUPPLIER = frozenset({Role.SUPPLIER})
@@ -52,7 +51,7 @@ def _order(ctx: RequestContext, site_id: str, order_no: str) -> orders.Order:
 # ---------------------------------------------------------------- placing and listing
 
 
-@api_route(bp, "/sites/{site_id}/checkout", methods=("POST",), roles=BUYER)
+@api_route(bp, "/sites/{site_id}/checkout", methods=("POST",), roles=BUYER, response="orders:CheckoutForecast")
 def checkout_forecast(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """Before placing: each group's plan (the buyer's or the one the mall proposes), the plans that fit, and
     what would certainly refuse it. Writes nothing; three reads whatever the cart's size."""
@@ -87,7 +86,7 @@ def checkout_forecast(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     }
 
 
-@api_route(bp, "/sites/{site_id}/orders", methods=("POST",), roles=BUYER, response=ORDER_VIEW)
+@api_route(bp, "/sites/{site_id}/orders", methods=("POST",), roles=BUYER, response="orders:OrderView")
 def place_order(ctx: RequestContext, site_id: str) -> Reply:
     """直购下单: one order for one supplier's listings, paid from one accepted plan."""
     from chalicelib.schemas.orders import NewOrderBody
@@ -123,7 +122,7 @@ def place_order(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(result, status=201)
 
 
-@api_route(bp, "/sites/{site_id}/orders", roles=ORDER_READERS)
+@api_route(bp, "/sites/{site_id}/orders", roles=ORDER_READERS, response="orders:OrderPage")
 def list_orders(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """A buyer sees its unit's orders, a supplier its own, the operator and finance the site's; searchable by
     number, plan, supplier and China days."""
@@ -154,7 +153,7 @@ def _visible_orders(
 EXPORT_MAX_ORDERS = 5000
 
 
-@api_route(bp, "/sites/{site_id}/orders/export", methods=("POST",), roles=ORDER_READERS)
+@api_route(bp, "/sites/{site_id}/orders/export", methods=("POST",), roles=ORDER_READERS, response="site:ExportFile")
 def export_orders(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """The caller's filtered orders (up to EXPORT_MAX_ORDERS, newest first) as XLSX or CSV, by signed link."""
     from chalicelib.domain import sheets
@@ -222,7 +221,7 @@ def orders_sheet(site_name: str, found: list[orders.Order], now: Any) -> Any:
     )
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}", roles=ORDER_READERS, response=ORDER_VIEW)
+@api_route(bp, "/sites/{site_id}/orders/{order_no}", roles=ORDER_READERS, response="orders:OrderDetail")
 def order_detail(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     """The order, its ratings and its full audit timeline: two Queries."""
     store = stores().orders
@@ -249,13 +248,17 @@ def _link_attachments(order: orders.Order, view: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- the supplier
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/confirm", methods=("POST",), roles=SUPPLIER, response=ORDER_VIEW)
+@api_route(
+    bp, "/sites/{site_id}/orders/{order_no}/confirm", methods=("POST",), roles=SUPPLIER, response="orders:OrderView"
+)
 def confirm_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     store = stores().orders
     return order_view(orders.confirm(store, ctx.user, _order(ctx, site_id, order_no), ctx.now), ctx)
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/decline", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp, "/sites/{site_id}/orders/{order_no}/decline", methods=("POST",), roles=SUPPLIER, response="orders:OrderView"
+)
 def decline_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     from chalicelib.schemas.orders import ReasonBody
 
@@ -264,7 +267,9 @@ def decline_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str,
     return order_view(order, ctx)
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/ship", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp, "/sites/{site_id}/orders/{order_no}/ship", methods=("POST",), roles=SUPPLIER, response="orders:OrderView"
+)
 def ship_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     from chalicelib.schemas.orders import ShipBody
 
@@ -277,7 +282,7 @@ def ship_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, An
 # ---------------------------------------------------------------- the buyer
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/accept", methods=("POST",), roles=BUYER)
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/accept", methods=("POST",), roles=BUYER, response="orders:OrderView")
 def accept_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     """验收 with its result, opinion and the attachments uploaded for it (each checked to be this order's)."""
     from chalicelib.schemas.orders import AcceptBody
@@ -308,7 +313,13 @@ def _attachment(order: orders.Order, doc_id: str) -> orders.Attachment:
     return orders.Attachment(doc_id, found.metadata.get("file-name", doc_id), found.key, found.size)
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/attachments", methods=("POST",), roles=BUYER)
+@api_route(
+    bp,
+    "/sites/{site_id}/orders/{order_no}/attachments",
+    methods=("POST",),
+    roles=BUYER,
+    response="orders:DocumentUploadTicket",
+)
 def start_attachment(ctx: RequestContext, site_id: str, order_no: str) -> Reply:
     """A presigned POST for one acceptance attachment (PDF, JPEG or PNG, up to 10 MB): the browser sends the
     file straight to S3; the attachment counts once the acceptance names it."""
@@ -324,7 +335,7 @@ def start_attachment(ctx: RequestContext, site_id: str, order_no: str) -> Reply:
     return Reply({"doc_id": doc_id, "upload": upload, "max_bytes": MAX_ATTACHMENT_BYTES}, status=201)
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/cancel", methods=("POST",), roles=BUYER, response=ORDER_VIEW)
+@api_route(bp, "/sites/{site_id}/orders/{order_no}/cancel", methods=("POST",), roles=BUYER, response="orders:OrderView")
 def cancel_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     from chalicelib.schemas.orders import ReasonBody
 
@@ -333,7 +344,9 @@ def cancel_order(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, 
     return order_view(order, ctx)
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/termination", methods=("POST",), roles=BUYER)
+@api_route(
+    bp, "/sites/{site_id}/orders/{order_no}/termination", methods=("POST",), roles=BUYER, response="orders:OrderView"
+)
 def request_termination(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     from chalicelib.schemas.orders import ReasonBody
 
@@ -345,7 +358,13 @@ def request_termination(ctx: RequestContext, site_id: str, order_no: str) -> dic
 # ---------------------------------------------------------------- the site operator
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/termination/decision", methods=("POST",), roles=OPERATOR)
+@api_route(
+    bp,
+    "/sites/{site_id}/orders/{order_no}/termination/decision",
+    methods=("POST",),
+    roles=OPERATOR,
+    response="orders:OrderView",
+)
 def decide_termination(ctx: RequestContext, site_id: str, order_no: str) -> dict[str, Any]:
     from chalicelib.schemas.orders import TerminationDecisionBody
 
@@ -359,7 +378,9 @@ def decide_termination(ctx: RequestContext, site_id: str, order_no: str) -> dict
 # ---------------------------------------------------------------- documents
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/documents/{kind}", roles=ORDER_READERS)
+@api_route(
+    bp, "/sites/{site_id}/orders/{order_no}/documents/{kind}", roles=ORDER_READERS, response="orders:DocumentLink"
+)
 def order_document(ctx: RequestContext, site_id: str, order_no: str, kind: str) -> dict[str, Any]:
     """A short-lived link to the 订单确认单 or 验收单 in the reports bucket."""
     from chalicelib.store.order_outputs import DOWNLOAD_EXPIRES_SECONDS, document_exists, document_url, store_document
@@ -381,7 +402,9 @@ def order_document(ctx: RequestContext, site_id: str, order_no: str, kind: str) 
 # ---------------------------------------------------------------- ratings and follow-ups
 
 
-@api_route(bp, "/sites/{site_id}/orders/{order_no}/ratings", methods=("POST",), roles=PARTIES)
+@api_route(
+    bp, "/sites/{site_id}/orders/{order_no}/ratings", methods=("POST",), roles=PARTIES, response="orders:RatingView"
+)
 def rate_order(ctx: RequestContext, site_id: str, order_no: str) -> Reply:
     from chalicelib.schemas.orders import RatingBody
 
@@ -392,14 +415,14 @@ def rate_order(ctx: RequestContext, site_id: str, order_no: str) -> Reply:
     return Reply(ratings.rating_to_dict(rating), status=201)
 
 
-@api_route(bp, "/sites/{site_id}/ratings/summary", roles=ORDER_READERS)
+@api_route(bp, "/sites/{site_id}/ratings/summary", roles=ORDER_READERS, response="orders:RatingSummary")
 def rating_summary(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """The site's 好评率 by direction (good = 4–5 stars)."""
     cached_site(site_id)  # a site that does not exist is a 404, not an empty summary
     return {"site_id": site_id, "ratings": ratings.summary(stores().ratings.site_counts(site_id))}
 
 
-@api_route(bp, "/sites/{site_id}/followups", roles=OPERATOR)
+@api_route(bp, "/sites/{site_id}/followups", roles=OPERATOR, response="orders:FollowupPage")
 def list_followups(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.orders import FollowupQuery
 
@@ -408,7 +431,13 @@ def list_followups(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [ratings.followup_to_dict(f) for f in found], "next_cursor": cursor}
 
 
-@api_route(bp, "/sites/{site_id}/followups/{order_no}/{target}/close", methods=("POST",), roles=OPERATOR)
+@api_route(
+    bp,
+    "/sites/{site_id}/followups/{order_no}/{target}/close",
+    methods=("POST",),
+    roles=OPERATOR,
+    response="orders:FollowupView",
+)
 def close_followup(ctx: RequestContext, site_id: str, order_no: str, target: str) -> dict[str, Any]:
     from chalicelib.schemas.orders import FollowupCloseBody
 
@@ -425,7 +454,7 @@ def close_followup(ctx: RequestContext, site_id: str, order_no: str, target: str
 # ---------------------------------------------------------------- the payment system
 
 
-@api_route(bp, "/integration/payments", methods=("POST",))
+@api_route(bp, "/integration/payments", methods=("POST",), response="orders:PaymentReceipt")
 def payment_notice(ctx: RequestContext) -> dict[str, Any]:
     """国库集中支付 reports an accepted order paid (HMAC-signed like the plan push, its own key)."""
     from chalicelib.schemas.orders import PaymentNoticeBody

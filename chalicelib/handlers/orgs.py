@@ -19,7 +19,7 @@ ORG_EDITORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
 ORG_READERS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN, Role.FINANCE})
 
 
-@api_route(bp, "/sites/{site_id}/orgs", methods=("POST",), roles=ORG_EDITORS)
+@api_route(bp, "/sites/{site_id}/orgs", methods=("POST",), roles=ORG_EDITORS, response="site:OrgView")
 def create_org(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.orgs import NewOrgBody
 
@@ -42,7 +42,7 @@ def create_org(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(result, status=201)
 
 
-@api_route(bp, "/sites/{site_id}/orgs", roles=ORG_READERS)
+@api_route(bp, "/sites/{site_id}/orgs", roles=ORG_READERS, response="site:OrgList")
 def list_orgs(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.orgs import OrgQuery
 
@@ -52,7 +52,7 @@ def list_orgs(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [o.to_dict(site) for o in found]}
 
 
-@api_route(bp, "/sites/{site_id}/orgs/{uscc}/contact", methods=("PUT",), roles=ORG_EDITORS)
+@api_route(bp, "/sites/{site_id}/orgs/{uscc}/contact", methods=("PUT",), roles=ORG_EDITORS, response="site:OrgView")
 def update_org_contact(ctx: RequestContext, site_id: str, uscc: str) -> dict[str, Any]:
     from chalicelib.schemas.orgs import OrgContactBody
 

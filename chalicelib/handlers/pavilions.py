@@ -29,7 +29,7 @@ def _pavilion(site_id: str, code: str) -> pavilions.Pavilion:
     return found
 
 
-@api_route(bp, BASE)
+@api_route(bp, BASE, response="catalog:PavilionList")
 def front_page(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """The shown pavilions in their order, each with its best sellers: one Query per pavilion."""
     from chalicelib.store import catalog
@@ -42,7 +42,7 @@ def front_page(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": shelves}
 
 
-@api_route(bp, BASE + "/{code}/listings")
+@api_route(bp, BASE + "/{code}/listings", response="catalog:PavilionPage")
 def pavilion_page(ctx: RequestContext, site_id: str, code: str) -> dict[str, Any]:
     """A pavilion's listings by sales, searched by words and filtered like a catalog page."""
     from chalicelib.handlers.catalog import _check_district
@@ -60,13 +60,13 @@ def pavilion_page(ctx: RequestContext, site_id: str, code: str) -> dict[str, Any
     return {"pavilion": pavilions.view(p), "items": items, "next_cursor": cursor}
 
 
-@api_route(bp, BASE + "/manage", roles=OPERATORS)
+@api_route(bp, BASE + "/manage", roles=OPERATORS, response="catalog:PavilionList")
 def manage(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     cached_site(site_id)
     return {"items": [pavilions.view(p) for p in pavilions.ordered(stores().pavilions.all(site_id), shown_only=False)]}
 
 
-@api_route(bp, BASE, methods=("POST",), roles=OPERATORS)
+@api_route(bp, BASE, methods=("POST",), roles=OPERATORS, response="catalog:PavilionView")
 def create(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.pavilions import NewPavilionBody
 
@@ -78,7 +78,7 @@ def create(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(pavilions.view(made), status=201)
 
 
-@api_route(bp, BASE + "/{code}", methods=("PUT",), roles=OPERATORS)
+@api_route(bp, BASE + "/{code}", methods=("PUT",), roles=OPERATORS, response="catalog:PavilionView")
 def revise(ctx: RequestContext, site_id: str, code: str) -> dict[str, Any]:
     from chalicelib.schemas.pavilions import PavilionBody
 
@@ -90,7 +90,13 @@ def revise(ctx: RequestContext, site_id: str, code: str) -> dict[str, Any]:
     return pavilions.view(changed)
 
 
-@api_route(bp, "/sites/{site_id}/listings/{listing_id}/pavilions", methods=("PUT",), roles=OPERATORS)
+@api_route(
+    bp,
+    "/sites/{site_id}/listings/{listing_id}/pavilions",
+    methods=("PUT",),
+    roles=OPERATORS,
+    response="catalog:ListingPavilions",
+)
 def place_listing(ctx: RequestContext, site_id: str, listing_id: str) -> dict[str, Any]:
     """Put a listing in the site's pavilions (the whole set: an empty list takes it out of all)."""
     from chalicelib.schemas.pavilions import ListingPavilionsBody

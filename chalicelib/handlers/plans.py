@@ -25,7 +25,6 @@ from chalicelib.store.secrets import integration_secret
 from chalicelib.wiring import stores
 
 bp = Blueprint(__name__)
-PLAN_VIEW = "chalicelib.schemas.responses:PlanView"
 
 PLAN_READERS = frozenset({Role.BUYER, Role.CENTER_ADMIN, Role.FINANCE, Role.PROVINCE_ADMIN})
 BUYER = frozenset({Role.BUYER})
@@ -75,7 +74,7 @@ def _ensure_buyer_org(site: SiteConfig, uscc: str, name: str, district: str, now
         store.create(org, audit)
 
 
-@api_route(bp, "/integration/plans", methods=("POST",))
+@api_route(bp, "/integration/plans", methods=("POST",), response="plans:PlanReceipt")
 def push_plan(ctx: RequestContext) -> Reply:
     """山东省政府采购信息平台 pushes a filed plan (HMAC-signed, see docs/api.md)."""
     from chalicelib.schemas.plans import PushedPlanBody
@@ -121,7 +120,7 @@ def push_plan(ctx: RequestContext) -> Reply:
 # ---------------------------------------------------------------- buyers and supervisors
 
 
-@api_route(bp, "/sites/{site_id}/plans", roles=PLAN_READERS)
+@api_route(bp, "/sites/{site_id}/plans", roles=PLAN_READERS, response="plans:PlanPage")
 def list_plans(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.plans import PlanQuery
 
@@ -135,7 +134,7 @@ def list_plans(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [plan_view(p, site) for p in found], "next_cursor": cursor}
 
 
-@api_route(bp, "/sites/{site_id}/plans", methods=("POST",), roles=BUYER, response=PLAN_VIEW)
+@api_route(bp, "/sites/{site_id}/plans", methods=("POST",), roles=BUYER, response="plans:PlanView")
 def create_plan(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.plans import SelfBuiltPlanBody
     from chalicelib.store.idempotency import run_once
@@ -168,13 +167,13 @@ def create_plan(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(result, status=201)
 
 
-@api_route(bp, "/sites/{site_id}/plans/{plan_no}", roles=PLAN_READERS, response=PLAN_VIEW)
+@api_route(bp, "/sites/{site_id}/plans/{plan_no}", roles=PLAN_READERS, response="plans:PlanView")
 def plan_detail(ctx: RequestContext, site_id: str, plan_no: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     return plan_view(plans.visible_plan(stores().plans, ctx.user, site_id, plan_no), site)
 
 
-@api_route(bp, "/sites/{site_id}/plans/{plan_no}/accept", methods=("POST",), roles=BUYER, response=PLAN_VIEW)
+@api_route(bp, "/sites/{site_id}/plans/{plan_no}/accept", methods=("POST",), roles=BUYER, response="plans:PlanView")
 def accept_plan(ctx: RequestContext, site_id: str, plan_no: str) -> dict[str, Any]:
     site = load_site(stores().sites, site_id)
     store = stores().plans
@@ -184,7 +183,7 @@ def accept_plan(ctx: RequestContext, site_id: str, plan_no: str) -> dict[str, An
     return plan_view(plan, site)
 
 
-@api_route(bp, "/sites/{site_id}/plans/{plan_no}/return", methods=("POST",), roles=BUYER)
+@api_route(bp, "/sites/{site_id}/plans/{plan_no}/return", methods=("POST",), roles=BUYER, response="plans:PlanView")
 def return_plan(ctx: RequestContext, site_id: str, plan_no: str) -> dict[str, Any]:
     from chalicelib.schemas.plans import ReturnBody
 

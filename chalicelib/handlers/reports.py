@@ -101,43 +101,53 @@ def _job(scope: str, job_id: str) -> dict[str, Any]:
     return report_jobs.job_to_dict(job)
 
 
-@api_route(bp, "/sites/{site_id}/reports", roles=REPORT_READERS)
+@api_route(bp, "/sites/{site_id}/reports", roles=REPORT_READERS, response="reports:ReportList")
 def site_reports(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return _listing(_site(site_id))
 
 
-@api_route(bp, "/sites/{site_id}/reports/{period}", roles=REPORT_READERS)
+@api_route(bp, "/sites/{site_id}/reports/{period}", roles=REPORT_READERS, response="reports:ReportView")
 def site_report(ctx: RequestContext, site_id: str, period: str) -> dict[str, Any]:
     return _detail(ctx, _site(site_id), period)
 
 
-@api_route(bp, "/sites/{site_id}/reports/{period}/jobs", methods=("POST",), roles=REPORT_READERS)
+@api_route(
+    bp,
+    "/sites/{site_id}/reports/{period}/jobs",
+    methods=("POST",),
+    roles=REPORT_READERS,
+    response="reports:ReportJobView",
+)
 def request_site_report(ctx: RequestContext, site_id: str, period: str) -> Reply:
     return _request(ctx, _site(site_id), period)
 
 
-@api_route(bp, "/sites/{site_id}/reports/{period}/jobs/{job_id}", roles=REPORT_READERS)
+@api_route(
+    bp, "/sites/{site_id}/reports/{period}/jobs/{job_id}", roles=REPORT_READERS, response="reports:ReportJobView"
+)
 def site_report_job(ctx: RequestContext, site_id: str, period: str, job_id: str) -> dict[str, Any]:
     _period(ctx, period)
     return _job(_site(site_id), job_id)
 
 
-@api_route(bp, "/province/reports", roles=PROVINCE_READERS)
+@api_route(bp, "/province/reports", roles=PROVINCE_READERS, response="reports:ReportList")
 def province_reports(ctx: RequestContext) -> dict[str, Any]:
     return _listing(_province(ctx.principal))
 
 
-@api_route(bp, "/province/reports/{period}", roles=PROVINCE_READERS)
+@api_route(bp, "/province/reports/{period}", roles=PROVINCE_READERS, response="reports:ReportView")
 def province_report(ctx: RequestContext, period: str) -> dict[str, Any]:
     return _detail(ctx, _province(ctx.principal), period)
 
 
-@api_route(bp, "/province/reports/{period}/jobs", methods=("POST",), roles=PROVINCE_READERS)
+@api_route(
+    bp, "/province/reports/{period}/jobs", methods=("POST",), roles=PROVINCE_READERS, response="reports:ReportJobView"
+)
 def request_province_report(ctx: RequestContext, period: str) -> Reply:
     return _request(ctx, _province(ctx.principal), period)
 
 
-@api_route(bp, "/province/reports/{period}/jobs/{job_id}", roles=PROVINCE_READERS)
+@api_route(bp, "/province/reports/{period}/jobs/{job_id}", roles=PROVINCE_READERS, response="reports:ReportJobView")
 def province_report_job(ctx: RequestContext, period: str, job_id: str) -> dict[str, Any]:
     _period(ctx, period)
     return _job(_province(ctx.principal), job_id)

@@ -31,7 +31,7 @@ def _one(ctx: RequestContext, site_id: str, ticket_id: str) -> service_desk.Tick
     return service_desk.visible(found, ctx.user)
 
 
-@api_route(bp, BASE, methods=("POST",), roles=ASKERS)
+@api_route(bp, BASE, methods=("POST",), roles=ASKERS, response="supervision:TicketView")
 def ask(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.supervision import TicketBody
 
@@ -41,7 +41,7 @@ def ask(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(service_desk.view(t, ctx.user, ctx.now), status=201)
 
 
-@api_route(bp, BASE + "/calls", methods=("POST",), roles=OPERATORS)
+@api_route(bp, BASE + "/calls", methods=("POST",), roles=OPERATORS, response="supervision:TicketView")
 def log_call(ctx: RequestContext, site_id: str) -> Reply:
     from chalicelib.schemas.supervision import HotlineCallBody
 
@@ -51,7 +51,7 @@ def log_call(ctx: RequestContext, site_id: str) -> Reply:
     return Reply(service_desk.view(t, ctx.user, ctx.now), status=201)
 
 
-@api_route(bp, BASE, roles=ALL_ROLES)
+@api_route(bp, BASE, roles=ALL_ROLES, response="supervision:TicketList")
 def list_tickets(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """An asker: its own questions. The centre and the finance bureau: the month's (?month=), or the open ones."""
     from chalicelib.schemas.supervision import TicketQuery
@@ -69,7 +69,7 @@ def list_tickets(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [service_desk.view(t, ctx.user, ctx.now) for t in found]}
 
 
-@api_route(bp, BASE + "/figures", roles=SUPERVISORS)
+@api_route(bp, BASE + "/figures", roles=SUPERVISORS, response="supervision:TicketFigures")
 def month_figures(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.supervision import TicketQuery
 
@@ -78,7 +78,7 @@ def month_figures(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return service_desk.figures(month, found, ctx.now)._asdict()
 
 
-@api_route(bp, BASE + "/{ticket_id}/answer", methods=("POST",), roles=OPERATORS)
+@api_route(bp, BASE + "/{ticket_id}/answer", methods=("POST",), roles=OPERATORS, response="supervision:TicketView")
 def answer(ctx: RequestContext, site_id: str, ticket_id: str) -> dict[str, Any]:
     from chalicelib.schemas.supervision import ComplaintTextBody
 
@@ -87,7 +87,7 @@ def answer(ctx: RequestContext, site_id: str, ticket_id: str) -> dict[str, Any]:
     return service_desk.view(done, ctx.user, ctx.now)
 
 
-@api_route(bp, BASE + "/{ticket_id}/faq", methods=("POST",), roles=OPERATORS)
+@api_route(bp, BASE + "/{ticket_id}/faq", methods=("POST",), roles=OPERATORS, response="supervision:TicketView")
 def to_faq(ctx: RequestContext, site_id: str, ticket_id: str) -> dict[str, Any]:
     """An answered question becomes an entry of the site's 常见问题 (a bulletin), and the ticket records which."""
     from chalicelib.domain import bulletins

@@ -27,18 +27,18 @@ SITE_EDITORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN})
 SITE_SUPERVISORS = frozenset({Role.CENTER_ADMIN, Role.PROVINCE_ADMIN, Role.FINANCE})
 
 
-@api_route(bp, "/health", response="chalicelib.schemas.responses:HealthView")
+@api_route(bp, "/health", response="common:HealthView")
 def health(ctx: RequestContext) -> dict[str, Any]:
     return {"status": "ok"}
 
 
-@api_route(bp, "/sites")
+@api_route(bp, "/sites", response="site:SiteList")
 def list_sites(ctx: RequestContext) -> dict[str, Any]:
     sites = sorted(stores().sites.list_sites(), key=lambda s: s.division_code)
     return {"items": [site_summary(s) for s in sites]}
 
 
-@api_route(bp, "/sites/{site_id}/config")
+@api_route(bp, "/sites/{site_id}/config", response="site:SiteConfigView")
 def site_config(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     site = site_admin.load_site(stores().sites, site_id)
     return public_view(site, national_catalog())
@@ -57,7 +57,7 @@ def _change(
     return result
 
 
-@api_route(bp, "/sites/{site_id}/limits", methods=("PUT",), roles=SITE_EDITORS)
+@api_route(bp, "/sites/{site_id}/limits", methods=("PUT",), roles=SITE_EDITORS, response="site:SiteChangeAnswer")
 def change_limits(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.sites import LimitsBody
 
@@ -66,7 +66,7 @@ def change_limits(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return _change(ctx, site_id, site_admin.ChangeKind.LIMITS, body, payload)
 
 
-@api_route(bp, "/sites/{site_id}/methods", methods=("PUT",), roles=SITE_EDITORS)
+@api_route(bp, "/sites/{site_id}/methods", methods=("PUT",), roles=SITE_EDITORS, response="site:SiteChangeAnswer")
 def change_methods(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.schemas.sites import MethodsBody
 
@@ -74,7 +74,7 @@ def change_methods(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return _change(ctx, site_id, site_admin.ChangeKind.METHODS, body, {"methods": [m.value for m in body.methods]})
 
 
-@api_route(bp, "/sites/{site_id}/bidding", methods=("PUT",), roles=SITE_EDITORS)
+@api_route(bp, "/sites/{site_id}/bidding", methods=("PUT",), roles=SITE_EDITORS, response="site:SiteChangeAnswer")
 def change_bidding(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.domain.sites import BiddingDefaults
     from chalicelib.schemas.sites import BiddingBody
@@ -84,14 +84,16 @@ def change_bidding(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return _change(ctx, site_id, site_admin.ChangeKind.BIDDING, body, payload)
 
 
-@api_route(bp, "/sites/{site_id}/changes", roles=SITE_SUPERVISORS)
+@api_route(bp, "/sites/{site_id}/changes", roles=SITE_SUPERVISORS, response="site:SiteChangeList")
 def list_changes(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     store = stores().sites
     site_admin.load_site(store, site_id)
     return {"items": [c.to_dict() for c in store.list_changes(site_id)]}
 
 
-@api_route(bp, "/sites/{site_id}/changes/{change_id}", methods=("DELETE",), roles=SITE_EDITORS)
+@api_route(
+    bp, "/sites/{site_id}/changes/{change_id}", methods=("DELETE",), roles=SITE_EDITORS, response="site:SiteChangeView"
+)
 def cancel_change(ctx: RequestContext, site_id: str, change_id: str) -> dict[str, Any]:
     if not site_admin.CHANGE_ID_PATTERN.match(change_id):
         raise NotFound("预约修改不存在", code="CHANGE_NOT_FOUND")
@@ -102,7 +104,7 @@ def _audit_filter(query: Any) -> AuditFilter:
     return AuditFilter(query.actor, query.entity_type, query.entity_id, query.action, query.first_day, query.last_day)
 
 
-@api_route(bp, "/sites/{site_id}/audit", roles=SITE_SUPERVISORS)
+@api_route(bp, "/sites/{site_id}/audit", roles=SITE_SUPERVISORS, response="site:AuditPage")
 def site_audit(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """The site's timeline, newest first, each event with its labels and its changes as readable rows."""
     from chalicelib.schemas.sites import AuditQuery
@@ -113,14 +115,14 @@ def site_audit(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     return {"items": [labels.described(e) for e in items], "next_cursor": cursor}
 
 
-@api_route(bp, "/sites/{site_id}/audit/options", roles=SITE_SUPERVISORS)
+@api_route(bp, "/sites/{site_id}/audit/options", roles=SITE_SUPERVISORS, response="site:AuditOptions")
 def audit_options(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """What the log can be filtered by, with the labels to show."""
     site_admin.load_site(stores().sites, site_id)
     return labels.audit_options()
 
 
-@api_route(bp, "/sites/{site_id}/audit/export", methods=("POST",), roles=SITE_SUPERVISORS)
+@api_route(bp, "/sites/{site_id}/audit/export", methods=("POST",), roles=SITE_SUPERVISORS, response="site:ExportFile")
 def export_audit(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """The filtered log (up to EXPORT_MAX_ROWS events, newest first) as XLSX or CSV, by signed link."""
     from chalicelib.domain import sheets

@@ -83,7 +83,7 @@ def _campaign_detail(ctx: RequestContext, c: inspections.Campaign) -> dict[str, 
 # ---------------------------------------------------------------- campaigns
 
 
-@api_route(bp, "/inspections", roles=SUPERVISORS)
+@api_route(bp, "/inspections", roles=SUPERVISORS, response="supervision:CampaignList")
 def list_campaigns(ctx: RequestContext) -> dict[str, Any]:
     visible = [
         c
@@ -93,7 +93,7 @@ def list_campaigns(ctx: RequestContext) -> dict[str, Any]:
     return {"items": [inspections.campaign_view(c, _names()) for c in visible]}
 
 
-@api_route(bp, "/inspections", methods=("POST",), roles=OPERATORS)
+@api_route(bp, "/inspections", methods=("POST",), roles=OPERATORS, response="supervision:CampaignView")
 def open_campaign(ctx: RequestContext) -> Reply:
     from chalicelib.schemas.supervision import CampaignBody
 
@@ -107,7 +107,7 @@ def open_campaign(ctx: RequestContext) -> Reply:
     return Reply(_campaign_detail(ctx, c), status=201)
 
 
-@api_route(bp, "/price-notices", methods=("POST",), roles=OPERATORS)
+@api_route(bp, "/price-notices", methods=("POST",), roles=OPERATORS, response="supervision:CampaignView")
 def price_notice(ctx: RequestContext) -> Reply:
     """厂商调价: the listings of the product above the new price must follow within 5 working days."""
     from chalicelib.schemas.supervision import PriceNoticeBody
@@ -119,12 +119,14 @@ def price_notice(ctx: RequestContext) -> Reply:
     return Reply(_campaign_detail(ctx, c), status=201)
 
 
-@api_route(bp, "/inspections/{campaign_id}", roles=SUPERVISORS)
+@api_route(bp, "/inspections/{campaign_id}", roles=SUPERVISORS, response="supervision:CampaignView")
 def one_campaign(ctx: RequestContext, campaign_id: str) -> dict[str, Any]:
     return _campaign_detail(ctx, _campaign(ctx, campaign_id))
 
 
-@api_route(bp, "/inspections/{campaign_id}/close", methods=("POST",), roles=OPERATORS)
+@api_route(
+    bp, "/inspections/{campaign_id}/close", methods=("POST",), roles=OPERATORS, response="supervision:CampaignView"
+)
 def close_campaign(ctx: RequestContext, campaign_id: str) -> dict[str, Any]:
     c = inspections.close_campaign(stores().inspections, _campaign(ctx, campaign_id), ctx.user, ctx.now)
     return _campaign_detail(ctx, c)
@@ -133,7 +135,9 @@ def close_campaign(ctx: RequestContext, campaign_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- findings
 
 
-@api_route(bp, "/inspections/{campaign_id}/findings", methods=("POST",), roles=OPERATORS)
+@api_route(
+    bp, "/inspections/{campaign_id}/findings", methods=("POST",), roles=OPERATORS, response="supervision:FindingView"
+)
 def record_finding(ctx: RequestContext, campaign_id: str) -> Reply:
     from chalicelib.schemas.supervision import FindingBody
 
@@ -155,7 +159,13 @@ def record_finding(ctx: RequestContext, campaign_id: str) -> Reply:
     return Reply(inspections.finding_view(f, ctx.user, ctx.now), status=201)
 
 
-@api_route(bp, "/inspections/{campaign_id}/findings/{finding_id}/correction", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp,
+    "/inspections/{campaign_id}/findings/{finding_id}/correction",
+    methods=("POST",),
+    roles=SUPPLIER,
+    response="supervision:FindingView",
+)
 def correct_finding(ctx: RequestContext, campaign_id: str, finding_id: str) -> dict[str, Any]:
     from chalicelib.schemas.supervision import CorrectionBody
 
@@ -164,7 +174,13 @@ def correct_finding(ctx: RequestContext, campaign_id: str, finding_id: str) -> d
     return inspections.finding_view(f, ctx.user, ctx.now)
 
 
-@api_route(bp, "/inspections/{campaign_id}/findings/{finding_id}/review", methods=("POST",), roles=OPERATORS)
+@api_route(
+    bp,
+    "/inspections/{campaign_id}/findings/{finding_id}/review",
+    methods=("POST",),
+    roles=OPERATORS,
+    response="supervision:FindingView",
+)
 def review_finding(ctx: RequestContext, campaign_id: str, finding_id: str) -> dict[str, Any]:
     from chalicelib.schemas.supervision import FindingReviewBody
 
@@ -185,7 +201,13 @@ def review_finding(ctx: RequestContext, campaign_id: str, finding_id: str) -> di
     return inspections.finding_view(f, ctx.user, ctx.now)
 
 
-@api_route(bp, "/inspections/{campaign_id}/findings/{finding_id}/escalate", methods=("POST",), roles=OPERATORS)
+@api_route(
+    bp,
+    "/inspections/{campaign_id}/findings/{finding_id}/escalate",
+    methods=("POST",),
+    roles=OPERATORS,
+    response="supervision:CreditEntryView",
+)
 def escalate_finding(ctx: RequestContext, campaign_id: str, finding_id: str) -> Reply:
     """A finding becomes a proposed measure in the supplier's credit record (风险提醒, 警示通报, 扣分 …)."""
     from chalicelib.domain.errors import Conflict
@@ -212,7 +234,7 @@ def escalate_finding(ctx: RequestContext, campaign_id: str, finding_id: str) -> 
     return Reply(credit.view(entry, ctx.user, ctx.now), status=201)
 
 
-@api_route(bp, "/findings", roles=FINDING_READERS)
+@api_route(bp, "/findings", roles=FINDING_READERS, response="supervision:FindingList")
 def list_findings(ctx: RequestContext) -> dict[str, Any]:
     """A supplier's findings in every site; a city's: its site's; the province: one site's (?site=). A supervisor may
     read one supplier's findings in every site (?supplier=): its record is the province's."""
@@ -235,13 +257,19 @@ def list_findings(ctx: RequestContext) -> dict[str, Any]:
 # ---------------------------------------------------------------- the credit record
 
 
-@api_route(bp, "/credit/rules", roles=ALL_ROLES)
+@api_route(bp, "/credit/rules", roles=ALL_ROLES, response="supervision:CreditRulesView")
 def credit_rules(ctx: RequestContext) -> dict[str, Any]:
     table = stores().credit.rules()
     return {"version": table.version, "rules": [credit.rule_view(r) for r in table.rules]}
 
 
-@api_route(bp, "/credit/rules", methods=("PUT",), roles=frozenset({Role.PROVINCE_ADMIN}))
+@api_route(
+    bp,
+    "/credit/rules",
+    methods=("PUT",),
+    roles=frozenset({Role.PROVINCE_ADMIN}),
+    response="supervision:CreditRulesView",
+)
 def revise_credit_rules(ctx: RequestContext) -> dict[str, Any]:
     from chalicelib.schemas.supervision import RulesBody
 
@@ -251,7 +279,7 @@ def revise_credit_rules(ctx: RequestContext) -> dict[str, Any]:
     return {"version": table.version, "rules": [credit.rule_view(r) for r in table.rules]}
 
 
-@api_route(bp, "/credit/entries", roles=FINDING_READERS)
+@api_route(bp, "/credit/entries", roles=FINDING_READERS, response="supervision:CreditEntryList")
 def list_credit_entries(ctx: RequestContext) -> dict[str, Any]:
     """A supplier: its own record. An operator or finance bureau: what its unit proposed, or one supplier's record
     (?uscc=: what it may see of it)."""
@@ -269,7 +297,7 @@ def list_credit_entries(ctx: RequestContext) -> dict[str, Any]:
     return {"items": [credit.view(e, ctx.user, ctx.now) for e in visible]}
 
 
-@api_route(bp, "/credit/entries", methods=("POST",), roles=OPERATORS)
+@api_route(bp, "/credit/entries", methods=("POST",), roles=OPERATORS, response="supervision:CreditEntryView")
 def propose_credit_entry(ctx: RequestContext) -> Reply:
     from chalicelib.schemas.supervision import NewCreditEntryBody
 
@@ -287,7 +315,13 @@ def _entry(uscc: str, entry_id: str) -> credit.CreditEntry:
     return found
 
 
-@api_route(bp, "/credit/entries/{uscc}/{entry_id}/statement", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp,
+    "/credit/entries/{uscc}/{entry_id}/statement",
+    methods=("POST",),
+    roles=SUPPLIER,
+    response="supervision:CreditEntryView",
+)
 def state_case(ctx: RequestContext, uscc: str, entry_id: str) -> dict[str, Any]:
     from chalicelib.schemas.supervision import StatementBody
 
@@ -298,7 +332,13 @@ def state_case(ctx: RequestContext, uscc: str, entry_id: str) -> dict[str, Any]:
     return credit.view(entry, ctx.user, ctx.now)
 
 
-@api_route(bp, "/credit/entries/{uscc}/{entry_id}/decision", methods=("POST",), roles=OPERATORS)
+@api_route(
+    bp,
+    "/credit/entries/{uscc}/{entry_id}/decision",
+    methods=("POST",),
+    roles=OPERATORS,
+    response="supervision:CreditEntryView",
+)
 def decide_credit_entry(ctx: RequestContext, uscc: str, entry_id: str) -> dict[str, Any]:
     from chalicelib.domain.suppliers import reinstatement_timer
     from chalicelib.schemas.supervision import CreditDecisionBody
@@ -314,7 +354,7 @@ def decide_credit_entry(ctx: RequestContext, uscc: str, entry_id: str) -> dict[s
     return credit.view(decided, ctx.user, ctx.now)
 
 
-@api_route(bp, "/suppliers/{uscc}/credit", roles=ALL_ROLES)
+@api_route(bp, "/suppliers/{uscc}/credit", roles=ALL_ROLES, response="supervision:CreditStanding")
 def supplier_standing(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     """A supplier's public credit standing: what a buyer sees in the catalog and before an award."""
     supplier = stores().suppliers.get(uscc) if len(uscc) == 18 else None
@@ -323,7 +363,7 @@ def supplier_standing(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     return credit.public_standing(supplier, stores().credit.record_of(uscc), ctx.now)
 
 
-@api_route(bp, "/sites/{site_id}/credit-notices", roles=None)
+@api_route(bp, "/sites/{site_id}/credit-notices", roles=None, response="supervision:CreditNoticeList")
 def credit_notices(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """The site's 警示通报, public like its bulletins."""
     from chalicelib.domain.site_admin import load_site
@@ -409,7 +449,7 @@ def finding_deadline(task: Mapping[str, Any], now: datetime) -> str:
 # ---------------------------------------------------------------- the centre's queue
 
 
-@api_route(bp, "/sites/{site_id}/supervision/queue", roles=SUPERVISORS)
+@api_route(bp, "/sites/{site_id}/supervision/queue", roles=SUPERVISORS, response="supervision:SupervisionQueue")
 def queue(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     """Everything waiting for the site's centre, with its deadline: reviews of terminations and of substantive
     responses, corrected findings, complaints, credit decisions, open alerts and questions (each source bounded)."""

@@ -65,7 +65,7 @@ def _thresholds(metrics: tuple[Any, ...], bounds: tuple[int, ...]) -> dict[str, 
     }
 
 
-@api_route(bp, "/suppliers/industries")
+@api_route(bp, "/suppliers/industries", response="suppliers:IndustryList")
 def industries(ctx: RequestContext) -> dict[str, Any]:
     return {
         "items": [
@@ -85,7 +85,7 @@ def industries(ctx: RequestContext) -> dict[str, Any]:
     }
 
 
-@api_route(bp, "/suppliers/register", methods=("POST",))
+@api_route(bp, "/suppliers/register", methods=("POST",), response="suppliers:Registration")
 def register(ctx: RequestContext) -> Reply:
     from chalicelib.schemas.suppliers import RegisterBody
 
@@ -107,12 +107,12 @@ def register(ctx: RequestContext) -> Reply:
     return Reply({"supplier": _view(supplier), "username": body.username}, status=201)
 
 
-@api_route(bp, "/suppliers/me", roles=SUPPLIER)
+@api_route(bp, "/suppliers/me", roles=SUPPLIER, response="suppliers:SupplierView")
 def me(ctx: RequestContext) -> dict[str, Any]:
     return _view(suppliers.require_own(ctx.user, stores().suppliers.get(ctx.user.org_id)))
 
 
-@api_route(bp, "/suppliers/me", methods=("PUT",), roles=SUPPLIER)
+@api_route(bp, "/suppliers/me", methods=("PUT",), roles=SUPPLIER, response="suppliers:SupplierView")
 def update_me(ctx: RequestContext) -> dict[str, Any]:
     from chalicelib.schemas.suppliers import ProfileBody
 
@@ -121,7 +121,7 @@ def update_me(ctx: RequestContext) -> dict[str, Any]:
     return _view(updated)
 
 
-@api_route(bp, "/suppliers/me/submit", methods=("POST",), roles=SUPPLIER)
+@api_route(bp, "/suppliers/me/submit", methods=("POST",), roles=SUPPLIER, response="suppliers:SupplierView")
 def submit(ctx: RequestContext) -> dict[str, Any]:
     return _view(suppliers.submit(stores().suppliers, ctx.user, ctx.now))
 
@@ -130,7 +130,7 @@ def _document_key(uscc: str, doc_id: str) -> str:
     return f"supplier-docs/{uscc}/{doc_id}"
 
 
-@api_route(bp, "/suppliers/me/documents", methods=("POST",), roles=SUPPLIER)
+@api_route(bp, "/suppliers/me/documents", methods=("POST",), roles=SUPPLIER, response="orders:DocumentUploadTicket")
 def start_upload(ctx: RequestContext) -> Reply:
     from chalicelib.schemas.suppliers import UploadBody
 
@@ -146,7 +146,9 @@ def start_upload(ctx: RequestContext) -> Reply:
     return Reply({"doc_id": doc_id, "upload": upload, "max_bytes": MAX_DOCUMENT_BYTES}, status=201)
 
 
-@api_route(bp, "/suppliers/me/documents/{doc_id}/confirm", methods=("POST",), roles=SUPPLIER)
+@api_route(
+    bp, "/suppliers/me/documents/{doc_id}/confirm", methods=("POST",), roles=SUPPLIER, response="suppliers:SupplierView"
+)
 def confirm_upload(ctx: RequestContext, doc_id: str) -> dict[str, Any]:
     if not DOC_ID.match(doc_id):
         raise NotFound("上传记录不存在", code="UPLOAD_NOT_FOUND")
@@ -166,12 +168,14 @@ def confirm_upload(ctx: RequestContext, doc_id: str) -> dict[str, Any]:
     return _view(suppliers.add_document(stores().suppliers, ctx.user, document, ctx.now))
 
 
-@api_route(bp, "/suppliers/me/documents/{doc_id}", methods=("DELETE",), roles=SUPPLIER)
+@api_route(
+    bp, "/suppliers/me/documents/{doc_id}", methods=("DELETE",), roles=SUPPLIER, response="suppliers:SupplierView"
+)
 def remove_document(ctx: RequestContext, doc_id: str) -> dict[str, Any]:
     return _view(suppliers.remove_document(stores().suppliers, ctx.user, doc_id, ctx.now))
 
 
-@api_route(bp, "/suppliers", roles=READERS)
+@api_route(bp, "/suppliers", roles=READERS, response="suppliers:SupplierPage")
 def list_suppliers(ctx: RequestContext) -> dict[str, Any]:
     from chalicelib.schemas.suppliers import SupplierQuery
 
@@ -180,7 +184,7 @@ def list_suppliers(ctx: RequestContext) -> dict[str, Any]:
     return {"items": [_view(s) for s in found], "next_cursor": cursor}
 
 
-@api_route(bp, "/suppliers/changes", roles=REVIEWERS)
+@api_route(bp, "/suppliers/changes", roles=REVIEWERS, response="suppliers:SupplierChangePage")
 def pending_changes(ctx: RequestContext) -> dict[str, Any]:
     """Registered suppliers' changes (details, renewed documents) awaiting review."""
     from chalicelib.schemas.suppliers import ChangesQuery
@@ -190,7 +194,9 @@ def pending_changes(ctx: RequestContext) -> dict[str, Any]:
     return {"items": [_view(s) for s in found], "next_cursor": cursor}
 
 
-@api_route(bp, "/suppliers/{uscc}/changes/decision", methods=("POST",), roles=REVIEWERS)
+@api_route(
+    bp, "/suppliers/{uscc}/changes/decision", methods=("POST",), roles=REVIEWERS, response="suppliers:SupplierView"
+)
 def decide_change(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     from chalicelib.schemas.suppliers import ReviewBody
 
@@ -201,7 +207,7 @@ def decide_change(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     return _view(decided)
 
 
-@api_route(bp, "/suppliers/{uscc}", roles=READERS)
+@api_route(bp, "/suppliers/{uscc}", roles=READERS, response="suppliers:SupplierView")
 def supplier_detail(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     supplier = stores().suppliers.get(_uscc(uscc))
     if supplier is None:
@@ -245,22 +251,22 @@ def _decide(ctx: RequestContext, uscc: str, action: str) -> dict[str, Any]:
     return _view(result)
 
 
-@api_route(bp, "/suppliers/{uscc}/review", methods=("POST",), roles=REVIEWERS)
+@api_route(bp, "/suppliers/{uscc}/review", methods=("POST",), roles=REVIEWERS, response="suppliers:SupplierView")
 def review_supplier(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     return _decide(ctx, uscc, "review")
 
 
-@api_route(bp, "/suppliers/{uscc}/suspend", methods=("POST",), roles=REVIEWERS)
+@api_route(bp, "/suppliers/{uscc}/suspend", methods=("POST",), roles=REVIEWERS, response="suppliers:SupplierView")
 def suspend_supplier(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     return _decide(ctx, uscc, "suspend")
 
 
-@api_route(bp, "/suppliers/{uscc}/expel", methods=("POST",), roles=REVIEWERS)
+@api_route(bp, "/suppliers/{uscc}/expel", methods=("POST",), roles=REVIEWERS, response="suppliers:SupplierView")
 def expel_supplier(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     return _decide(ctx, uscc, "expel")
 
 
-@api_route(bp, "/suppliers/{uscc}/reinstate", methods=("POST",), roles=REVIEWERS)
+@api_route(bp, "/suppliers/{uscc}/reinstate", methods=("POST",), roles=REVIEWERS, response="suppliers:SupplierView")
 def reinstate_supplier(ctx: RequestContext, uscc: str) -> dict[str, Any]:
     return _decide(ctx, uscc, "reinstate")
 

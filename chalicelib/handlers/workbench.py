@@ -18,7 +18,7 @@ bp = Blueprint(__name__)
 EXPIRY_NOTICE_DAYS = 30
 
 
-@api_route(bp, "/sites/{site_id}/workbench", roles=ALL_ROLES)
+@api_route(bp, "/sites/{site_id}/workbench", roles=ALL_ROLES, response="site:Workbench")
 def my_workbench(ctx: RequestContext, site_id: str) -> dict[str, Any]:
     from chalicelib.store.workbench import DynamoWorkCounts
 

@@ -11,6 +11,7 @@ const doc = {
         parameters: [{ name: 'site_id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z]{2,20}$' } }, { $ref: '#/components/parameters/IdempotencyKey' }],
         requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/NewOrderBody' } } } },
         'x-error-codes': { PLAN_BALANCE_INSUFFICIENT: { status: 422, message: '采购计划可用余额不足' } },
+        responses: { '2XX': { content: { 'application/json': { schema: { $ref: '#/components/schemas/OrderView' } } } } },
       },
     },
     '/integration/plans': { post: { 'x-title': '平台对接 · 采购计划', tags: ['采购计划'], 'x-role-names': [] } },
@@ -27,6 +28,11 @@ const doc = {
           lines: { type: 'array', minItems: 1, maxItems: 20, items: { $ref: '#/components/schemas/Line' } },
           note: { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'null' }] },
         },
+      },
+      OrderView: {
+        type: 'object',
+        required: ['order_no', 'total_fen'],
+        properties: { order_no: { type: 'string' }, total_fen: { type: 'integer', minimum: 0, description: '订单金额（分）' }, note: { type: 'string' } },
       },
       Line: { type: 'object', required: ['quantity'], properties: { listing_id: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } } },
     },
@@ -63,6 +69,12 @@ describe('接口文档', () => {
     const order = ops.find((o) => o.key === 'post /sites/{site_id}/orders')
     expect(order.callers).toBe('采购人')
     expect(order.parameters.map((p) => p.name)).toEqual(['site_id', 'Idempotency-Key'])
+    expect(order.answer.map((f) => [f.name, f.required, f.type])).toEqual([
+      ['order_no', true, '文本'],
+      ['total_fen', true, '整数，≥ 0，订单金额（分）'],
+      ['note', false, '文本'],
+    ])
+    expect(ops.find((o) => o.path === '/health').answer).toEqual([])
     expect(order.errors).toEqual([{ code: 'PLAN_BALANCE_INSUFFICIENT', status: '422', message: '采购计划可用余额不足' }])
     expect(ops.find((o) => o.path === '/integration/plans').callers).toBe('对接平台（签名认证）')
     expect(ops.find((o) => o.path === '/health').callers).toBe('公开（无需登录）')

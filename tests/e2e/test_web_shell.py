@@ -105,6 +105,8 @@ def test_operator_changes_limits_in_the_ui_and_sees_the_audit_entry(page: Page, 
     expect(table).to_contain_text("/sites/{site_id}/orders")
     table.locator(".el-table__expand-icon").first.click()
     expect(table).to_contain_text("采购计划可用余额不足")
+    # The expanded operation shows the answer it publishes (the first that names the code: an order or a project).
+    expect(table.get_by_test_id("api-docs-answer").first).to_contain_text("status_label")
     page.get_by_role("tab", name="订单事件").click()
     expect(page.get_by_test_id("api-docs-events")).to_contain_text("OrderAccepted")
     page.screenshot(path=str(artifacts / "web-shell-api-docs.png"), full_page=True)

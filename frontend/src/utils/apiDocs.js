@@ -1,4 +1,4 @@
-// 把 OpenAPI 描述（/openapi.json）整理成“接口文档”页面的表格行：名称、调用方、参数、请求体字段、错误码。
+// 把 OpenAPI 描述（/openapi.json）整理成“接口文档”页面的表格行：名称、调用方、参数、请求体字段、应答字段、错误码。
 
 const TYPE_WORDS = { string: '文本', integer: '整数', number: '数字', boolean: '是/否', array: '列表', object: '对象', null: '空' }
 const FORMAT_WORDS = { date: '日期 YYYY-MM-DD', 'date-time': 'UTC 时间（ISO 8601）', email: '电子邮箱', uri: '网址' }
@@ -67,6 +67,7 @@ export function operationsOf(doc) {
   for (const [path, methods] of Object.entries(doc.paths || {})) {
     for (const [method, op] of Object.entries(methods)) {
       const bodySchema = op.requestBody?.content?.['application/json']?.schema
+      const answerSchema = op.responses?.['2XX']?.content?.['application/json']?.schema
       rows.push({
         key: `${method} ${path}`,
         method: method.toUpperCase(),
@@ -78,6 +79,7 @@ export function operationsOf(doc) {
           .map((p) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p))
           .map((p) => ({ ...p, schema: resolve(p.schema, doc), description: p.description || '' })),
         body: bodySchema ? fieldsOf(bodySchema, doc) : [],
+        answer: answerSchema ? fieldsOf(answerSchema, doc) : [],
         errors: errorRows(op['x-error-codes']),
       })
     }

@@ -1,6 +1,9 @@
+// @ts-check
 // 购物车的纯函数：行的增删改、按供应商分组（每个供应商单独生成订单）、小计与合计（整数分）。
 // 购物车行：{id, name, brand, model, price_fen, quantity, category_id, category_name, catalog_code,
 //            supplier: {uscc, name}, stock}
+
+/** @typedef {import('../../types/schema').components['schemas']} Schemas */
 
 export const MAX_QUANTITY = 100000 // 与下单接口的单行数量上限一致
 export const MAX_LINES_PER_ORDER = 20 // 一张订单最多 20 种商品
@@ -19,6 +22,9 @@ function clampQuantity(quantity, stock) {
 
 /**
  * 商品（详情或目录卡片）→ 购物车行。卡片没有 catalog_code 时，按站点品目（config.categories）补上。
+ * @param {Partial<Schemas['ListingView'] & Schemas['ListingCard']>} listing
+ * @param {number} [quantity]
+ * @param {Partial<Schemas['SiteConfigCategory']>[]} [categories]
  */
 export function cartLineFrom(listing, quantity = 1, categories = []) {
   const category = categories.find((c) => c.id === listing.category_id)

@@ -2,13 +2,18 @@
 // 结算下单：每个供应商一张订单、一个幂等键；二级品目的核对；逐个下单并汇总结果。
 import { uuid4 } from './uuid.js'
 
+/** @typedef {import('../../types/schema').components['schemas']} Schemas */
+
 /** 品目编码所属的二级品目（与后端 level2_of 相同）：A05040401 → A05040000。 */
 export function level2Of(code) {
   const c = String(code || '')
   return c.length === 9 ? `${c.slice(0, 5)}0000` : c
 }
 
-/** 采购计划的二级品目：优先用计划自带的 level2_code。 */
+/**
+ * 采购计划的二级品目：优先用计划自带的 level2_code。
+ * @param {Partial<Schemas['PlanView']> | null | undefined} plan
+ */
 export function planLevel2(plan) {
   if (!plan) return ''
   return plan.level2_code || level2Of(plan.line?.catalog_code || plan.budget_category || '')
@@ -129,6 +134,8 @@ export function daysAfter(isoDate, n) {
 /**
  * 结算页的计划选项：品目与购物车相符的排在前面；余额为 0 的不可选。
  * 返回 [{plan, level2, matches, disabled}]。
+ * @param {Schemas['PlanView'][]} plans
+ * @param {string[]} cartLevel2s
  */
 export function planOptions(plans, cartLevel2s) {
   const wanted = new Set(cartLevel2s)

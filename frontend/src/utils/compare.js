@@ -1,6 +1,12 @@
+// @ts-check
 // 商品对比矩阵：行 = 规格参数名称的并集（服务器给出的 spec_names 在前），列 = 商品。
+/** @typedef {import('../../types/schema').components['schemas']} Schemas */
 
-/** 规格参数名称的并集：先按 specNames 的顺序，再补上各商品中出现但未列出的名称。 */
+/**
+ * 规格参数名称的并集：先按 specNames 的顺序，再补上各商品中出现但未列出的名称。
+ * @param {Schemas['ListingView'][]} items
+ * @param {string[]} [specNames]
+ */
 export function specNameUnion(items, specNames = []) {
   const out = []
   const seen = new Set()
@@ -15,7 +21,11 @@ export function specNameUnion(items, specNames = []) {
   return out
 }
 
-/** 某商品的参数值；没有该参数时为 ''。 */
+/**
+ * 某商品的参数值；没有该参数时为 ''。
+ * @param {Schemas['ListingView']} item
+ * @param {string} name
+ */
 export function specValue(item, name) {
   const s = (item.specs || []).find((x) => x.name === name)
   return s ? String(s.value ?? '') : ''
@@ -28,7 +38,11 @@ export function differs(values) {
   return norm.some((v) => v !== norm[0])
 }
 
-/** 规格参数行：[{name, values, differs}] */
+/**
+ * 规格参数行：[{name, values, differs}]
+ * @param {Schemas['ListingView'][]} items
+ * @param {string[]} specNames
+ */
 export function specRows(items, specNames) {
   return specNameUnion(items, specNames).map((name) => {
     const values = (items || []).map((i) => specValue(i, name))
@@ -36,7 +50,10 @@ export function specRows(items, specNames) {
   })
 }
 
-/** 价格最低的商品下标（可能并列）；价格无效的不参与。 */
+/**
+ * 价格最低的商品下标（可能并列）；价格无效的不参与。
+ * @param {Schemas['ListingView'][]} items
+ */
 export function lowestPriceIndexes(items) {
   let min = null
   ;(items || []).forEach((i) => {

@@ -1,5 +1,6 @@
 // @ts-check
 // 竞价、反拍的代码表、倒计时（以服务器时间为准）与时间换算。
+/** @typedef {import('../../types/schema').components['schemas']} Schemas */
 
 export const KIND_LABELS = Object.freeze({ bidding: '竞价', reverse_auction: '反拍' })
 
@@ -86,7 +87,10 @@ export function isoToBeijing(iso) {
   return { day: shifted.slice(0, 10), time: shifted.slice(11, 16) }
 }
 
-/** 反拍：本次出价最多可报的单价（分），即比当前最低总价至少低一个降价幅度。 */
+/**
+ * 反拍：本次出价最多可报的单价（分），即比当前最低总价至少低一个降价幅度。
+ * @param {Pick<Schemas['CompetitionView'], 'best_total_fen' | 'ceiling_fen' | 'rule'> & { item?: Schemas['CompetitionItem'] }} competition
+ */
 export function highestAllowedUnit({ best_total_fen: best, ceiling_fen: ceiling, rule, item }) {
   const quantity = (item && item.quantity) || 1
   const step = (rule && rule.step_fen) || 0

@@ -1,7 +1,11 @@
+// @ts-check
 // 订单详情：接口给出的 actions → 操作按钮、可进行的评价、时间线的“谁 / 何时 / 变了什么”。
 import { isPlainObject } from './diff.js'
 import { formatDateTime } from './format.js'
 import { ORDER_STATUS_LABELS, RATING_TARGET_LABELS, TERMINATION_STATUS_LABELS, labelOf, lookup } from './labels.js'
+
+// 读取的应答字段按接口描述（types/schema.d.ts）检查：接口改名或删去字段时构建失败。
+/** @typedef {import('../../types/schema').components['schemas']} Schemas */
 
 /**
  * 按钮说明：label、type；confirm 为二次确认的提示；input 为需要填写的原因或说明（ReasonDialog）。
@@ -39,14 +43,22 @@ const ACTION_KEYS = Object.freeze({
 
 export const RATE_BUTTON_LABELS = Object.freeze({ supplier: '评价供应商', mall: '评价商城', buyer: '评价采购人' })
 
-/** 该角色在这张订单上还能做的评价（去掉已评过的方向）。 */
+/**
+ * 该角色在这张订单上还能做的评价（去掉已评过的方向）。
+ * @param {string} role
+ * @param {Schemas['RatingView'][]} [ratings]
+ */
 export function rateTargets(role, ratings = []) {
   const mine = role === 'buyer' ? ['supplier', 'mall'] : role === 'supplier' ? ['buyer'] : []
   const done = new Set((ratings || []).map((r) => r.target))
   return mine.filter((t) => !done.has(t))
 }
 
-/** 订单的 actions → 按钮列表 [{key, label, type, confirm?, input?, target?}]；未知的 action 忽略。 */
+/**
+ * 订单的 actions → 按钮列表 [{key, label, type, confirm?, input?, target?}]；未知的 action 忽略。
+ * @param {Partial<Schemas['OrderDetail']> | null | undefined} order
+ * @param {string} role
+ */
 export function orderButtons(order, role) {
   const buttons = []
   for (const action of order?.actions || []) {
@@ -61,7 +73,10 @@ export function orderButtons(order, role) {
   return buttons
 }
 
-/** 操作人：“张敏（聊城市教育和体育局）”；系统操作为“系统”。 */
+/**
+ * 操作人：“张敏（聊城市教育和体育局）”；系统操作为“系统”。
+ * @param {Partial<Schemas['Actor']> | null | undefined} actor
+ */
 export function actorText(actor) {
   if (!actor) return ''
   const name = actor.name || actor.username || ''
@@ -74,13 +89,17 @@ const TIMELINE_FIELDS = new Set(['status', 'termination'])
 /**
  * 时间线一条事件的变化，紧凑的“状态：待确认 → 已确认”，取服务端给出的逐项变化（名称与取值已是中文）；
  * 下单、评价等新建事件不列。
+ * @param {Partial<Schemas['AuditEvent']> | null | undefined} event
  */
 export function eventChanges(event) {
   if (!event || !isPlainObject(event.before) || !isPlainObject(event.after)) return []
   return (event.changes || []).filter((d) => TIMELINE_FIELDS.has(d.field)).map((d) => `${d.label}：${d.before} → ${d.after}`)
 }
 
-/** 下单人：时间线中“下单”事件的操作人姓名，带登录名；没有时间线时只有登录名。 */
+/**
+ * 下单人：时间线中“下单”事件的操作人姓名，带登录名；没有时间线时只有登录名。
+ * @param {Partial<Schemas['OrderDetail']> | null | undefined} order
+ */
 export function orderedBy(order) {
   const placed = (order?.timeline || []).find((e) => e.action === 'order.placed')
   const username = order?.buyer?.user || ''
@@ -89,7 +108,10 @@ export function orderedBy(order) {
   return name || username
 }
 
-/** 时间线条目：{key, who, when（北京时间，到分钟）, what, changes}。 */
+/**
+ * 时间线条目：{key, who, when（北京时间，到分钟）, what, changes}。
+ * @param {Partial<Schemas['AuditEvent']>[]} [events]
+ */
 export function timelineItems(events = []) {
   return (events || []).map((e, i) => ({
     key: e.id || `${e.at}-${i}`,
@@ -116,14 +138,20 @@ export function statusReasonLabel(status) {
   return lookup(STATUS_REASON_LABELS, status, '')
 }
 
-/** 好评率：{total, good, rate} → "96.5%"；没有评价时为 "—"。 */
+/**
+ * 好评率：{total, good, rate} → "96.5%"；没有评价时为 "—"。
+ * @param {Partial<Schemas['RatingFigures']> | null | undefined} entry
+ */
 export function goodRateText(entry) {
   if (!entry || !entry.total) return '—'
   const rate = typeof entry.rate === 'number' ? entry.rate : entry.good / entry.total
   return `${(Math.round(rate * 1000) / 10).toFixed(1)}%`
 }
 
-/** 好评率汇总 → 卡片 [{target, label, total, good, text}]，按 供应商、商城、采购人 的顺序。 */
+/**
+ * 好评率汇总 → 卡片 [{target, label, total, good, text}]，按 供应商、商城、采购人 的顺序。
+ * @param {Schemas['RatingSummary'] | null | undefined} summary
+ */
 export function ratingSummaryItems(summary) {
   const ratings = (summary && summary.ratings) || {}
   return Object.keys(RATING_TARGET_LABELS).map((target) => {
@@ -150,6 +178,7 @@ const ENDED = Object.freeze({ declined: '已拒单', cancelled: '已撤销', ter
 /**
  * 订单进度条：下单 → 确认 → 发货 → 验收 → 结算，各步取到达时间（北京时间）。
  * 拒单、撤销、终止的订单停在当时的一步并标红，标题写明结果。
+ * @param {Partial<Schemas['OrderView']> | null | undefined} order
  */
 export function orderProgress(order) {
   const milestones = (order && order.milestones) || {}

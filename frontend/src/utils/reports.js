@@ -1,3 +1,4 @@
+// @ts-check
 // 统计报表的页面逻辑：期间、百分比、采购方式表头分组、图表配置。
 import { fenToWan, fenToYi, todayInShanghai } from './format.js'
 
@@ -37,7 +38,12 @@ export function trendClass(value) {
 export const yi = (fen) => fenToYi(fen)
 export const wan = (fen) => fenToWan(fen, { grouping: true })
 
-/** 采购方式表头：相邻的同一采购方式合并为一组（超市采购：直购、竞价、反拍 …）。 */
+/** @typedef {import('../../types/schema').components['schemas']} Schemas */
+
+/**
+ * 采购方式表头：相邻的同一采购方式合并为一组（超市采购：直购、竞价、反拍 …）。
+ * @param {Schemas['MethodColumn'][]} columns
+ */
 export function methodGroups(columns) {
   const groups = []
   columns.forEach((column, index) => {
@@ -48,7 +54,10 @@ export function methodGroups(columns) {
   return groups
 }
 
-/** 采购方式表的行：每个范围（全市/市本级）两行（成交金额、项目数量），便于 el-table 展示。 */
+/**
+ * 采购方式表的行：每个范围（全市/市本级）两行（成交金额、项目数量），便于 el-table 展示。
+ * @param {Schemas['MethodTable']} methods
+ */
 export function methodRows(methods) {
   const rows = []
   for (const measure of [
@@ -78,13 +87,19 @@ export function barOption(title, items, unit) {
 // 图表以万元为单位（区县、机制的金额常不足 0.01 亿元）。
 const chartWan = (fen) => fenToWan(fen)
 
-/** 区划（或站点）成交金额图。 */
+/**
+ * 区划（或站点）成交金额图。
+ * @param {Schemas['Report']} report
+ */
 export function areaChart(report) {
   const word = report.areas.kind === 'site' ? '站点' : '区划'
   return barOption(`成交金额（按${word}）`, report.areas.rows.map((r) => ({ name: r.name, value: chartWan(r.amount_fen) })), '万元')
 }
 
-/** 价格形成机制成交金额图（全市）。 */
+/**
+ * 价格形成机制成交金额图（全市）。
+ * @param {Schemas['Report']} report
+ */
 export function methodChart(report) {
   const [whole] = report.methods.rows
   const items = report.methods.columns.map((c, i) => ({ name: c.mechanism_label, value: chartWan(whole ? whole.amount_fen[i] : 0) }))
