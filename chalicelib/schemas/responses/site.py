@@ -168,13 +168,14 @@ class BulletinFile(OpenShape):
     url: str | None = None
 
 
-class BulletinView(OpenShape):
+class BulletinFields(OpenShape):
+    """A bulletin (公告): who published what, when, with which attachments."""
+
     site_id: str
     id: str
     kind: str
     kind_label: str
     title: str
-    body: str
     pinned: bool
     link: str
     status: str
@@ -187,23 +188,16 @@ class BulletinView(OpenShape):
     files: list[BulletinFile]
 
 
-class BulletinSummary(OpenShape):
-    site_id: str
-    id: str
-    kind: str
-    kind_label: str
-    title: str
-    pinned: bool
-    link: str
-    status: str
-    status_label: str
-    published_at: str
-    updated_at: str
-    author: str
-    author_name: str
-    version: int
-    files: list[dict[str, Any]]
+class BulletinSummary(BulletinFields):
+    """A bulletin in a list: the start of its body."""
+
     excerpt: str
+
+
+class BulletinView(BulletinFields):
+    """A bulletin read on its own: its whole body."""
+
+    body: str
 
 
 class BulletinPage(OpenShape):

@@ -76,8 +76,9 @@ class FindingProblem(OpenShape):
     message: str
 
 
-class FindingView(OpenShape):
-    id: str
+class ListingConcern(OpenShape):
+    """A listing an inspection campaign looks at, and what is wrong with it."""
+
     campaign_id: str
     site_id: str
     listing_id: str
@@ -85,6 +86,18 @@ class FindingView(OpenShape):
     supplier_uscc: str
     supplier_name: str
     problems: list[FindingProblem]
+
+
+class CampaignFlag(ListingConcern):
+    """What the precheck flagged: a candidate for a finding."""
+
+    price_fen: int
+
+
+class FindingView(ListingConcern):
+    """A finding (巡检发现) the supplier must correct within the campaign's period."""
+
+    id: str
     evidence: dict[str, Any]
     status: str
     correct_by: str
@@ -131,17 +144,6 @@ class PriceNotice(OpenShape):
     model: str
     official_price_fen: int
     source: str
-
-
-class CampaignFlag(OpenShape):
-    campaign_id: str
-    site_id: str
-    listing_id: str
-    listing_name: str
-    supplier_uscc: str
-    supplier_name: str
-    price_fen: int
-    problems: list[FindingProblem]
 
 
 class ThresholdRange(OpenShape):

@@ -42,7 +42,9 @@ class SiteSuspension(OpenShape):
     at: str
 
 
-class ProfileChange(OpenShape):
+class SupplierProfile(OpenShape):
+    """What a supplier declares of itself; a change to it waits for the centre's review."""
+
     name: str
     legal_representative: str
     registered_address: str
@@ -54,26 +56,18 @@ class ProfileChange(OpenShape):
 
 
 class PendingChange(OpenShape):
-    profile: ProfileChange | None
+    profile: SupplierProfile | None
     documents: list[str]
     requested_at: str
     rows: list[dict[str, Any]] = Field(description="变更前后逐项对照")
 
 
-class SupplierView(OpenShape):
+class SupplierView(SupplierProfile):
     """A supplier: registered once, valid in every site; its documents, its standing in each site, a change waiting
     for review. `history` only on the detail an operator reads."""
 
     uscc: str
     username: str
-    name: str
-    legal_representative: str
-    registered_address: str
-    home_district: str
-    ownership: str
-    scale: str
-    declaration: ScaleDeclaration
-    contact: SupplierContact
     status: str
     status_reason: str
     status_until: str | None
