@@ -79,7 +79,7 @@ def test_every_request_field_has_a_label() -> None:
 
     import chalicelib.schemas as schemas
 
-    # responses.py describes answers (what the API sends), not requests: its fields are never a validation error.
+    # schemas/responses/ describes answers (what the API sends), not requests: its fields are never a validation error.
     names = [m.name for m in pkgutil.iter_modules(schemas.__path__) if m.name != "responses"]
     modules = [importlib.import_module(f"chalicelib.schemas.{name}") for name in names]
     modules += [importlib.import_module(f"chalicelib.handlers.{m}") for m in ("accounts", "notifications")]
