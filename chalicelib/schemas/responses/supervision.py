@@ -292,11 +292,13 @@ class RecentDeal(OpenShape):
 
 
 class PriceHistory(OpenShape):
+    """A listing's price against the mall's transaction prices for the same product (价格监测)."""
+
     price_fen: int
     reference_price_fen: int
     reference_source: str
-    median_90d_fen: int
-    above_median_pct: float
+    median_90d_fen: int | None = Field(description="近 90 天成交单价的中位数（分）；无成交时为 null")
+    above_median_pct: float | None = Field(description="现价高出中位数的百分比；无成交时为 null")
     deals: int
     sites: list[str]
     trend: list[MonthlyPrice]
