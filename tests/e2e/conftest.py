@@ -22,6 +22,14 @@ import pytest
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
+# A demo user of each role in 聊城 (scheduled/seed.py; the password is DEMO_PASSWORD): the tokens the contract runs use.
+DEMO_USER_OF_ROLE = {
+    "buyer": "liaocheng.buyer",
+    "supplier": "supplier.demo",
+    "center_admin": "liaocheng.center",
+    "finance": "liaocheng.finance",
+    "province_admin": "province.admin",
+}
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

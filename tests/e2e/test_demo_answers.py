@@ -22,18 +22,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from tests.e2e.conftest import Mall, login, start_mall, stop_mall
+from tests.e2e.conftest import DEMO_USER_OF_ROLE, Mall, login, start_mall, stop_mall
 
 pytestmark = pytest.mark.slow
 
 SITE = "liaocheng"
-USER_OF_ROLE = {
-    "buyer": f"{SITE}.buyer",
-    "supplier": "supplier.demo",
-    "center_admin": f"{SITE}.center",
-    "finance": f"{SITE}.finance",
-    "province_admin": "province.admin",
-}
 WORDS = urllib.parse.quote("复印纸")  # words of two characters or more: the index keeps bigrams
 # Where a list's items give the path parameter of the detail below it.
 ITEM_PARAMETER = {
@@ -160,7 +153,7 @@ class Crawl:
 def test_the_demo_malls_answers_keep_their_published_schemas(demo_mall: Mall) -> None:
     status, description = _get(demo_mall, "/openapi.json")
     assert status == 200
-    tokens = {role: login(demo_mall, user) for role, user in USER_OF_ROLE.items()}
+    tokens = {role: login(demo_mall, user) for role, user in DEMO_USER_OF_ROLE.items()}
     crawl = Crawl(demo_mall, description, tokens)
     crawl.run()
     assert not crawl.problems, f"{len(crawl.problems)} answers break their schema:\n" + "\n".join(crawl.problems[:40])

@@ -25,19 +25,12 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.e2e.conftest import Mall, login
+from tests.e2e.conftest import DEMO_USER_OF_ROLE, Mall, login
 
 pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
 SITE = "liaocheng"
-USER_OF_ROLE = {
-    "buyer": f"{SITE}.buyer",
-    "supplier": "supplier.demo",
-    "center_admin": f"{SITE}.center",
-    "finance": f"{SITE}.finance",
-    "province_admin": "province.admin",
-}
 
 
 def rejected_or_refused(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -59,7 +52,7 @@ CHECKS = [
 
 @pytest.fixture(scope="module")
 def tokens(mall: Mall) -> dict[str, str]:
-    return {role: login(mall, user) for role, user in USER_OF_ROLE.items()}
+    return {role: login(mall, user) for role, user in DEMO_USER_OF_ROLE.items()}
 
 
 @pytest.fixture(scope="module")
