@@ -110,10 +110,9 @@ def test_the_reads_of_a_real_site_answer_as_published(
     and its 2xx body is held to the published schema by Schemathesis's own check."""
     failures: list[str] = []
     answered = []
-    queries = _catalog_queries(mall)
     for operation in (result.ok() for result in published.get_all_operations()):
         path_names = {p.name for p in operation.path_parameters}
-        query = queries.get(operation.path, {})
+        query = CATALOG_QUERIES.get(operation.path, {})
         required_query = {p.name for p in operation.query if p.is_required}
         if operation.method.upper() != "GET" or path_names - {"site_id"} or required_query - set(query):
             continue
@@ -128,7 +127,8 @@ def test_the_reads_of_a_real_site_answer_as_published(
         if 200 <= response.status_code < 300:
             answered.append(operation.path)
     assert not failures, "\n\n".join(failures[:15])
-    # The demo data answers most of them in full (a few need a query the role must choose, e.g. a period).
+    # Most answer in full on 聊城 with its own users and the listing put on sale (a few refuse the role's user, e.g.
+    # a supplier's own page for a demo account that never registered as a supplier).
     assert len(answered) >= 30, answered
     assert {
         "/sites/{site_id}/catalog",
@@ -136,17 +136,6 @@ def test_the_reads_of_a_real_site_answer_as_published(
         "/sites/{site_id}/orders",
         "/sites/{site_id}/plans",
     } <= set(answered)
-
-
-def _catalog_queries(mall: Mall) -> dict[str, dict[str, str]]:
-    """The catalog's reads want a category or words: those of a listing this test puts on sale itself (the session's
-    launcher starts without a demo catalog), once the asynchronous projection shows it."""
-    return {
-        "/sites/{site_id}/catalog": {"category": ON_SALE["category_id"]},
-        "/sites/{site_id}/catalog/brands": {"category": ON_SALE["category_id"]},
-        "/sites/{site_id}/catalog/search": {"q": ON_SALE["brand"]},
-        "/sites/{site_id}/catalog/suggest": {"q": "文"},
-    }
 
 
 ON_SALE: dict[str, Any] = {
@@ -161,6 +150,14 @@ ON_SALE: dict[str, Any] = {
     "stock": 50,
     "images": [],
     "certificates": [],
+}
+# The catalog's reads want a category or words: those of the listing this test puts on sale itself (the session's
+# launcher starts without a demo catalog), once the asynchronous projection shows it.
+CATALOG_QUERIES = {
+    "/sites/{site_id}/catalog": {"category": ON_SALE["category_id"]},
+    "/sites/{site_id}/catalog/brands": {"category": ON_SALE["category_id"]},
+    "/sites/{site_id}/catalog/search": {"q": ON_SALE["brand"]},
+    "/sites/{site_id}/catalog/suggest": {"q": "文"},
 }
 
 

@@ -46,6 +46,23 @@ class SupplierRating(OpenShape):
     average: float | None
 
 
+class Delivery(OpenShape):
+    """Where and when a purchase (an order, a competition) is to be delivered."""
+
+    address: str
+    contact: str
+    phone: str
+    expected_date: str = Field(description="期望送达日期，2024-01-15")
+    district: str | None = None
+
+
+class GoodCount(OpenShape):
+    """Ratings received and how many of them were good (4 or 5 stars)."""
+
+    total: int
+    good: int
+
+
 class Limits(OpenShape):
     per_order_cap_fen: int
     annual_category_cap_fen: int

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from chalicelib.schemas.responses.common import Actor, AuditEvent, Limits, OpenShape, Upload
+from chalicelib.schemas.responses.common import Actor, AuditEvent, Delivery, GoodCount, Limits, OpenShape, Upload
 
 
 class BuyerParty(OpenShape):
@@ -35,14 +35,6 @@ class OrderLineView(OpenShape):
     catalog_name: str | None = None
     item_name: str | None = None
     unit: str | None = None
-
-
-class OrderDelivery(OpenShape):
-    address: str
-    contact: str
-    phone: str
-    expected_date: str = Field(description="期望送达日期，2024-01-15")
-    district: str | None = None
 
 
 class Termination(OpenShape):
@@ -103,7 +95,7 @@ class OrderView(OpenShape):
     lines: list[OrderLineView]
     total_fen: int = Field(ge=0, description="订单金额（分）")
     budget_fen: int = Field(ge=0, description="所用计划的预算金额（分）")
-    delivery: OrderDelivery
+    delivery: Delivery
     note: str
     status: str
     status_label: str = Field(description="状态的中文名称")
@@ -202,10 +194,8 @@ class DocumentLink(OpenShape):
     expires_in: int
 
 
-class RatingFigures(OpenShape):
+class RatingFigures(GoodCount):
     label: str
-    total: int
-    good: int
     rate: float | None
 
 

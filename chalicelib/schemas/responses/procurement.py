@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from chalicelib.schemas.responses.common import CatalogName, OpenShape
+from chalicelib.schemas.responses.common import CatalogName, Delivery, OpenShape
 
 
 class AgreementRules(OpenShape):
@@ -98,14 +98,6 @@ class CompetitionItem(OpenShape):
     unit: str
 
 
-class DeliveryAddress(OpenShape):
-    district: str | None = None
-    address: str
-    contact: str
-    phone: str
-    expected_date: str
-
-
 class CompetitionRule(OpenShape):
     min_suppliers: int
     confirm_working_days: int
@@ -168,7 +160,7 @@ class CompetitionView(OpenShape):
     buyer_name: str
     buyer_user: str
     item: CompetitionItem
-    delivery: DeliveryAddress
+    delivery: Delivery
     ceiling_fen: int
     reserved_fen: int
     custom: bool

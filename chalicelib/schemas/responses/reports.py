@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from chalicelib.schemas.responses.common import Actor, OpenShape
+from chalicelib.schemas.responses.common import Actor, GoodCount, OpenShape
 
 
 class OpenDataPackage(OpenShape):
@@ -181,11 +181,6 @@ class MarketFigures(OpenShape):
     small_micro_suppliers: int
     listings: int
     private_suppliers: int
-
-
-class GoodCount(OpenShape):
-    total: int
-    good: int
 
 
 class ReportRatings(OpenShape):
